@@ -1,0 +1,209 @@
+/* campaign.h — the typed campaign model and its loader.
+ *
+ * A campaign file (YAML, see docs/campaign-format.md) is parsed once into the
+ * structs below and checked; afterwards nothing looks at YAML or strings on a
+ * hot path. The model is plain data owned by the invdes_campaign handle: every
+ * pointer inside is borrowed from it and lives until invdes_campaign_free.
+ *
+ * This module does not build the design space (space.h), compile constraint
+ * expressions (constraint.h) or run anything; it does call them to check that
+ * constraints parse and that a feasible point exists, so every error a user can
+ * make in the file is reported when it is loaded, with file, line and column. */
+#ifndef INVDES_CAMPAIGN_H
+#define INVDES_CAMPAIGN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+/* Where an item was written in the campaign file: 1-based line and column. */
+typedef struct invdes_mark {
+  int line;
+  int column;
+} invdes_mark;
+
+typedef enum invdes_param_type {
+  INVDES_PARAM_CONTINUOUS,  /* real value in [lo, hi] */
+  INVDES_PARAM_INTEGER,     /* whole number in [lo, hi] */
+  INVDES_PARAM_DISCRETE,    /* one of an ordered list of numbers */
+  INVDES_PARAM_CATEGORICAL  /* one of a list of labels, unordered */
+} invdes_param_type;
+
+typedef struct invdes_param {
+  char *name;
+  invdes_param_type type;
+  double lo, hi;        /* continuous and integer: bounds, lo < hi;
+                           discrete: smallest and largest value */
+  int log_scale;        /* continuous/integer with `scale: log` (then lo > 0) */
+  double *values;       /* discrete: n_values numbers, sorted ascending, distinct */
+  char **labels;        /* categorical: n_values labels, distinct */
+  size_t n_values;
+  char *unit;           /* may be NULL */
+  invdes_mark mark;
+} invdes_param;
+
+typedef struct invdes_component {
+  char *name;
+  double lo, hi;        /* bounds on this component's amount, 0 <= lo <= hi */
+  invdes_mark mark;
+} invdes_component;
+
+/* Components that sum to `total` (e.g. Ni+Mn+Co = 1). Σlo <= total <= Σhi. */
+typedef struct invdes_composition {
+  char *name;
+  double total;
+  invdes_component *components;
+  size_t n_components;  /* >= 2 */
+  invdes_mark mark;
+} invdes_composition;
+
+/* A constraint as written; compiled by constraint.h. `tol` is the slack an
+ * equality (==) is allowed, absolute, in the units of its two sides. */
+typedef struct invdes_constraint_spec {
+  char *text;
+  double tol;
+  invdes_mark mark;     /* where the expression text starts */
+} invdes_constraint_spec;
+
+typedef enum invdes_goal {
+  INVDES_GOAL_MAXIMIZE,
+  INVDES_GOAL_MINIMIZE,
+  INVDES_GOAL_WINDOW,   /* lo <= value <= hi is fully satisfied */
+  INVDES_GOAL_BELOW,    /* value <= threshold */
+  INVDES_GOAL_ABOVE     /* value >= threshold */
+} invdes_goal;
+
+typedef struct invdes_target {
+  char *name;
+  invdes_goal goal;
+  double lo, hi;        /* window: lo < hi */
+  double threshold;     /* below/above */
+  double weight;        /* maximize/minimize: weight when several combine (> 0) */
+  char *unit;           /* may be NULL */
+  invdes_mark mark;
+} invdes_target;
+
+typedef enum invdes_objective_kind {
+  INVDES_OBJECTIVE_BUILTIN,  /* a function from objectives/ */
+  INVDES_OBJECTIVE_COMMAND,  /* an external program, JSON on stdin/stdout */
+  INVDES_OBJECTIVE_DATASET,  /* look-up in (or emulator of) a table */
+  INVDES_OBJECTIVE_STATION   /* nobody is called: results come by `invdes tell` */
+} invdes_objective_kind;
+
+typedef struct invdes_objective_spec {
+  invdes_objective_kind kind;
+  char *name;           /* builtin: registry name, e.g. "hartmann6" */
+  double *shift;        /* builtin: optional domain shift (n_shift values) */
+  size_t n_shift;
+  double noise_sd;      /* builtin: sd of Gaussian noise added, 0 = none */
+  char **argv;          /* command: argv[0..argc-1], NULL-terminated; argv[0]
+                           resolved against PATH or the campaign's folder */
+  size_t argc;
+  double timeout;       /* command: seconds, 0 = none */
+  int parallel;         /* command: evaluations in flight, >= 1 */
+  char *file;           /* dataset: table path, resolved against the campaign's
+                           folder (NULL: the pool's file) */
+  char *model;          /* dataset over a continuous space: "gp" or "rf" */
+  invdes_mark mark;
+} invdes_objective_spec;
+
+typedef enum invdes_strategy_kind {
+  INVDES_STRATEGY_BO,
+  INVDES_STRATEGY_PSO,
+  INVDES_STRATEGY_GA,
+  INVDES_STRATEGY_RANDOM,
+  INVDES_STRATEGY_SOBOL,
+  INVDES_STRATEGY_LHS
+} invdes_strategy_kind;
+
+typedef enum invdes_design_kind {
+  INVDES_DESIGN_RANDOM,
+  INVDES_DESIGN_SOBOL,
+  INVDES_DESIGN_LHS
+} invdes_design_kind;
+
+typedef enum invdes_surrogate_kind { INVDES_SURROGATE_GP, INVDES_SURROGATE_RF } invdes_surrogate_kind;
+typedef enum invdes_kernel_kind { INVDES_KERNEL_MATERN52, INVDES_KERNEL_SQEXP } invdes_kernel_kind;
+typedef enum invdes_acquisition_kind {
+  INVDES_ACQ_EI, INVDES_ACQ_LOGEI, INVDES_ACQ_UCB, INVDES_ACQ_PI
+} invdes_acquisition_kind;
+
+typedef struct invdes_strategy_spec {
+  invdes_strategy_kind kind;
+  invdes_surrogate_kind surrogate;     /* bo */
+  invdes_kernel_kind kernel;           /* bo with gp */
+  invdes_acquisition_kind acquisition; /* bo */
+  int batch;                           /* proposals per ask, >= 1 */
+  invdes_design_kind initial_design;
+  int initial_count;                   /* >= 0; default: max(2*D, 5) capped by budget */
+  struct { int swarm; double inertia, c1, c2; } pso;
+  struct { int population; double crossover, mutation; } ga;
+  invdes_mark mark;
+} invdes_strategy_spec;
+
+typedef struct invdes_budget {
+  int evaluations;      /* stop after this many results, >= 1 */
+  int stop_when_satisfied; /* stop once a result meets every target */
+  invdes_mark mark;
+} invdes_budget;
+
+/* A table of candidates searched instead of (not beside) a parameter space. */
+typedef struct invdes_pool {
+  char *file;           /* as written */
+  char *path;           /* resolved against the campaign's folder */
+  char *id_column;      /* NULL: candidates are named by row number (1-based) */
+  char **features;      /* n_features column names the surrogate sees */
+  size_t n_features;
+  /* Loaded and checked when the campaign is loaded: */
+  size_t n_rows;
+  double *x;            /* n_rows × n_features, row-major, all finite */
+  char **ids;           /* n_rows names (the id column, or "1", "2", ...) */
+  invdes_mark mark;
+} invdes_pool;
+
+typedef struct invdes_campaign {
+  char *path;           /* the file as given */
+  char *dir;            /* its folder, for resolving relative paths */
+  char *text;           /* the file's full text (stored in the database) */
+  size_t text_len;
+  char *name;
+  char *description;    /* may be NULL */
+  uint64_t seed;
+
+  invdes_param *params;
+  size_t n_params;
+  invdes_composition *compositions;
+  size_t n_compositions;
+  invdes_constraint_spec *constraints;
+  size_t n_constraints;
+  invdes_target *targets;
+  size_t n_targets;
+  invdes_pool *pool;    /* NULL unless `pool:` is given */
+  invdes_objective_spec objective;
+  invdes_strategy_spec strategy;
+  invdes_budget budget;
+} invdes_campaign;
+
+/* Reads, parses and checks a campaign file. On success returns the campaign
+ * (the caller frees it with invdes_campaign_free). On failure returns NULL and
+ * `err` holds every diagnostic found, each "FILE:LINE:COLUMN: message". */
+invdes_campaign *invdes_campaign_load(const char *path, invdes_error *err);
+
+/* The same from text already in memory; `path` names it in messages and
+ * anchors relative paths (pool files, commands). */
+invdes_campaign *invdes_campaign_parse(const char *path, const char *text,
+                                       size_t len, invdes_error *err);
+
+void invdes_campaign_free(invdes_campaign *c);
+
+/* Total number of scalar variables: parameters plus composition components. */
+size_t invdes_campaign_n_vars(const invdes_campaign *c);
+
+const char *invdes_param_type_name(invdes_param_type t);
+const char *invdes_goal_name(invdes_goal g);
+const char *invdes_strategy_kind_name(invdes_strategy_kind k);
+const char *invdes_objective_kind_name(invdes_objective_kind k);
+const char *invdes_design_kind_name(invdes_design_kind k);
+
+#endif
