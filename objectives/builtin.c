@@ -1,0 +1,207 @@
+/* builtin.c — the benchmark functions and their registry table.
+ *
+ * Definitions follow the usual forms of the optimization test-function
+ * literature (Surjanovic & Bingham's Virtual Library of Simulation
+ * Experiments): Branin-Hoo with its standard constants, Hartmann 6-D with the
+ * standard alpha, A and P, Ackley with a = 20, b = 0.2, c = 2 pi, Rosenbrock's
+ * valley summed over neighbouring pairs, and Levy in its d-dimensional form.
+ * This file holds only pure functions and one constant table; it allocates
+ * nothing except scratch for a shifted evaluation in more than 64 dimensions. */
+#include "builtin.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif
+#ifndef M_E
+#define M_E 2.7182818284590452354
+#endif
+
+static void fill_box(size_t d, double *lo, double *hi, double a, double b) {
+  for (size_t i = 0; i < d; i++) {
+    lo[i] = a;
+    hi[i] = b;
+  }
+}
+
+/* --- Branin-Hoo: 2-D, three global minimisers, f* = 5 / (4 pi). ---------- */
+
+static void branin_domain(size_t d, double *lo, double *hi) {
+  (void)d;
+  lo[0] = -5.0;
+  hi[0] = 10.0;
+  lo[1] = 0.0;
+  hi[1] = 15.0;
+}
+
+static void branin_argmin(size_t d, double *x) {
+  (void)d;
+  x[0] = M_PI;
+  x[1] = 2.275;
+}
+
+static double branin_eval(const double *x, size_t d) {
+  (void)d;
+  const double b = 5.1 / (4.0 * M_PI * M_PI), c = 5.0 / M_PI, r = 6.0, s = 10.0,
+               t = 1.0 / (8.0 * M_PI);
+  double q = x[1] - b * x[0] * x[0] + c * x[0] - r;
+  return q * q + s * (1.0 - t) * cos(x[0]) + s;
+}
+
+/* --- Hartmann 6-D on [0,1]^6. -------------------------------------------- */
+
+static const double hart_alpha[4] = {1.0, 1.2, 3.0, 3.2};
+static const double hart_A[4][6] = {{10.0, 3.0, 17.0, 3.5, 1.7, 8.0},
+                                    {0.05, 10.0, 17.0, 0.1, 8.0, 14.0},
+                                    {3.0, 3.5, 1.7, 10.0, 17.0, 8.0},
+                                    {17.0, 8.0, 0.05, 10.0, 0.1, 14.0}};
+static const double hart_P[4][6] = {{0.1312, 0.1696, 0.5569, 0.0124, 0.8283, 0.5886},
+                                    {0.2329, 0.4135, 0.8307, 0.3736, 0.1004, 0.9991},
+                                    {0.2348, 0.1451, 0.3522, 0.2883, 0.3047, 0.6650},
+                                    {0.4047, 0.8828, 0.8732, 0.5743, 0.1091, 0.0381}};
+
+static void unit_domain(size_t d, double *lo, double *hi) { fill_box(d, lo, hi, 0.0, 1.0); }
+
+static void hartmann6_argmin(size_t d, double *x) {
+  (void)d;
+  static const double xs[6] = {0.20168950934703, 0.15001069043144, 0.47687397266175,
+                               0.27533243050599, 0.31165161480992, 0.65730053281543};
+  memcpy(x, xs, sizeof xs);
+}
+
+static double hartmann6_eval(const double *x, size_t d) {
+  (void)d;
+  double f = 0.0;
+  for (int i = 0; i < 4; i++) {
+    double e = 0.0;
+    for (int j = 0; j < 6; j++) {
+      double u = x[j] - hart_P[i][j];
+      e += hart_A[i][j] * u * u;
+    }
+    f -= hart_alpha[i] * exp(-e);
+  }
+  return f;
+}
+
+/* --- Ackley, any d >= 1, minimum 0 at the origin. ------------------------ */
+
+static void ackley_domain(size_t d, double *lo, double *hi) {
+  fill_box(d, lo, hi, -32.768, 32.768);
+}
+
+static void zero_argmin(size_t d, double *x) {
+  for (size_t i = 0; i < d; i++)
+    x[i] = 0.0;
+}
+
+static double ackley_eval(const double *x, size_t d) {
+  const double a = 20.0, b = 0.2, c = 2.0 * M_PI;
+  double s2 = 0.0, sc = 0.0;
+  for (size_t i = 0; i < d; i++) {
+    s2 += x[i] * x[i];
+    sc += cos(c * x[i]);
+  }
+  double f = -a * exp(-b * sqrt(s2 / (double)d)) - exp(sc / (double)d) + a + M_E;
+  /* exp(1) and M_E differ in the last bit on some libms: never report below 0. */
+  return f < 0.0 ? 0.0 : f;
+}
+
+/* --- Rosenbrock, any d >= 2, minimum 0 at (1, ..., 1). -------------------- */
+
+static void rosenbrock_domain(size_t d, double *lo, double *hi) {
+  fill_box(d, lo, hi, -2.048, 2.048);
+}
+
+static void one_argmin(size_t d, double *x) {
+  for (size_t i = 0; i < d; i++)
+    x[i] = 1.0;
+}
+
+static double rosenbrock_eval(const double *x, size_t d) {
+  double f = 0.0;
+  for (size_t i = 0; i + 1 < d; i++) {
+    double u = x[i + 1] - x[i] * x[i], v = 1.0 - x[i];
+    f += 100.0 * u * u + v * v;
+  }
+  return f;
+}
+
+/* --- Levy, any d >= 1, minimum 0 at (1, ..., 1). ------------------------- */
+
+static void levy_domain(size_t d, double *lo, double *hi) { fill_box(d, lo, hi, -10.0, 10.0); }
+
+static double levy_eval(const double *x, size_t d) {
+  double w1 = 1.0 + (x[0] - 1.0) / 4.0;
+  double s = sin(M_PI * w1);
+  double f = s * s;
+  for (size_t i = 0; i + 1 < d; i++) {
+    double w = 1.0 + (x[i] - 1.0) / 4.0;
+    double si = sin(M_PI * w + 1.0);
+    f += (w - 1.0) * (w - 1.0) * (1.0 + 10.0 * si * si);
+  }
+  double wd = 1.0 + (x[d - 1] - 1.0) / 4.0;
+  double sd = sin(2.0 * M_PI * wd);
+  f += (wd - 1.0) * (wd - 1.0) * (1.0 + sd * sd);
+  return f;
+}
+
+/* --- the registry -------------------------------------------------------- */
+
+static const invdes_builtin registry[] = {
+    {"branin", 2, 2, branin_domain, 0.39788735772973816, branin_argmin, branin_eval,
+     "Branin-Hoo, 2-D on [-5,10]x[0,15]; three global minima f* = 0.397887 at "
+     "(-pi, 12.275), (pi, 2.275), (9.42478, 2.475)"},
+    {"hartmann6", 6, 6, unit_domain, -3.32236801141551, hartmann6_argmin, hartmann6_eval,
+     "Hartmann 6-D on [0,1]^6; f* = -3.32237 at (0.20169, 0.150011, 0.476874, "
+     "0.275332, 0.311652, 0.6573); six local minima"},
+    {"ackley", 0, 1, ackley_domain, 0.0, zero_argmin, ackley_eval,
+     "Ackley (a=20, b=0.2, c=2pi), any d on [-32.768,32.768]^d; f* = 0 at the origin; "
+     "many local minima"},
+    {"rosenbrock", 0, 2, rosenbrock_domain, 0.0, one_argmin, rosenbrock_eval,
+     "Rosenbrock, any d >= 2 on [-2.048,2.048]^d; f* = 0 at (1,...,1) in a curved "
+     "narrow valley"},
+    {"levy", 0, 1, levy_domain, 0.0, one_argmin, levy_eval,
+     "Levy, any d on [-10,10]^d; f* = 0 at (1,...,1); many local minima"},
+};
+
+size_t invdes_builtin_count(void) { return sizeof registry / sizeof registry[0]; }
+
+const invdes_builtin *invdes_builtin_at(size_t i) {
+  return i < invdes_builtin_count() ? &registry[i] : NULL;
+}
+
+const invdes_builtin *invdes_builtin_find(const char *name) {
+  if (!name)
+    return NULL;
+  for (size_t i = 0; i < invdes_builtin_count(); i++)
+    if (strcmp(registry[i].name, name) == 0)
+      return &registry[i];
+  return NULL;
+}
+
+int invdes_builtin_accepts(const invdes_builtin *b, size_t d) {
+  if (!b || d < 1 || d < b->min_dim)
+    return 0;
+  return b->dim == 0 || d == b->dim;
+}
+
+double invdes_builtin_eval(const invdes_builtin *b, const double *x, size_t d,
+                           const double *shift) {
+  if (!invdes_builtin_accepts(b, d) || !x)
+    return NAN;
+  if (!shift)
+    return b->eval(x, d);
+  double local[64];
+  double *y = d <= 64 ? local : malloc(d * sizeof *y);
+  if (!y)
+    return NAN;
+  for (size_t i = 0; i < d; i++)
+    y[i] = x[i] - shift[i];
+  double f = b->eval(y, d);
+  if (y != local)
+    free(y);
+  return f;
+}

@@ -1,0 +1,50 @@
+/* builtin.h — analytic benchmark functions with known optima.
+ *
+ * A read-only registry of test functions (Branin, Hartmann6, Ackley,
+ * Rosenbrock, Levy) that a campaign names as its objective to check that a
+ * strategy finds what is known to be there. Each entry carries its usual
+ * search box, its global minimum value and one global minimiser; an optional
+ * shift moves the optimum so a strategy cannot profit from a centred one.
+ * Later analytic objectives join by adding a row to the table in builtin.c.
+ * The registry is a constant table: no state, safe from any thread. This
+ * module does not know campaigns, targets or the store; it only evaluates. */
+#ifndef INVDES_BUILTIN_H
+#define INVDES_BUILTIN_H
+
+#include <stddef.h>
+
+typedef struct invdes_builtin {
+  const char *name;  /* "branin", "hartmann6", "ackley", "rosenbrock", "levy" */
+  size_t dim;        /* fixed dimension, or 0 when any d >= min_dim works */
+  size_t min_dim;    /* smallest dimension accepted (equals dim when fixed) */
+  /* The usual search box: fills lo[0..d) and hi[0..d). */
+  void (*domain)(size_t d, double *lo, double *hi);
+  double f_min;      /* global minimum value (for any accepted d) */
+  /* One global minimiser of the unshifted function: fills x[0..d). */
+  void (*argmin)(size_t d, double *x);
+  /* The unshifted function; x has d entries and d must be accepted. */
+  double (*eval)(const double *x, size_t d);
+  const char *description;
+} invdes_builtin;
+
+/* The entry called name (exact, case-sensitive), or NULL if there is none.
+ * The pointer is to static constant storage and never needs freeing. */
+const invdes_builtin *invdes_builtin_find(const char *name);
+
+/* Number of registered functions; entries are numbered 0..count-1. */
+size_t invdes_builtin_count(void);
+
+/* Entry i, or NULL when i >= invdes_builtin_count(). */
+const invdes_builtin *invdes_builtin_at(size_t i);
+
+/* 1 when the function accepts dimension d, else 0. */
+int invdes_builtin_accepts(const invdes_builtin *b, size_t d);
+
+/* f(x - shift): with a shift (d entries) the optimum moves to argmin + shift;
+ * shift NULL means no shift. Returns NaN when b is NULL, d is not accepted, or
+ * (only for d > 64 with a shift) scratch memory cannot be had. Allocation-free
+ * for d <= 64. */
+double invdes_builtin_eval(const invdes_builtin *b, const double *x, size_t d,
+                           const double *shift);
+
+#endif

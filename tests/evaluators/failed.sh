@@ -1,0 +1,4 @@
+#!/bin/sh
+# Reports a failed experiment in the protocol's way.
+cat > /dev/null
+echo '{"failed": "furnace offline"}'
