@@ -1,9 +1,53 @@
-/* invdes.c — the command-line driver: parses the verb and hands over. */
+/* invdes.c — the command-line driver: finds the verb and hands the remaining
+ * arguments to its src/cmd_<verb>.c. The only place in invdes that exits. */
 #include "config.h"
+
 #include <stdio.h>
 #include <string.h>
+
+#include "commands.h"
+
+typedef struct {
+  const char *name;
+  int (*run)(int argc, char **argv);
+  const char *summary;
+} verb;
+
+static const verb verbs[] = {
+    {"validate", invdes_cmd_validate, "check a campaign file and describe its design space"},
+    {"sample", invdes_cmd_sample, "print N feasible points of a campaign (a first plate)"},
+    {"predict", invdes_cmd_predict, "train a GP or RF on a CSV table and predict candidates"},
+};
+
+void invdes_cli_print_version(void) { printf("invdes %s\n", PACKAGE_VERSION); }
+
+static void usage(FILE *out) {
+  fprintf(out,
+          "usage: invdes COMMAND [OPTIONS] ...\n"
+          "       invdes --help | --version\n\n"
+          "Inverse design of battery materials: campaigns of experiments proposed by\n"
+          "Bayesian optimization, particle swarms or genetic algorithms.\n\ncommands:\n");
+  for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
+    fprintf(out, "  %-10s %s\n", verbs[i].name, verbs[i].summary);
+  fprintf(out, "\n`invdes COMMAND --help` describes each command.\n");
+}
+
 int main(int argc, char **argv) {
-  if (argc > 1 && strcmp(argv[1], "--version") == 0) { printf("invdes %s\n", PACKAGE_VERSION); return 0; }
-  fprintf(stderr, "usage: invdes COMMAND ...\n");
-  return 2;
+  if (argc < 2) {
+    usage(stderr);
+    return INVDES_EXIT_USAGE;
+  }
+  if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+      strcmp(argv[1], "help") == 0) {
+    usage(stdout);
+    return INVDES_EXIT_OK;
+  }
+  if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+    invdes_cli_print_version();
+    return INVDES_EXIT_OK;
+  }
+  for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
+    if (strcmp(argv[1], verbs[i].name) == 0) return verbs[i].run(argc - 1, argv + 1);
+  fprintf(stderr, "invdes: unknown command '%s' (see invdes --help)\n", argv[1]);
+  return INVDES_EXIT_USAGE;
 }

@@ -1,0 +1,162 @@
+/* bench_gp.c — speed and accuracy of the Gaussian process on Hartmann6 data.
+ *
+ * Draws a training pool of 2,000 and a test set of 2,000 points uniform in
+ * [0,1]^6 (fixed seed), fits the GP on the first n pool points for n = 100,
+ * 500, 1,000 and 2,000 (median wall time over a few repetitions), reports the
+ * test RMSE, and times mean+variance at 10,000 points for n = 1,000. With
+ * --data DIR it also writes DIR/train.csv and DIR/test.csv so a peer (the
+ * scikit-learn script) fits exactly the same points. Output: one line per
+ * figure, "key value" pairs that bench/gp.sh reads. Not a test: nothing here
+ * passes or fails. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <math.h>
+#include <time.h>
+
+#include "builtin.h"
+#include "gp.h"
+#include "rng.h"
+
+#define D 6
+#define POOL 2000
+#define NTEST 2000
+#define NPRED 10000
+
+static double now(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+static double median(double *v, int k) {
+  qsort(v, (size_t)k, sizeof *v, cmp_double);
+  return k % 2 ? v[k / 2] : 0.5 * (v[k / 2 - 1] + v[k / 2]);
+}
+
+static void draw(gsl_rng *r, const invdes_builtin *h6, double *X, double *y, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    for (size_t k = 0; k < D; k++) X[i * D + k] = gsl_rng_uniform(r);
+    y[i] = h6->eval(X + i * D, D);
+  }
+}
+
+static int write_csv(const char *dir, const char *name, const double *X, const double *y,
+                     size_t n) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  FILE *f = fopen(path, "w");
+  if (!f) return -1;
+  fprintf(f, "x1,x2,x3,x4,x5,x6,y\n");
+  for (size_t i = 0; i < n; i++) {
+    for (size_t k = 0; k < D; k++) fprintf(f, "%.17g,", X[i * D + k]);
+    fprintf(f, "%.17g\n", y[i]);
+  }
+  return fclose(f);
+}
+
+int main(int argc, char **argv) {
+  const char *dir = NULL;
+  int reps = 3;
+  for (int a = 1; a < argc; a++) {
+    if (!strcmp(argv[a], "--data") && a + 1 < argc)
+      dir = argv[++a];
+    else if (!strcmp(argv[a], "--reps") && a + 1 < argc)
+      reps = atoi(argv[++a]);
+    else {
+      fprintf(stderr, "usage: bench_gp [--data DIR] [--reps K]\n");
+      return 2;
+    }
+  }
+  if (reps < 1 || reps > 50) reps = 3;
+  const invdes_builtin *h6 = invdes_builtin_find("hartmann6");
+  if (!h6) {
+    fprintf(stderr, "bench_gp: hartmann6 is not registered\n");
+    return 1;
+  }
+  double *X = malloc(POOL * D * sizeof(double)), *y = malloc(POOL * sizeof(double));
+  double *Xt = malloc(NTEST * D * sizeof(double)), *yt = malloc(NTEST * sizeof(double));
+  double *Xp = malloc(NPRED * D * sizeof(double)), *yp = malloc(NPRED * sizeof(double));
+  double *mean = malloc(NPRED * sizeof(double)), *var = malloc(NPRED * sizeof(double));
+  gsl_rng *r = invdes_rng_new(20261126, 0);
+  if (!X || !y || !Xt || !yt || !Xp || !yp || !mean || !var || !r) {
+    fprintf(stderr, "bench_gp: out of memory\n");
+    return 1;
+  }
+  draw(r, h6, X, y, POOL);
+  draw(r, h6, Xt, yt, NTEST);
+  draw(r, h6, Xp, yp, NPRED);
+  if (dir && (write_csv(dir, "train.csv", X, y, POOL) || write_csv(dir, "test.csv", Xt, yt, NTEST))) {
+    fprintf(stderr, "bench_gp: cannot write the data to %s\n", dir);
+    return 1;
+  }
+
+  const size_t ns[] = {100, 500, 1000, 2000};
+  invdes_error err;
+  invdes_gp *keep = NULL;
+  for (size_t q = 0; q < sizeof ns / sizeof *ns; q++) {
+    size_t n = ns[q];
+    double t[50], rmse = 0.0;
+    size_t evals = 0;
+    for (int k = 0; k < reps; k++) {
+      invdes_gp *gp = invdes_gp_new(NULL);
+      double t0 = now();
+      if (!gp || invdes_gp_fit(gp, X, n, D, y, NULL, &err) != INVDES_OK) {
+        fprintf(stderr, "bench_gp: fit n=%zu failed: %s\n", n, err.message);
+        return 1;
+      }
+      t[k] = now() - t0;
+      evals = invdes_gp_fit_evaluations(gp);
+      if (k == 0) {
+        if (invdes_gp_predict(gp, Xt, NTEST, mean, NULL, &err) != INVDES_OK) {
+          fprintf(stderr, "bench_gp: predict failed: %s\n", err.message);
+          return 1;
+        }
+        double ss = 0.0;
+        for (size_t i = 0; i < NTEST; i++) ss += (mean[i] - yt[i]) * (mean[i] - yt[i]);
+        rmse = sqrt(ss / NTEST);
+        double ls[D];
+        invdes_gp_lengthscales(gp, ls);
+        printf("gp_hyper n=%zu ls", n);
+        for (size_t j = 0; j < D; j++) printf(" %.3g", ls[j]);
+        printf(" signal %.3g noise %.3g jitter %.3g lml %.6g\n", invdes_gp_signal_var(gp),
+               invdes_gp_noise_var(gp), invdes_gp_jitter(gp),
+               invdes_gp_log_marginal_likelihood(gp));
+      }
+      if (n == 1000 && !keep)
+        keep = gp;
+      else
+        invdes_gp_free(gp);
+    }
+    printf("gp_fit n=%zu seconds %.4f rmse %.4f evals %zu reps %d\n", n, median(t, reps), rmse,
+           evals, reps);
+    fflush(stdout);
+  }
+
+  double t[50];
+  for (int k = 0; k < reps; k++) {
+    double t0 = now();
+    if (invdes_gp_predict(keep, Xp, NPRED, mean, var, &err) != INVDES_OK) {
+      fprintf(stderr, "bench_gp: predict failed: %s\n", err.message);
+      return 1;
+    }
+    t[k] = now() - t0;
+  }
+  printf("gp_predict n=1000 m=%d seconds %.4f\n", NPRED, median(t, reps));
+  invdes_gp_free(keep);
+  gsl_rng_free(r);
+  free(X);
+  free(y);
+  free(Xt);
+  free(yt);
+  free(Xp);
+  free(yp);
+  free(mean);
+  free(var);
+  return 0;
+}

@@ -1,0 +1,229 @@
+/* cmd_predict.c — `invdes predict`: train a GP or a random forest on a CSV
+ * table and either predict a target for candidate rows (written back as CSV
+ * with <target>_mean and <target>_sd appended) or report K-fold
+ * cross-validated errors. The numbers come from predict.h; this file parses
+ * the command line, reads and writes files and prints. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "predict.h"
+#include "surrogate.h"
+#include "table.h"
+
+static const char predict_usage[] =
+    "usage: invdes predict --train DATA.csv --target COL [--features COLS | --exclude COLS]\n"
+    "                      [--model gp|rf] (--predict CANDIDATES.csv [--out FILE] | --cv K)\n"
+    "                      [--seed N] [--trees N]\n\n"
+    "Learns column COL of DATA.csv from its other columns and predicts it for new\n"
+    "rows, or estimates the accuracy by K-fold cross-validation.\n\n"
+    "  -t, --train FILE     training table (CSV with a header row)\n"
+    "  -y, --target COL     column to learn (every cell a number)\n"
+    "  -f, --features COLS  comma-separated feature columns; default: every column\n"
+    "                       except the target that holds numbers (columns of labels\n"
+    "                       are left out)\n"
+    "  -x, --exclude COLS   comma-separated columns left out of the default choice\n"
+    "                       (e.g. other targets measured with this one)\n"
+    "  -m, --model M        gp (Gaussian process, Matérn 5/2 ARD; default) or rf\n"
+    "                       (random forest, 100 trees)\n"
+    "  -p, --predict FILE   candidates (CSV with the feature columns); they are\n"
+    "                       written out with every column as read plus COL_mean\n"
+    "                       and COL_sd (sd of a new measurement: model variance\n"
+    "                       plus learned noise)\n"
+    "  -o, --out FILE       where to write the predictions (default: stdout)\n"
+    "  -k, --cv K           K-fold cross-validation instead; prints rmse, mae, r2\n"
+    "  -s, --seed N         seed of the model and the folds (default 0)\n"
+    "  -n, --trees N        trees of the random forest (default 100)\n"
+    "  -h, --help           this text\n"
+    "  -V, --version        print the version\n\n"
+    "Inputs are scaled to [0,1] with the training rows' minimum and maximum.\n"
+    "Exit status: 0 success, 2 bad input or usage, 1 other failures.\n";
+
+static int parse_uint(const char *s, unsigned long long lo, unsigned long long *out) {
+  char *end;
+  errno = 0;
+  if (*s == '-') return -1;
+  unsigned long long v = strtoull(s, &end, 10);
+  if (errno || end == s || *end || v < lo) return -1;
+  *out = v;
+  return 0;
+}
+
+static int exit_for(invdes_status st) {
+  return st == INVDES_ERR_NOMEM || st == INVDES_ERR_NUMERIC ? INVDES_EXIT_FAILURE
+                                                            : INVDES_EXIT_USAGE;
+}
+
+static int write_predictions(FILE *f, const invdes_table *cand, const char *target,
+                             const double *mean, const double *sd) {
+  const size_t nc = invdes_table_n_cols(cand), m = invdes_table_n_rows(cand);
+  char name[1024];
+  for (size_t j = 0; j < nc; j++) {
+    invdes_csv_write_field(f, invdes_table_col_name(cand, j));
+    fputc(',', f);
+  }
+  snprintf(name, sizeof name, "%s_mean", target);
+  invdes_csv_write_field(f, name);
+  fputc(',', f);
+  snprintf(name, sizeof name, "%s_sd", target);
+  invdes_csv_write_field(f, name);
+  fputc('\n', f);
+  for (size_t i = 0; i < m; i++) {
+    for (size_t j = 0; j < nc; j++) {
+      invdes_csv_write_field(f, invdes_table_cell(cand, i, j));
+      fputc(',', f);
+    }
+    fprintf(f, "%.10g,%.10g\n", mean[i], sd[i]);
+  }
+  return ferror(f) ? -1 : 0;
+}
+
+int invdes_cmd_predict(int argc, char **argv) {
+  static const struct option options[] = {
+      {"train", required_argument, NULL, 't'},   {"target", required_argument, NULL, 'y'},
+      {"features", required_argument, NULL, 'f'}, {"exclude", required_argument, NULL, 'x'},
+      {"model", required_argument, NULL, 'm'},   {"predict", required_argument, NULL, 'p'},
+      {"out", required_argument, NULL, 'o'},     {"cv", required_argument, NULL, 'k'},
+      {"seed", required_argument, NULL, 's'},    {"trees", required_argument, NULL, 'n'},
+      {"help", no_argument, NULL, 'h'},          {"version", no_argument, NULL, 'V'},
+      {NULL, 0, NULL, 0}};
+  const char *train = NULL, *target = NULL, *features = NULL, *exclude = NULL;
+  const char *cand_path = NULL, *out_path = NULL;
+  unsigned long long k = 0, seed = 0, trees = 100;
+  int have_cv = 0, opt;
+  invdes_model_kind kind = INVDES_MODEL_GP;
+  invdes_error err;
+  invdes_error_clear(&err);
+  optind = 1;
+  while ((opt = getopt_long(argc, argv, "t:y:f:x:m:p:o:k:s:n:hV", options, NULL)) != -1) {
+    switch (opt) {
+    case 't': train = optarg; break;
+    case 'y': target = optarg; break;
+    case 'f': features = optarg; break;
+    case 'x': exclude = optarg; break;
+    case 'p': cand_path = optarg; break;
+    case 'o': out_path = optarg; break;
+    case 'm':
+      if (invdes_model_kind_parse(optarg, &kind, &err) != INVDES_OK) {
+        fprintf(stderr, "invdes predict: %s\n", err.message);
+        return INVDES_EXIT_USAGE;
+      }
+      break;
+    case 'k':
+      if (parse_uint(optarg, 2, &k)) {
+        fprintf(stderr, "invdes predict: --cv takes a whole number of folds >= 2, not '%s'\n",
+                optarg);
+        return INVDES_EXIT_USAGE;
+      }
+      have_cv = 1;
+      break;
+    case 's':
+      if (parse_uint(optarg, 0, &seed)) {
+        fprintf(stderr, "invdes predict: --seed takes a whole number >= 0, not '%s'\n", optarg);
+        return INVDES_EXIT_USAGE;
+      }
+      break;
+    case 'n':
+      if (parse_uint(optarg, 1, &trees) || trees > 100000) {
+        fprintf(stderr, "invdes predict: --trees takes a whole number 1..100000, not '%s'\n",
+                optarg);
+        return INVDES_EXIT_USAGE;
+      }
+      break;
+    case 'h': fputs(predict_usage, stdout); return INVDES_EXIT_OK;
+    case 'V': invdes_cli_print_version(); return INVDES_EXIT_OK;
+    default: fputs(predict_usage, stderr); return INVDES_EXIT_USAGE;
+    }
+  }
+  const char *problem = NULL;
+  if (optind != argc) problem = "unexpected argument";
+  else if (!train) problem = "--train FILE is required";
+  else if (!target) problem = "--target COL is required";
+  else if (have_cv == !!cand_path) problem = "give exactly one of --predict FILE and --cv K";
+  else if (have_cv && out_path) problem = "--out goes with --predict, not --cv";
+  else if (features && exclude) problem = "give --features or --exclude, not both";
+  if (problem) {
+    fprintf(stderr, "invdes predict: %s%s%s\n", problem, optind != argc ? " " : "",
+            optind != argc ? argv[optind] : "");
+    fputs(predict_usage, stderr);
+    return INVDES_EXIT_USAGE;
+  }
+
+  int status = INVDES_EXIT_USAGE;
+  invdes_table *tt = NULL, *ct = NULL;
+  invdes_dataset ds = {0};
+  double *Xq = NULL, *mean = NULL, *sd = NULL;
+  FILE *out = NULL;
+  invdes_surrogate_options so;
+  invdes_surrogate_options_init(&so);
+  invdes_surrogate_options_set_seed(&so, (uint64_t)seed);
+  so.rf.n_trees = (size_t)trees;
+
+  if (!(tt = invdes_table_read(train, &err))) goto fail;
+  if (invdes_dataset_from_table(tt, target, features, exclude, &ds, &err) != INVDES_OK)
+    goto fail;
+  if (ds.n < 2) {
+    invdes_error_set(&err, INVDES_ERR_INVALID, "%s: %zu data row; at least 2 are needed",
+                     train, ds.n);
+    goto fail;
+  }
+  if (have_cv) {
+    invdes_cv_result res;
+    invdes_status st = invdes_predict_cv(kind, &so, ds.X, ds.n, ds.d, ds.y, (size_t)k,
+                                         (uint64_t)seed, &res, NULL, &err);
+    if (st != INVDES_OK) {
+      status = exit_for(st);
+      goto fail;
+    }
+    printf("rmse: %.6g\nmae: %.6g\nr2: %.6g\n", res.rmse, res.mae, res.r2);
+    status = INVDES_EXIT_OK;
+    goto done;
+  }
+  if (!(ct = invdes_table_read(cand_path, &err))) goto fail;
+  if (!(Xq = invdes_table_features(ct, ds.names, ds.d, &err))) goto fail;
+  size_t m = invdes_table_n_rows(ct);
+  mean = malloc(m * sizeof *mean);
+  sd = malloc(m * sizeof *sd);
+  if (!mean || !sd) {
+    invdes_error_set(&err, INVDES_ERR_NOMEM, "out of memory");
+    status = INVDES_EXIT_FAILURE;
+    goto fail;
+  }
+  invdes_status st = invdes_predict_fit_predict(kind, &so, ds.X, ds.n, ds.d, ds.y, Xq, m,
+                                                mean, sd, &err);
+  if (st != INVDES_OK) {
+    status = exit_for(st);
+    goto fail;
+  }
+  out = out_path ? fopen(out_path, "w") : stdout;
+  if (!out) {
+    invdes_error_set(&err, INVDES_ERR_IO, "%s: cannot open for writing: %s", out_path,
+                     strerror(errno));
+    status = INVDES_EXIT_FAILURE;
+    goto fail;
+  }
+  int werr = write_predictions(out, ct, target, mean, sd);
+  if (out_path ? fclose(out) != 0 : fflush(out) != 0) werr = -1;
+  if (werr) {
+    invdes_error_set(&err, INVDES_ERR_IO, "%s: write failed: %s",
+                     out_path ? out_path : "stdout", strerror(errno));
+    status = INVDES_EXIT_FAILURE;
+    goto fail;
+  }
+  status = INVDES_EXIT_OK;
+  goto done;
+fail:
+  fprintf(stderr, "invdes predict: %s\n", err.message);
+done:
+  invdes_table_free(tt);
+  invdes_table_free(ct);
+  invdes_dataset_release(&ds);
+  free(Xq);
+  free(mean);
+  free(sd);
+  return status;
+}

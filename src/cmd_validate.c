@@ -1,0 +1,196 @@
+/* cmd_validate.c — `invdes validate FILE`: loads a campaign with every check
+ * the loader makes and prints what the search space is (parameters,
+ * composition groups, constraints, targets, encoded dimension, estimated
+ * feasible fraction), or the diagnostics and exit status 2. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "campaign.h"
+#include "commands.h"
+#include "space.h"
+
+static const char validate_usage[] =
+    "usage: invdes validate [--quiet] CAMPAIGN.yaml\n\n"
+    "Checks a campaign file and prints its design space: parameters (type, range\n"
+    "or values, unit), composition groups, constraints, targets, the encoded\n"
+    "dimension and the estimated feasible fraction. Errors name file, line and\n"
+    "column. Exit status 0 when valid, 2 otherwise.\n\n"
+    "  -q, --quiet    print nothing when the campaign is valid\n"
+    "  -h, --help     this text\n"
+    "  -V, --version  print the version\n";
+
+static size_t name_width(const invdes_campaign *c) {
+  size_t w = 4;
+  for (size_t i = 0; i < c->n_params; i++)
+    if (strlen(c->params[i].name) > w) w = strlen(c->params[i].name);
+  for (size_t g = 0; g < c->n_compositions; g++)
+    for (size_t k = 0; k < c->compositions[g].n_components; k++)
+      if (strlen(c->compositions[g].components[k].name) + 2 > w)
+        w = strlen(c->compositions[g].components[k].name) + 2;
+  for (size_t t = 0; t < c->n_targets; t++)
+    if (strlen(c->targets[t].name) > w) w = strlen(c->targets[t].name);
+  return w;
+}
+
+/* The "range or values" column of a parameter. */
+static void format_domain(const invdes_param *p, char *buf, size_t n) {
+  size_t used = 0;
+  switch (p->type) {
+  case INVDES_PARAM_CONTINUOUS:
+  case INVDES_PARAM_INTEGER:
+    snprintf(buf, n, "[%g, %g]%s", p->lo, p->hi, p->log_scale ? " log" : "");
+    return;
+  case INVDES_PARAM_DISCRETE:
+  case INVDES_PARAM_CATEGORICAL:
+    buf[0] = '\0';
+    for (size_t i = 0; i < p->n_values && used + 1 < n; i++) {
+      int k = p->type == INVDES_PARAM_DISCRETE
+                  ? snprintf(buf + used, n - used, "%s%g", i ? ", " : "{", p->values[i])
+                  : snprintf(buf + used, n - used, "%s%s", i ? ", " : "{", p->labels[i]);
+      if (k < 0 || (size_t)k >= n - used) break;
+      used += (size_t)k;
+    }
+    if (used + 2 < n) snprintf(buf + used, n - used, "}");
+    return;
+  }
+}
+
+static void format_goal(const invdes_target *t, char *buf, size_t n) {
+  switch (t->goal) {
+  case INVDES_GOAL_WINDOW: snprintf(buf, n, "window [%g, %g]", t->lo, t->hi); break;
+  case INVDES_GOAL_BELOW: snprintf(buf, n, "below %g", t->threshold); break;
+  case INVDES_GOAL_ABOVE: snprintf(buf, n, "above %g", t->threshold); break;
+  default:
+    if (t->weight != 1.0)
+      snprintf(buf, n, "%s (weight %g)", invdes_goal_name(t->goal), t->weight);
+    else
+      snprintf(buf, n, "%s", invdes_goal_name(t->goal));
+  }
+}
+
+static void print_strategy(const invdes_campaign *c) {
+  const invdes_strategy_spec *s = &c->strategy;
+  printf("strategy     %s", invdes_strategy_kind_name(s->kind));
+  if (s->kind == INVDES_STRATEGY_BO) {
+    static const char *const sur[] = {"gp", "rf"};
+    static const char *const ker[] = {"matern52", "sqexp"};
+    static const char *const acq[] = {"ei", "logei", "ucb", "pi"};
+    printf(" (surrogate %s", sur[s->surrogate]);
+    if (s->surrogate == INVDES_SURROGATE_GP) printf(", kernel %s", ker[s->kernel]);
+    printf(", acquisition %s)", acq[s->acquisition]);
+  }
+  printf(", batch %d, initial design %s x %d\n", s->batch,
+         invdes_design_kind_name(s->initial_design), s->initial_count);
+}
+
+static void print_objective(const invdes_campaign *c) {
+  const invdes_objective_spec *o = &c->objective;
+  printf("objective    %s", invdes_objective_kind_name(o->kind));
+  switch (o->kind) {
+  case INVDES_OBJECTIVE_BUILTIN: printf(" %s", o->name); break;
+  case INVDES_OBJECTIVE_COMMAND:
+    for (size_t i = 0; i < o->argc; i++) printf(" %s", o->argv[i]);
+    if (o->timeout > 0) printf(" (timeout %g s, parallel %d)", o->timeout, o->parallel);
+    break;
+  case INVDES_OBJECTIVE_DATASET:
+    if (o->file) printf(" %s", o->file);
+    if (o->model) printf(" (emulator %s)", o->model);
+    break;
+  case INVDES_OBJECTIVE_STATION: printf(" (results come by `invdes tell`)"); break;
+  }
+  printf("\n");
+}
+
+static void describe(const invdes_campaign *c, const invdes_space *space) {
+  int w = (int)name_width(c);
+  char dom[512], goal[128];
+  printf("campaign     %s (%s)\n", c->name, c->path);
+  if (c->description) printf("description  %s\n", c->description);
+  printf("seed         %llu\n\n", (unsigned long long)c->seed);
+  if (c->n_params > 0) {
+    printf("%-*s  %-12s  %-30s  %s\n", w, "name", "type", "range or values", "unit");
+    for (size_t i = 0; i < c->n_params; i++) {
+      const invdes_param *p = &c->params[i];
+      format_domain(p, dom, sizeof dom);
+      printf("%-*s  %-12s  %-30s  %s\n", w, p->name, invdes_param_type_name(p->type), dom,
+             p->unit ? p->unit : "");
+    }
+    printf("\n");
+  }
+  for (size_t g = 0; g < c->n_compositions; g++) {
+    const invdes_composition *cg = &c->compositions[g];
+    printf("composition %s: ", cg->name);
+    for (size_t k = 0; k < cg->n_components; k++)
+      printf("%s%s", k ? " + " : "", cg->components[k].name);
+    printf(" = %g\n", cg->total);
+    for (size_t k = 0; k < cg->n_components; k++)
+      printf("  %-*s  [%g, %g]\n", w - 2, cg->components[k].name, cg->components[k].lo,
+             cg->components[k].hi);
+    printf("\n");
+  }
+  if (c->pool)
+    printf("pool         %s: %zu candidates, %zu features\n\n", c->pool->file, c->pool->n_rows,
+           c->pool->n_features);
+  if (c->n_constraints > 0) {
+    printf("constraints\n");
+    for (size_t i = 0; i < c->n_constraints; i++) {
+      printf("  %s", c->constraints[i].text);
+      if (c->constraints[i].tol > 0) printf("  (tol %g)", c->constraints[i].tol);
+      printf("\n");
+    }
+    printf("\n");
+  }
+  printf("%-*s  %-28s  %s\n", w, "target", "goal", "unit");
+  for (size_t t = 0; t < c->n_targets; t++) {
+    format_goal(&c->targets[t], goal, sizeof goal);
+    printf("%-*s  %-28s  %s\n", w, c->targets[t].name, goal,
+           c->targets[t].unit ? c->targets[t].unit : "");
+  }
+  printf("\n");
+  print_objective(c);
+  print_strategy(c);
+  printf("budget       %d evaluations%s\n", c->budget.evaluations,
+         c->budget.stop_when_satisfied ? ", or until every target is met" : "");
+  printf("encoded dim  %zu\n", invdes_space_dim(space));
+  printf("feasible     %.3g of the region within bounds and composition sums\n",
+         invdes_space_feasible_fraction(space));
+}
+
+int invdes_cmd_validate(int argc, char **argv) {
+  static const struct option options[] = {{"quiet", no_argument, NULL, 'q'},
+                                          {"help", no_argument, NULL, 'h'},
+                                          {"version", no_argument, NULL, 'V'},
+                                          {NULL, 0, NULL, 0}};
+  int quiet = 0, opt;
+  optind = 1;
+  while ((opt = getopt_long(argc, argv, "qhV", options, NULL)) != -1) {
+    switch (opt) {
+    case 'q': quiet = 1; break;
+    case 'h': fputs(validate_usage, stdout); return INVDES_EXIT_OK;
+    case 'V': invdes_cli_print_version(); return INVDES_EXIT_OK;
+    default: fputs(validate_usage, stderr); return INVDES_EXIT_USAGE;
+    }
+  }
+  if (optind != argc - 1) {
+    fputs(validate_usage, stderr);
+    return INVDES_EXIT_USAGE;
+  }
+  invdes_error err;
+  invdes_error_clear(&err);
+  invdes_campaign *c = invdes_campaign_load(argv[optind], &err);
+  if (!c) {
+    fprintf(stderr, "%s\n", err.message);
+    return INVDES_EXIT_USAGE;
+  }
+  invdes_space *space = invdes_space_new(c, &err);
+  if (!space) {
+    fprintf(stderr, "%s\n", err.message);
+    invdes_campaign_free(c);
+    return INVDES_EXIT_USAGE;
+  }
+  if (!quiet) describe(c, space);
+  invdes_space_free(space);
+  invdes_campaign_free(c);
+  return INVDES_EXIT_OK;
+}

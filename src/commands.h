@@ -1,0 +1,19 @@
+/* commands.h — the verbs of the `invdes` command line, one file each
+ * (src/cmd_<verb>.c). Each takes the arguments after the verb (argv[0] is the
+ * verb itself), prints its output on stdout and its diagnostics on stderr, and
+ * returns the process exit status: 0 success, 2 bad input or usage, 1 any other
+ * failure. Only main() in invdes.c turns that into exit(). */
+#ifndef INVDES_COMMANDS_H
+#define INVDES_COMMANDS_H
+
+int invdes_cmd_validate(int argc, char **argv);
+int invdes_cmd_sample(int argc, char **argv);
+int invdes_cmd_predict(int argc, char **argv);
+
+/* Prints "invdes VERSION" on stdout (every verb's --version). */
+void invdes_cli_print_version(void);
+
+/* Exit statuses shared by every verb. */
+enum { INVDES_EXIT_OK = 0, INVDES_EXIT_FAILURE = 1, INVDES_EXIT_USAGE = 2 };
+
+#endif

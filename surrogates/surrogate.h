@@ -1,0 +1,101 @@
+/* surrogate.h — one interface to the regression models a strategy uses.
+ *
+ * A surrogate is fitted to points X (n×d, row-major) with responses y and
+ * then predicts a mean and a variance at new points, whatever model is behind
+ * it: a Gaussian process (gp.h) or a random forest (rf.h). Inputs follow the
+ * encoded-space contract, entries in [0,1] (the GP refuses anything else at
+ * fit; the forest accepts any finite value). Responses are in the caller's
+ * units; so are the returned mean and variance.
+ *
+ * What the variance means differs by model and is stated, not hidden:
+ * - GP: the posterior variance of the latent function (noise excluded);
+ *   invdes_surrogate_noise_var gives the learned observation noise.
+ * - RF: spread of the tree means plus mean within-leaf variance, which already
+ *   includes the observation noise; invdes_surrogate_noise_var returns 0.
+ * So var + noise_var is, for both, the predictive variance of a new
+ * measurement. Model-specific features (GP gradients, fantasies, O(n²)
+ * updates; RF out-of-bag error) are reached through the borrowed handles
+ * invdes_surrogate_gp / invdes_surrogate_rf.
+ *
+ * This module only dispatches: it knows nothing of campaigns, spaces or
+ * strategies, and it never prints. */
+#ifndef INVDES_SURROGATE_H
+#define INVDES_SURROGATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "gp.h"
+#include "rf.h"
+
+typedef enum invdes_model_kind {
+  INVDES_MODEL_GP = 0,
+  INVDES_MODEL_RF = 1
+} invdes_model_kind;
+
+/* Options for either model; only the part for the chosen kind is used. */
+typedef struct invdes_surrogate_options {
+  invdes_gp_options gp;
+  invdes_rf_options rf;
+} invdes_surrogate_options;
+
+typedef struct invdes_surrogate invdes_surrogate;
+
+/* Fills both parts with their defaults. */
+void invdes_surrogate_options_init(invdes_surrogate_options *opt);
+
+/* Sets the random seed of both parts (GP starts, RF trees). */
+void invdes_surrogate_options_set_seed(invdes_surrogate_options *opt, uint64_t seed);
+
+/* "gp" or "rf". */
+const char *invdes_model_kind_name(invdes_model_kind kind);
+
+/* Parses "gp" or "rf" (exact); INVDES_ERR_INVALID with a message otherwise. */
+invdes_status invdes_model_kind_parse(const char *name, invdes_model_kind *out,
+                                      invdes_error *err);
+
+/* A new, unfitted surrogate; opt NULL means defaults. NULL when out of memory
+ * or when the options are out of range. The caller frees it. */
+invdes_surrogate *invdes_surrogate_new(invdes_model_kind kind,
+                                       const invdes_surrogate_options *opt);
+
+/* Frees the surrogate and the model inside; NULL is a no-op. */
+void invdes_surrogate_free(invdes_surrogate *s);
+
+invdes_model_kind invdes_surrogate_kind(const invdes_surrogate *s);
+
+/* Fits to n points (see gp.h / rf.h for the exact checks). noise_var: NULL, or
+ * n per-point variances in units of y² (used by the GP; the forest ignores
+ * them). A refit replaces the previous model. */
+invdes_status invdes_surrogate_fit(invdes_surrogate *s, const double *X, size_t n,
+                                   size_t d, const double *y,
+                                   const double *noise_var, invdes_error *err);
+
+/* Mean and variance at m points X (m×d, d as fitted). var may be NULL.
+ * INVDES_ERR_USAGE before a successful fit. */
+invdes_status invdes_surrogate_predict(const invdes_surrogate *s, const double *X,
+                                       size_t m, double *mean, double *var,
+                                       invdes_error *err);
+
+/* 1 when the model gives gradients of mean and variance (the GP), else 0. */
+int invdes_surrogate_has_gradient(const invdes_surrogate *s);
+
+/* As predict plus gradients with respect to the input (m×d row-major, either
+ * may be NULL). INVDES_ERR_USAGE for a model without gradients. */
+invdes_status invdes_surrogate_predict_grad(const invdes_surrogate *s,
+                                            const double *X, size_t m,
+                                            double *mean, double *var,
+                                            double *dmean, double *dvar,
+                                            invdes_error *err);
+
+/* Observation-noise variance to add to var for a new measurement (units of
+ * y²): the GP's learned noise, 0 for the forest and before a fit. */
+double invdes_surrogate_noise_var(const invdes_surrogate *s);
+
+/* The model inside, borrowed (valid until invdes_surrogate_free), or NULL
+ * when the surrogate is of the other kind. */
+invdes_gp *invdes_surrogate_gp(invdes_surrogate *s);
+invdes_rf *invdes_surrogate_rf(invdes_surrogate *s);
+
+#endif
