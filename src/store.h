@@ -1,0 +1,331 @@
+/* store.h — the campaign database (SQLite): the single record of truth.
+ *
+ * One file holds one campaign: its YAML text and SHA-256, its variables and
+ * targets, every proposal (parameters, encoded vector z, status, who holds it
+ * and until when, what a model predicted), every result, an event log and the
+ * strategy state that cannot be rebuilt. docs/database.md describes the schema.
+ *
+ * Several processes may share one file (WAL mode, busy timeout, BEGIN
+ * IMMEDIATE retried on SQLITE_BUSY). Every mutating call is atomic on its own;
+ * invdes_store_transaction groups calls into one transaction (nested calls
+ * become savepoints, so a failing call inside leaves nothing behind).
+ *
+ * This module knows nothing of strategies, surrogates or evaluators, and does
+ * not format output (CSV/JSON writers live with the command line). Parameter
+ * values are stored as the JSON object text the caller gives; z as
+ * little-endian IEEE-754 doubles. Times are Unix seconds (REAL). A handle is
+ * used by one thread at a time. The library never prints. */
+#ifndef INVDES_STORE_H
+#define INVDES_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "campaign.h"
+#include "error.h"
+
+/* The schema version this build writes (PRAGMA user_version). */
+#define INVDES_STORE_SCHEMA_VERSION 1
+/* Bytes of an evaluator's stderr kept per event; longer text keeps its tail. */
+#define INVDES_STORE_STDERR_MAX 65536
+
+typedef struct invdes_store invdes_store;
+
+typedef enum invdes_proposal_status {
+  INVDES_PROPOSAL_PENDING = 1,   /* handed out, no outcome yet */
+  INVDES_PROPOSAL_DONE = 2,      /* at least one target value recorded */
+  INVDES_PROPOSAL_FAILED = 4,    /* run and failed; `reason` says why */
+  INVDES_PROPOSAL_ABANDONED = 8  /* given back unrun; offered again */
+} invdes_proposal_status;
+#define INVDES_PROPOSAL_ANY 15   /* a mask of all four, for filters */
+
+/* "pending", "done", "failed", "abandoned". */
+const char *invdes_proposal_status_name(invdes_proposal_status s);
+
+/* ---- opening ------------------------------------------------------------ */
+
+/* Creates the database for campaign c at `path`: a new file, an empty
+ * (0-byte) file, or an SQLite file without any table. Refuses a file that
+ * already holds a campaign or anything else. The campaign's text, name,
+ * variables and targets are copied in. Returns NULL on failure (err says why,
+ * naming the file). The caller closes the handle with invdes_store_close. */
+invdes_store *invdes_store_create(const char *path, const invdes_campaign *c,
+                                  invdes_error *err);
+
+/* Opens an existing campaign database, upgrading an older schema step by step
+ * (inside one transaction). Refuses a missing file, a file that is not SQLite,
+ * an SQLite file of another application, an empty database (never created by
+ * invdes_store_create) and a schema newer than this build knows. */
+invdes_store *invdes_store_open(const char *path, invdes_error *err);
+
+/* Finalizes statements and closes the file. NULL is a no-op. */
+void invdes_store_close(invdes_store *s);
+
+/* How long a call waits for another process holding the write lock before it
+ * fails with INVDES_ERR_DB (seconds, > 0; default 30). */
+void invdes_store_set_timeout(invdes_store *s, double seconds);
+
+/* Replaces the clock (Unix seconds) used for timestamps and leases; `now` NULL
+ * restores the system clock. For tests of lease expiry. */
+void invdes_store_set_clock(invdes_store *s, double (*now)(void *data), void *data);
+
+/* ---- what the database holds (borrowed, valid until close) --------------- */
+
+const char *invdes_store_path(const invdes_store *s);
+const char *invdes_store_campaign_name(const invdes_store *s);
+const char *invdes_store_campaign_text(const invdes_store *s);
+const char *invdes_store_campaign_sha256(const invdes_store *s); /* 64 hex digits */
+/* Targets in campaign order; arrays indexed by target below follow it. */
+size_t invdes_store_n_targets(const invdes_store *s);
+const char *invdes_store_target_name(const invdes_store *s, size_t i);
+invdes_goal invdes_store_target_goal(const invdes_store *s, size_t i);
+/* Variables (export columns) in campaign order: parameters, then composition
+ * components; a pool campaign has one, the pool's id column or "candidate". */
+size_t invdes_store_n_variables(const invdes_store *s);
+const char *invdes_store_variable_name(const invdes_store *s, size_t i);
+
+/* ---- the campaign file changing --------------------------------------- */
+
+/* Compares two campaign models. Returns INVDES_OK when they differ at most in
+ * harmless ways: description, budget, and the command evaluator's timeout and
+ * parallel count. `changes` (may be NULL) gets one line per difference found,
+ * "budget.evaluations: 120 -> 200 (allowed)" or "strategy.batch: 4 -> 8";
+ * INVDES_ERR_INVALID when any difference is not harmless. Positions (marks),
+ * comments and formatting are not compared. */
+invdes_status invdes_store_campaign_diff(const invdes_campaign *old_c,
+                                         const invdes_campaign *new_c,
+                                         invdes_error *changes);
+
+/* Checks campaign c (freshly loaded) against the one in the database: identical
+ * text and pool data is OK at once; otherwise the stored text is parsed (with
+ * c->path as its location) and compared with invdes_store_campaign_diff, and a
+ * changed candidate pool is a difference too. Returns INVDES_OK (harmless or
+ * no changes, listed in `changes` with status OK) or INVDES_ERR_INVALID with
+ * the summary of what changed in `changes`. */
+invdes_status invdes_store_check_campaign(invdes_store *s, const invdes_campaign *c,
+                                          invdes_error *changes);
+
+/* Checks as above and, when the changes are harmless, stores c's text and
+ * hash in place of the old ones and logs a "campaign_changed" event with the
+ * summary. Unchanged text: nothing is written. */
+invdes_status invdes_store_update_campaign(invdes_store *s, const invdes_campaign *c,
+                                           invdes_error *changes);
+
+/* ---- transactions ----------------------------------------------------- */
+
+/* Runs fn(s, data, err) inside one write transaction (BEGIN IMMEDIATE, retried
+ * while another process holds the lock). fn's non-OK status rolls everything
+ * back and is returned. Called inside another transaction, it becomes a
+ * savepoint of the outer one. */
+typedef invdes_status (*invdes_store_txn_fn)(invdes_store *s, void *data, invdes_error *err);
+invdes_status invdes_store_transaction(invdes_store *s, invdes_store_txn_fn fn, void *data,
+                                       invdes_error *err);
+
+/* ---- proposals as read back ------------------------------------------- */
+
+/* One proposal with everything known about it. Pointers are owned by the
+ * list that holds it. Arrays indexed by target have n_targets entries. */
+typedef struct invdes_store_proposal {
+  int64_t id, batch, iteration;
+  const char *strategy;
+  const char *parameters;     /* the JSON object text as recorded */
+  const double *z;
+  size_t dim;
+  invdes_proposal_status status;
+  const char *station;        /* NULL: none */
+  double lease_expires;       /* NAN: no lease */
+  int offers;                 /* times handed out (1, more when offered again) */
+  const char *reason;         /* failed/abandoned: the reason given; else NULL */
+  double acquisition;         /* NAN: none */
+  const double *pred_mean, *pred_sd; /* NAN where no model predicted */
+  const double *value, *sd;   /* measured; NAN where missing / not given */
+  double created, updated;    /* Unix seconds */
+} invdes_store_proposal;
+
+typedef struct invdes_store_rows {
+  size_t n;
+  invdes_store_proposal *items; /* by increasing id */
+  size_t n_targets;
+  const char *const *target_names; /* n_targets names, campaign order; borrowed
+                                      from the store, valid until it is closed */
+} invdes_store_rows;
+
+void invdes_store_rows_free(invdes_store_rows *l);
+
+/* ---- proposals ---------------------------------------------------------- */
+
+/* A proposal to record, as a strategy made it. */
+typedef struct invdes_store_new_proposal {
+  const char *parameters;   /* a JSON object text: variable name -> value */
+  const double *z;          /* the encoded vector, dim values (may be 0) */
+  size_t dim;
+  const double *pred_mean;  /* NULL, or n_targets values (NAN: no prediction) */
+  const double *pred_sd;    /* NULL, or n_targets values (NAN: none) */
+  double acquisition;       /* the acquisition value; NAN when no model */
+} invdes_store_new_proposal;
+
+/* Records n proposals as one new batch (numbered after the largest so far),
+ * status pending, made by `strategy` at `iteration`. station: who takes them
+ * (NULL: nobody named); lease_seconds > 0 sets lease_expires = now + lease,
+ * 0 means no lease (they never expire). ids (may be NULL) receives the n new
+ * ids, batch (may be NULL) the batch number. One transaction. */
+invdes_status invdes_store_insert(invdes_store *s, int64_t iteration, const char *strategy,
+                                  const invdes_store_new_proposal *p, size_t n,
+                                  const char *station, double lease_seconds, int64_t *ids,
+                                  int64_t *batch, invdes_error *err);
+
+/* Hands out up to `max` existing proposals before anything new is made, and
+ * leases them to `station` for lease_seconds (0: no lease):
+ *  1. the station's own pending proposals (an ask repeated before it reports
+ *     gets the same proposals back), oldest first; skipped when station is NULL;
+ *  2. then pending proposals of others whose lease has expired, and abandoned
+ *     ones, oldest first: the same id offered again (status pending, the
+ *     `offers` count raised, an "offered_again" event logged).
+ * ids (room for max) receives them in that order, *n_out their number.
+ * The run loop records its proposals under a station name of its own with no
+ * lease, so a resumed run gets its in-flight proposals back from step 1. */
+invdes_status invdes_store_claim(invdes_store *s, const char *station, double lease_seconds,
+                                 size_t max, int64_t *ids, size_t *n_out, invdes_error *err);
+
+/* Makes up to n new proposals inside the ask's transaction, reading what it
+ * needs from s (e.g. invdes_store_list for the history) and recording them with
+ * invdes_store_insert(s, ..., station, lease_seconds, ...). May make fewer. */
+typedef invdes_status (*invdes_store_propose_fn)(invdes_store *s, size_t n, const char *station,
+                                                 double lease_seconds, void *data,
+                                                 invdes_error *err);
+
+/* One ask, one transaction: claim (above) up to n, then `propose` for the
+ * rest (propose may be NULL: claim only). *out (the caller frees it with
+ * invdes_store_rows_free) lists the proposals handed out: claimed first,
+ * then new, each at most once. */
+invdes_status invdes_store_ask(invdes_store *s, const char *station, double lease_seconds,
+                               size_t n, invdes_store_propose_fn propose, void *data,
+                               invdes_store_rows **out, invdes_error *err);
+
+/* Extends the lease of pending proposal `id` to now + lease_seconds (> 0).
+ * station (NULL: any) must be the holder. Refuses a proposal that is not
+ * pending or is held by another station. *expires (may be NULL) gets the new
+ * expiry. */
+invdes_status invdes_store_heartbeat(invdes_store *s, int64_t id, const char *station,
+                                     double lease_seconds, double *expires, invdes_error *err);
+
+/* ---- results ------------------------------------------------------------ */
+
+typedef struct invdes_store_value {
+  const char *target;  /* a target name of the campaign */
+  double value;        /* finite */
+  double sd;           /* the measurement's standard deviation; NAN: not given */
+} invdes_store_value;
+
+typedef enum invdes_tell_kind {
+  INVDES_TELL_RESULT,  /* values for some or all targets: status done */
+  INVDES_TELL_FAILED,  /* run and failed: status failed with `reason` */
+  INVDES_TELL_ABANDON  /* given back unrun: status abandoned, offered again */
+} invdes_tell_kind;
+
+typedef struct invdes_store_tell_req {
+  int64_t id;
+  invdes_tell_kind kind;
+  const invdes_store_value *values; /* RESULT: n_values >= 1 */
+  size_t n_values;
+  const char *reason;    /* FAILED: required; ABANDON: optional */
+  const char *source;    /* who reports: "builtin", "command", "station:robot1"..., may be NULL */
+  const char *campaign;  /* NULL, or the campaign name the report is meant for */
+} invdes_store_tell_req;
+
+/* Records one report in one transaction. A result for a pending proposal
+ * (its lease expired or not), an abandoned one (a late result) or a done one
+ * (the targets still missing) is accepted; each target at most once. Refused
+ * with INVDES_ERR_INVALID and the database unchanged: an unknown id, an
+ * unknown or repeated target, a value already recorded, a non-finite value or
+ * a negative/non-finite sd, a result for a failed proposal, a failure of a
+ * proposal already done or failed (one given back may still fail: it was run
+ * after all), an abandon of a proposal that is not pending, and a `campaign`
+ * other than the database's. */
+invdes_status invdes_store_tell(invdes_store *s, const invdes_store_tell_req *req,
+                                invdes_error *err);
+
+/* n reports, all or none (one transaction); the error names the report. */
+invdes_status invdes_store_tell_many(invdes_store *s, const invdes_store_tell_req *reqs,
+                                     size_t n, invdes_error *err);
+
+/* ---- reading ------------------------------------------------------------ */
+
+/* Proposals whose status is in status_mask (INVDES_PROPOSAL_ANY for all) and
+ * whose id is greater than after_id, by increasing id, with their results and
+ * predictions: the history a strategy rebuilds itself from, and the rows of an
+ * export. */
+invdes_status invdes_store_list(invdes_store *s, unsigned status_mask, int64_t after_id,
+                                invdes_store_rows **out, invdes_error *err);
+
+/* The proposals with the given ids, in that order; an unknown id is an error. */
+invdes_status invdes_store_get(invdes_store *s, const int64_t *ids, size_t n,
+                               invdes_store_rows **out, invdes_error *err);
+
+typedef struct invdes_store_counts {
+  int64_t proposals;       /* all */
+  int64_t pending;         /* of which pending_expired have an expired lease */
+  int64_t pending_expired;
+  int64_t done, failed, abandoned;
+  int64_t results;         /* result rows (one per proposal and target) */
+  int64_t batches;         /* largest batch number */
+} invdes_store_counts;
+
+invdes_status invdes_store_counts_get(invdes_store *s, invdes_store_counts *out,
+                                      invdes_error *err);
+
+/* The budget counter: proposals evaluated so far (done + failed). */
+invdes_status invdes_store_n_evaluated(invdes_store *s, int64_t *n, invdes_error *err);
+
+typedef struct invdes_store_best {
+  int64_t proposal;  /* 0: no value for this target yet */
+  double value;
+  int satisfied;     /* window/below/above: the value meets the goal;
+                        maximize/minimize: 1 once any value exists */
+  int64_t n_values;  /* values recorded for the target */
+} invdes_store_best;
+
+/* Best value so far for each target (out: n_targets entries): the largest for
+ * maximize and above, the smallest for minimize and below, for a window the
+ * value nearest to it (inside: nearest to its middle). Ties: the older id. */
+invdes_status invdes_store_best_get(invdes_store *s, invdes_store_best *out,
+                                    invdes_error *err);
+
+/* ---- events and strategy state ------------------------------------------ */
+
+/* Appends an event: kind is a short word ("run_started", "run_stopped",
+ * "run_resumed", "evaluator_error", ...), proposal 0 for none, message and
+ * stderr_text may be NULL; stderr beyond INVDES_STORE_STDERR_MAX bytes keeps
+ * its tail, after a note of how much was cut. */
+invdes_status invdes_store_event(invdes_store *s, const char *kind, int64_t proposal,
+                                 const char *message, const char *stderr_text,
+                                 size_t stderr_len, invdes_error *err);
+
+typedef struct invdes_store_event_row {
+  int64_t id;
+  double time;
+  const char *kind;
+  int64_t proposal;     /* 0: none */
+  const char *message;  /* may be NULL */
+  const char *stderr_text; /* may be NULL */
+} invdes_store_event_row;
+
+/* Calls fn for each event with id > after_id whose kind equals `kind` (NULL:
+ * all), in order; the row is borrowed for the call. fn returning non-zero
+ * stops the walk. fn must not call the store. */
+invdes_status invdes_store_events(invdes_store *s, int64_t after_id, const char *kind,
+                                  int (*fn)(const invdes_store_event_row *row, void *data),
+                                  void *data, invdes_error *err);
+
+/* Saves (replacing) strategy state for (key, iteration). */
+invdes_status invdes_store_state_put(invdes_store *s, const char *key, int64_t iteration,
+                                     const void *blob, size_t len, invdes_error *err);
+
+/* The state for `key` with the largest iteration <= max_iteration (INT64_MAX:
+ * the latest). *blob (the caller frees it) and *len; *found 0 and *blob NULL
+ * when there is none. *iteration (may be NULL) gets the one found. */
+invdes_status invdes_store_state_get(invdes_store *s, const char *key, int64_t max_iteration,
+                                     void **blob, size_t *len, int64_t *iteration,
+                                     int *found, invdes_error *err);
+
+#endif

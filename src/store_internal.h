@@ -1,0 +1,148 @@
+/* store_internal.h — what the store's files (store.c, store_schema.c,
+ * store_propose.c, store_query.c, store_check.c) share: the handle, the
+ * registry of prepared statements and the transaction helpers. Not installed;
+ * nothing outside src/store*.c includes it. */
+#ifndef INVDES_STORE_INTERNAL_H
+#define INVDES_STORE_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "store.h"
+
+/* These helpers are shared by the store's files only: kept out of the
+ * library's exported symbols. */
+#pragma GCC visibility push(hidden)
+
+/* Statements prepared once per handle, on first use (see store.c for the SQL). */
+typedef enum store_stmt {
+  ST_BEGIN_WRITE,
+  ST_BEGIN_READ,
+  ST_COMMIT,
+  ST_ROLLBACK,
+  ST_SAVEPOINT,
+  ST_RELEASE,
+  ST_ROLLBACK_TO,
+  ST_MAX_BATCH,
+  ST_MAX_ID,
+  ST_INSERT_PROPOSAL,
+  ST_INSERT_PREDICTION,
+  ST_CLAIM_OWN,
+  ST_CLAIM_OTHERS,
+  ST_LEASE,
+  ST_PROPOSAL_STATE,
+  ST_HEARTBEAT,
+  ST_INSERT_RESULT,
+  ST_SET_STATUS,
+  ST_INSERT_EVENT,
+  ST_STATE_PUT,
+  ST_STATE_GET,
+  ST_LIST_PROPOSALS,
+  ST_LIST_RESULTS,
+  ST_LIST_PREDICTIONS,
+  ST_GET_PROPOSAL,
+  ST_GET_RESULTS,
+  ST_GET_PREDICTIONS,
+  ST_COUNT_STATUS,
+  ST_COUNT_RESULTS,
+  ST_N_EVALUATED,
+  ST_BEST,
+  ST_COUNT_TARGET,
+  ST_EVENTS,
+  ST_UPDATE_CAMPAIGN,
+  ST_COUNT
+} store_stmt;
+
+typedef struct store_target {
+  char *name;
+  invdes_goal goal;
+  double lo, hi, threshold;
+} store_target;
+
+struct invdes_store {
+  sqlite3 *db;
+  char *path;
+  sqlite3_stmt *stmt[ST_COUNT];
+  int depth;                 /* open transaction levels: 0 none, 1 BEGIN, >1 savepoints */
+  double timeout;            /* seconds to wait for the write lock */
+  double (*now)(void *data);
+  void *now_data;
+  /* The campaign as stored (loaded at open, replaced by update_campaign). */
+  char *name;
+  char *text;
+  char sha256[65];
+  char *pool_sha256;         /* NULL: no pool */
+  size_t n_targets;
+  store_target *targets;
+  const char **target_names; /* n_targets pointers into targets[] */
+  size_t n_vars;
+  char **var_names;
+};
+
+/* The statement `which`, reset and with its bindings cleared; NULL with err
+ * set when it cannot be prepared. Borrowed from the handle. */
+sqlite3_stmt *store_stmt_get(invdes_store *s, store_stmt which, invdes_error *err);
+
+/* Sets err to "PATH: WHAT: sqlite's message" and returns INVDES_ERR_DB. */
+invdes_status store_db_error(invdes_store *s, invdes_error *err, const char *what);
+
+/* Steps a statement expected to finish without rows (INSERT/UPDATE...). */
+invdes_status store_step_done(invdes_store *s, sqlite3_stmt *st, invdes_error *err,
+                              const char *what);
+
+/* Runs SQL text without results (one-off schema statements). */
+invdes_status store_exec(invdes_store *s, const char *sql, invdes_error *err);
+
+/* Opens a transaction level: at depth 0 BEGIN IMMEDIATE (write, retried while
+ * another process holds the lock, up to s->timeout) or BEGIN (read); deeper, a
+ * savepoint. Every successful begin is matched by one store_txn_end. */
+invdes_status store_txn_begin(invdes_store *s, int write, invdes_error *err);
+
+/* Closes the innermost level: ok commits/releases it, !ok rolls it back.
+ * Returns `status` when it is not OK (so `return store_txn_end(s, st, err)`
+ * keeps the first error), else the outcome of the commit. */
+invdes_status store_txn_end(invdes_store *s, invdes_status status, invdes_error *err);
+
+double store_now(const invdes_store *s);
+
+/* Binds text or NULL. */
+int store_bind_text(sqlite3_stmt *st, int i, const char *text);
+/* Binds a double, or NULL when it is not finite. */
+int store_bind_real(sqlite3_stmt *st, int i, double v);
+/* A column as a double, NAN when NULL. */
+double store_column_real(sqlite3_stmt *st, int i);
+/* A column as a new string (NULL when NULL); *ok becomes 0 if out of memory. */
+char *store_column_strdup(sqlite3_stmt *st, int i, int *ok);
+
+/* Target index by name, or -1. */
+long store_target_index(const invdes_store *s, const char *name);
+
+/* z <-> little-endian bytes. store_z_encode writes 8*dim bytes into out. */
+void store_z_encode(const double *z, size_t dim, unsigned char *out);
+void store_z_decode(const unsigned char *in, size_t dim, double *z);
+
+/* A proposal's status, holder, lease and reason (store_propose.c). An
+ * unknown id is INVDES_ERR_INVALID naming it. */
+typedef struct store_prop_state {
+  invdes_proposal_status status;
+  int has_station;
+  char station[256];
+  double lease_expires; /* NAN: no lease */
+  char reason[256];
+} store_prop_state;
+invdes_status store_proposal_state(invdes_store *s, int64_t id, store_prop_state *ps,
+                                   invdes_error *err);
+
+/* Schema (store_schema.c). */
+const char *store_goal_name(invdes_goal g);
+int store_goal_parse(const char *text, invdes_goal *g);
+/* Creates or upgrades the schema inside the caller's write transaction,
+ * from version `from` to INVDES_STORE_SCHEMA_VERSION, one step at a time. */
+invdes_status store_schema_upgrade(invdes_store *s, int from, invdes_error *err);
+/* Fills the campaign, variables and targets tables from c (create only). */
+invdes_status store_schema_fill(invdes_store *s, const invdes_campaign *c, invdes_error *err);
+/* The hex SHA-256 of a pool's data (ids and features), or "" without a pool. */
+void store_pool_sha256(const invdes_campaign *c, char out[65]);
+
+#pragma GCC visibility pop
+
+#endif

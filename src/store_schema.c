@@ -1,0 +1,253 @@
+/* store_schema.c — the tables of a campaign database and the steps that bring
+ * an older file up to date, one version at a time (PRAGMA user_version).
+ *
+ * upgrades[k] takes a file from version k to k + 1 inside the caller's write
+ * transaction; version 0 is an empty file, so creating a database is the same
+ * path as upgrading one. A later schema change adds upgrades[1] (1 -> 2) and
+ * raises INVDES_STORE_SCHEMA_VERSION; it never edits an earlier step. Also
+ * here: copying a campaign's identity, variables and targets in at creation.
+ * docs/database.md documents every table and column. */
+#include "store_internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sha256.h"
+
+static const char schema_v1[] =
+    "CREATE TABLE campaign (\n"
+    "  id INTEGER PRIMARY KEY CHECK (id = 1),\n"
+    "  name TEXT NOT NULL,\n"
+    "  text TEXT NOT NULL,\n"
+    "  sha256 TEXT NOT NULL,\n"
+    "  pool_sha256 TEXT,\n"
+    "  created REAL NOT NULL,\n"
+    "  updated REAL NOT NULL\n"
+    ");\n"
+    "CREATE TABLE variables (\n"
+    "  position INTEGER PRIMARY KEY,\n"
+    "  name TEXT NOT NULL UNIQUE,\n"
+    "  kind TEXT NOT NULL,\n"
+    "  unit TEXT\n"
+    ");\n"
+    "CREATE TABLE targets (\n"
+    "  position INTEGER PRIMARY KEY,\n"
+    "  name TEXT NOT NULL UNIQUE,\n"
+    "  goal TEXT NOT NULL CHECK (goal IN ('maximize', 'minimize', 'window', 'below', 'above')),\n"
+    "  lo REAL,\n"
+    "  hi REAL,\n"
+    "  threshold REAL,\n"
+    "  weight REAL,\n"
+    "  unit TEXT\n"
+    ");\n"
+    "CREATE TABLE proposals (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  batch INTEGER NOT NULL,\n"
+    "  iteration INTEGER NOT NULL,\n"
+    "  strategy TEXT NOT NULL,\n"
+    "  parameters TEXT NOT NULL,\n"
+    "  z BLOB NOT NULL,\n"
+    "  status TEXT NOT NULL DEFAULT 'pending'\n"
+    "    CHECK (status IN ('pending', 'done', 'failed', 'abandoned')),\n"
+    "  station TEXT,\n"
+    "  lease_expires REAL,\n"
+    "  offers INTEGER NOT NULL DEFAULT 1,\n"
+    "  reason TEXT,\n"
+    "  acquisition REAL,\n"
+    "  created REAL NOT NULL,\n"
+    "  updated REAL NOT NULL\n"
+    ");\n"
+    "CREATE INDEX proposals_status ON proposals(status, lease_expires);\n"
+    "CREATE TABLE predictions (\n"
+    "  proposal INTEGER NOT NULL REFERENCES proposals(id),\n"
+    "  target TEXT NOT NULL REFERENCES targets(name),\n"
+    "  mean REAL NOT NULL,\n"
+    "  sd REAL,\n"
+    "  PRIMARY KEY (proposal, target)\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE TABLE results (\n"
+    "  proposal INTEGER NOT NULL REFERENCES proposals(id),\n"
+    "  target TEXT NOT NULL REFERENCES targets(name),\n"
+    "  value REAL NOT NULL,\n"
+    "  sd REAL CHECK (sd IS NULL OR sd >= 0),\n"
+    "  source TEXT,\n"
+    "  time REAL NOT NULL,\n"
+    "  PRIMARY KEY (proposal, target)\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE TABLE events (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  time REAL NOT NULL,\n"
+    "  kind TEXT NOT NULL,\n"
+    "  proposal INTEGER REFERENCES proposals(id),\n"
+    "  message TEXT,\n"
+    "  stderr TEXT\n"
+    ");\n"
+    "CREATE TABLE strategy_state (\n"
+    "  key TEXT NOT NULL,\n"
+    "  iteration INTEGER NOT NULL,\n"
+    "  blob BLOB NOT NULL,\n"
+    "  time REAL NOT NULL,\n"
+    "  PRIMARY KEY (key, iteration)\n"
+    ") WITHOUT ROWID;\n";
+
+static invdes_status upgrade_0_to_1(invdes_store *s, invdes_error *err) {
+  return store_exec(s, schema_v1, err);
+}
+
+typedef invdes_status (*upgrade_fn)(invdes_store *s, invdes_error *err);
+static const upgrade_fn upgrades[INVDES_STORE_SCHEMA_VERSION] = {upgrade_0_to_1};
+
+invdes_status store_schema_upgrade(invdes_store *s, int from, invdes_error *err) {
+  for (int v = from; v < INVDES_STORE_SCHEMA_VERSION; v++) {
+    invdes_status st = upgrades[v](s, err);
+    if (st != INVDES_OK) {
+      invdes_error_add(err, st, "%s: upgrading the schema from version %d to %d failed",
+                       s->path, v, v + 1);
+      return st;
+    }
+  }
+  return INVDES_OK;
+}
+
+const char *store_goal_name(invdes_goal g) {
+  switch (g) {
+  case INVDES_GOAL_MAXIMIZE: return "maximize";
+  case INVDES_GOAL_MINIMIZE: return "minimize";
+  case INVDES_GOAL_WINDOW: return "window";
+  case INVDES_GOAL_BELOW: return "below";
+  case INVDES_GOAL_ABOVE: return "above";
+  }
+  return "?";
+}
+
+int store_goal_parse(const char *text, invdes_goal *g) {
+  static const invdes_goal all[] = {INVDES_GOAL_MAXIMIZE, INVDES_GOAL_MINIMIZE,
+                                    INVDES_GOAL_WINDOW, INVDES_GOAL_BELOW, INVDES_GOAL_ABOVE};
+  for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+    if (strcmp(text, store_goal_name(all[i])) == 0) {
+      *g = all[i];
+      return 1;
+    }
+  return 0;
+}
+
+void store_pool_sha256(const invdes_campaign *c, char out[65]) {
+  if (!c->pool) {
+    out[0] = '\0';
+    return;
+  }
+  const invdes_pool *p = c->pool;
+  invdes_sha256 ctx;
+  invdes_sha256_init(&ctx);
+  uint64_t dims[2] = {p->n_rows, p->n_features};
+  unsigned char buf[16];
+  for (int i = 0; i < 2; i++)
+    for (int b = 0; b < 8; b++) buf[8 * i + b] = (unsigned char)(dims[i] >> (8 * b));
+  invdes_sha256_update(&ctx, buf, sizeof buf);
+  /* Names end with their NUL so that ("ab","c") and ("a","bc") differ. */
+  for (size_t j = 0; j < p->n_features; j++)
+    invdes_sha256_update(&ctx, p->features[j], strlen(p->features[j]) + 1);
+  for (size_t i = 0; i < p->n_rows; i++) {
+    if (p->ids && p->ids[i]) invdes_sha256_update(&ctx, p->ids[i], strlen(p->ids[i]) + 1);
+    for (size_t j = 0; j < p->n_features; j++) {
+      unsigned char v[8];
+      store_z_encode(&p->x[i * p->n_features + j], 1, v);
+      invdes_sha256_update(&ctx, v, 8);
+    }
+  }
+  unsigned char d[INVDES_SHA256_BYTES];
+  invdes_sha256_final(&ctx, d);
+  invdes_sha256_to_hex(d, out);
+}
+
+/* One-off inserts at creation: prepared, stepped once, finalized. */
+static invdes_status insert_variable(invdes_store *s, sqlite3_stmt *st, int pos,
+                                     const char *name, const char *kind, const char *unit,
+                                     invdes_error *err) {
+  sqlite3_reset(st);
+  sqlite3_bind_int(st, 1, pos);
+  sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
+  store_bind_text(st, 4, unit);
+  if (sqlite3_step(st) != SQLITE_DONE)
+    return invdes_error_set(err, INVDES_ERR_DB, "%s: recording variable '%s': %s", s->path,
+                            name, sqlite3_errmsg(s->db));
+  return INVDES_OK;
+}
+
+static invdes_status fill_variables(invdes_store *s, const invdes_campaign *c,
+                                    invdes_error *err) {
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(s->db, "INSERT INTO variables(position, name, kind, unit)"
+                         " VALUES(?1, ?2, ?3, ?4)", -1, &st, NULL) != SQLITE_OK)
+    return store_db_error(s, err, "recording the variables");
+  invdes_status status = INVDES_OK;
+  int pos = 0;
+  if (c->pool) {
+    status = insert_variable(s, st, pos++, c->pool->id_column ? c->pool->id_column : "candidate",
+                             "pool", NULL, err);
+  } else {
+    for (size_t i = 0; status == INVDES_OK && i < c->n_params; i++)
+      status = insert_variable(s, st, pos++, c->params[i].name,
+                               invdes_param_type_name(c->params[i].type), c->params[i].unit, err);
+    for (size_t g = 0; g < c->n_compositions; g++)
+      for (size_t i = 0; status == INVDES_OK && i < c->compositions[g].n_components; i++)
+        status = insert_variable(s, st, pos++, c->compositions[g].components[i].name,
+                                 "component", NULL, err);
+  }
+  sqlite3_finalize(st);
+  return status;
+}
+
+static invdes_status fill_targets(invdes_store *s, const invdes_campaign *c, invdes_error *err) {
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(s->db, "INSERT INTO targets(position, name, goal, lo, hi, threshold,"
+                         " weight, unit) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", -1, &st,
+                         NULL) != SQLITE_OK)
+    return store_db_error(s, err, "recording the targets");
+  invdes_status status = INVDES_OK;
+  for (size_t i = 0; status == INVDES_OK && i < c->n_targets; i++) {
+    const invdes_target *t = &c->targets[i];
+    int window = t->goal == INVDES_GOAL_WINDOW;
+    int thresh = t->goal == INVDES_GOAL_BELOW || t->goal == INVDES_GOAL_ABOVE;
+    sqlite3_reset(st);
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)i);
+    sqlite3_bind_text(st, 2, t->name, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, store_goal_name(t->goal), -1, SQLITE_STATIC);
+    store_bind_real(st, 4, window ? t->lo : NAN);
+    store_bind_real(st, 5, window ? t->hi : NAN);
+    store_bind_real(st, 6, thresh ? t->threshold : NAN);
+    store_bind_real(st, 7, thresh || window ? NAN : t->weight);
+    store_bind_text(st, 8, t->unit);
+    if (sqlite3_step(st) != SQLITE_DONE)
+      status = invdes_error_set(err, INVDES_ERR_DB, "%s: recording target '%s': %s", s->path,
+                                t->name, sqlite3_errmsg(s->db));
+  }
+  sqlite3_finalize(st);
+  return status;
+}
+
+invdes_status store_schema_fill(invdes_store *s, const invdes_campaign *c, invdes_error *err) {
+  if (c->n_targets == 0)
+    return invdes_error_set(err, INVDES_ERR_USAGE, "%s: the campaign has no targets", s->path);
+  char hash[65], pool[65];
+  invdes_sha256_hex(c->text, c->text_len, hash);
+  store_pool_sha256(c, pool);
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(s->db, "INSERT INTO campaign(id, name, text, sha256, pool_sha256,"
+                         " created, updated) VALUES(1, ?1, ?2, ?3, ?4, ?5, ?5)", -1, &st,
+                         NULL) != SQLITE_OK)
+    return store_db_error(s, err, "recording the campaign");
+  sqlite3_bind_text(st, 1, c->name, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 2, c->text, (int)c->text_len, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 3, hash, -1, SQLITE_TRANSIENT);
+  store_bind_text(st, 4, pool[0] ? pool : NULL);
+  sqlite3_bind_double(st, 5, store_now(s));
+  int rc = sqlite3_step(st);
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE) return store_db_error(s, err, "recording the campaign");
+  invdes_status status = fill_variables(s, c, err);
+  if (status == INVDES_OK) status = fill_targets(s, c, err);
+  return status;
+}
