@@ -174,31 +174,24 @@ int invdes_cmd_sample(int argc, char **argv) {
     fputs(sample_usage, stderr);
     return INVDES_EXIT_USAGE;
   }
+  invdes_campaign *c;
+  invdes_space *s;
+  int status = invdes_cli_load_campaign(argv[optind], &c, &s);
+  if (status != INVDES_EXIT_OK) return status;
+  status = INVDES_EXIT_FAILURE;
+  double *x = NULL;
   invdes_error err;
   invdes_error_clear(&err);
-  invdes_campaign *c = invdes_campaign_load(argv[optind], &err);
-  if (!c) {
-    fprintf(stderr, "%s\n", err.message);
-    return INVDES_EXIT_USAGE;
-  }
-  int status = INVDES_EXIT_FAILURE;
-  double *x = NULL;
-  invdes_space *s = invdes_space_new(c, &err);
-  if (!s) {
-    fprintf(stderr, "%s\n", err.message);
-    status = INVDES_EXIT_USAGE;
-    goto done;
-  }
   size_t nv = invdes_space_n_vars(s);
-  if ((unsigned long long)count > SIZE_MAX / sizeof(double) / nv ||
-      !(x = malloc((size_t)count * nv * sizeof *x))) {
-    fprintf(stderr, "invdes sample: cannot hold %lld points in memory\n", count);
-    goto done;
-  }
   if (c->pool && (size_t)count > c->pool->n_rows) {
     fprintf(stderr, "invdes sample: the pool has %zu candidates, fewer than -n %lld\n",
             c->pool->n_rows, count);
     status = INVDES_EXIT_USAGE;
+    goto done;
+  }
+  if ((unsigned long long)count > SIZE_MAX / sizeof(double) / nv ||
+      !(x = malloc((size_t)count * nv * sizeof *x))) {
+    fprintf(stderr, "invdes sample: cannot hold %lld points in memory\n", count);
     goto done;
   }
   uint64_t use_seed = seed >= 0 ? (uint64_t)seed : c->seed;

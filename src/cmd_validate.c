@@ -176,19 +176,10 @@ int invdes_cmd_validate(int argc, char **argv) {
     fputs(validate_usage, stderr);
     return INVDES_EXIT_USAGE;
   }
-  invdes_error err;
-  invdes_error_clear(&err);
-  invdes_campaign *c = invdes_campaign_load(argv[optind], &err);
-  if (!c) {
-    fprintf(stderr, "%s\n", err.message);
-    return INVDES_EXIT_USAGE;
-  }
-  invdes_space *space = invdes_space_new(c, &err);
-  if (!space) {
-    fprintf(stderr, "%s\n", err.message);
-    invdes_campaign_free(c);
-    return INVDES_EXIT_USAGE;
-  }
+  invdes_campaign *c;
+  invdes_space *space;
+  int status = invdes_cli_load_campaign(argv[optind], &c, &space);
+  if (status != INVDES_EXIT_OK) return status;
   if (!quiet) describe(c, space);
   invdes_space_free(space);
   invdes_campaign_free(c);

@@ -6,9 +6,18 @@
 #ifndef INVDES_COMMANDS_H
 #define INVDES_COMMANDS_H
 
+#include "campaign.h"
+#include "space.h"
+
 int invdes_cmd_validate(int argc, char **argv);
 int invdes_cmd_sample(int argc, char **argv);
 int invdes_cmd_predict(int argc, char **argv);
+
+/* Loads the campaign at path and builds its design space. On failure prints
+ * the diagnostics on stderr, leaves both NULL and returns the exit status
+ * (INVDES_EXIT_USAGE for a bad campaign). The caller frees both on success. */
+int invdes_cli_load_campaign(const char *path, invdes_campaign **campaign,
+                             invdes_space **space);
 
 /* Prints "invdes VERSION" on stdout (every verb's --version). */
 void invdes_cli_print_version(void);

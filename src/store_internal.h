@@ -133,7 +133,6 @@ invdes_status store_proposal_state(invdes_store *s, int64_t id, store_prop_state
                                    invdes_error *err);
 
 /* Schema (store_schema.c). */
-const char *store_goal_name(invdes_goal g);
 int store_goal_parse(const char *text, invdes_goal *g);
 /* Creates or upgrades the schema inside the caller's write transaction,
  * from version `from` to INVDES_STORE_SCHEMA_VERSION, one step at a time. */

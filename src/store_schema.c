@@ -110,22 +110,11 @@ invdes_status store_schema_upgrade(invdes_store *s, int from, invdes_error *err)
   return INVDES_OK;
 }
 
-const char *store_goal_name(invdes_goal g) {
-  switch (g) {
-  case INVDES_GOAL_MAXIMIZE: return "maximize";
-  case INVDES_GOAL_MINIMIZE: return "minimize";
-  case INVDES_GOAL_WINDOW: return "window";
-  case INVDES_GOAL_BELOW: return "below";
-  case INVDES_GOAL_ABOVE: return "above";
-  }
-  return "?";
-}
-
 int store_goal_parse(const char *text, invdes_goal *g) {
   static const invdes_goal all[] = {INVDES_GOAL_MAXIMIZE, INVDES_GOAL_MINIMIZE,
                                     INVDES_GOAL_WINDOW, INVDES_GOAL_BELOW, INVDES_GOAL_ABOVE};
   for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-    if (strcmp(text, store_goal_name(all[i])) == 0) {
+    if (strcmp(text, invdes_goal_name(all[i])) == 0) {
       *g = all[i];
       return 1;
     }
@@ -214,7 +203,7 @@ static invdes_status fill_targets(invdes_store *s, const invdes_campaign *c, inv
     sqlite3_reset(st);
     sqlite3_bind_int64(st, 1, (sqlite3_int64)i);
     sqlite3_bind_text(st, 2, t->name, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 3, store_goal_name(t->goal), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, invdes_goal_name(t->goal), -1, SQLITE_STATIC);
     store_bind_real(st, 4, window ? t->lo : NAN);
     store_bind_real(st, 5, window ? t->hi : NAN);
     store_bind_real(st, 6, thresh ? t->threshold : NAN);

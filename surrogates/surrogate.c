@@ -70,7 +70,7 @@ void invdes_surrogate_free(invdes_surrogate *s) {
   free(s);
 }
 
-invdes_model_kind invdes_surrogate_kind(const invdes_surrogate *s) { return s->kind; }
+invdes_model_kind invdes_surrogate_model(const invdes_surrogate *s) { return s->kind; }
 
 invdes_status invdes_surrogate_fit(invdes_surrogate *s, const double *X, size_t n,
                                    size_t d, const double *y,

@@ -63,7 +63,7 @@ invdes_surrogate *invdes_surrogate_new(invdes_model_kind kind,
 /* Frees the surrogate and the model inside; NULL is a no-op. */
 void invdes_surrogate_free(invdes_surrogate *s);
 
-invdes_model_kind invdes_surrogate_kind(const invdes_surrogate *s);
+invdes_model_kind invdes_surrogate_model(const invdes_surrogate *s);
 
 /* Fits to n points (see gp.h / rf.h for the exact checks). noise_var: NULL, or
  * n per-point variances in units of y² (used by the GP; the forest ignores

@@ -45,7 +45,7 @@ static void test_both_models_fit_and_predict(void **state) {
     invdes_surrogate_options_set_seed(&o, 5);
     invdes_surrogate *s = invdes_surrogate_new(kinds[k], &o);
     assert_non_null(s);
-    assert_int_equal(invdes_surrogate_kind(s), kinds[k]);
+    assert_int_equal(invdes_surrogate_model(s), kinds[k]);
     invdes_error err;
     invdes_error_clear(&err);
     if (invdes_surrogate_fit(s, X, N, D, y, NULL, &err) != INVDES_OK)
