@@ -12,43 +12,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "builtin.h"
+#include "bench_data.h"
 #include "rf.h"
 #include "rng.h"
 
-enum { D = 6, N_TEST = 2000, N_QUERY = 10000 };
-
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + 1e-9 * ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
-static double median(double *v, int k) {
-  qsort(v, (size_t)k, sizeof *v, cmp_double);
-  return k % 2 ? v[k / 2] : 0.5 * (v[k / 2 - 1] + v[k / 2]);
-}
-
-static int write_csv(const char *dir, const char *name, const double *X,
-                     const double *y, size_t n) {
-  char path[4096];
-  snprintf(path, sizeof path, "%s/%s", dir, name);
-  FILE *f = fopen(path, "w");
-  if (!f) return -1;
-  fprintf(f, "x1,x2,x3,x4,x5,x6,y\n");
-  for (size_t i = 0; i < n; i++) {
-    for (size_t j = 0; j < D; j++) fprintf(f, "%.17g,", X[i * D + j]);
-    fprintf(f, "%.17g\n", y[i]);
-  }
-  return fclose(f);
-}
+enum { D = BENCH_H6_DIM, N_TEST = 2000, N_QUERY = 10000 };
 
 int main(int argc, char **argv) {
   size_t n = 1000, trees = 100, mtry = 0, min_leaf = 1;
@@ -72,24 +41,19 @@ int main(int argc, char **argv) {
     fprintf(stderr, "bench_rf: need n >= 2 and 1 <= reps <= 100\n");
     return 2;
   }
-  const invdes_builtin *h6 = invdes_builtin_find("hartmann6");
   size_t tot = n + N_TEST + N_QUERY;
   double *X = malloc(tot * D * sizeof *X), *y = malloc(tot * sizeof *y);
   double *mu = malloc(N_QUERY * sizeof *mu), *var = malloc(N_QUERY * sizeof *var);
   gsl_rng *r = invdes_rng_new(2024, 0);
-  if (!h6 || !X || !y || !mu || !var || !r) {
+  if (!X || !y || !mu || !var || !r || bench_hartmann6(r, X, y, tot)) {
     fprintf(stderr, "bench_rf: setup failed\n");
     return 1;
   }
-  for (size_t i = 0; i < tot; i++) {
-    for (size_t j = 0; j < D; j++) X[i * D + j] = gsl_rng_uniform(r);
-    y[i] = invdes_builtin_eval(h6, X + i * D, D, NULL);
-  }
   gsl_rng_free(r);
   const double *Xt = X + n * D, *yt = y + n, *Xq = X + (n + N_TEST) * D;
-  if (dir && (write_csv(dir, "train.csv", X, y, n) ||
-              write_csv(dir, "test.csv", Xt, yt, N_TEST) ||
-              write_csv(dir, "query.csv", Xq, y + n + N_TEST, N_QUERY))) {
+  if (dir && (bench_write_csv(dir, "train.csv", X, y, n) ||
+              bench_write_csv(dir, "test.csv", Xt, yt, N_TEST) ||
+              bench_write_csv(dir, "query.csv", Xq, y + n + N_TEST, N_QUERY))) {
     fprintf(stderr, "bench_rf: cannot write to %s\n", dir);
     return 1;
   }
@@ -106,18 +70,18 @@ int main(int argc, char **argv) {
     o.random_threshold = random_thr;
     o.seed = (uint64_t)k;
     invdes_rf *rf = invdes_rf_new(&o);
-    double t0 = now();
+    double t0 = bench_now();
     if (!rf || invdes_rf_fit(rf, X, n, D, y, NULL, &err) != INVDES_OK) {
       fprintf(stderr, "bench_rf: fit failed: %s\n", rf ? err.message : "options");
       return 1;
     }
-    tf[k] = now() - t0;
-    t0 = now();
+    tf[k] = bench_now() - t0;
+    t0 = bench_now();
     if (invdes_rf_predict(rf, Xq, N_QUERY, mu, var, &err) != INVDES_OK) {
       fprintf(stderr, "bench_rf: predict failed: %s\n", err.message);
       return 1;
     }
-    tp[k] = now() - t0;
+    tp[k] = bench_now() - t0;
     if (k == 0) {
       if (invdes_rf_predict(rf, Xt, N_TEST, mu, NULL, &err) != INVDES_OK) return 1;
       double se = 0.0;
@@ -129,7 +93,7 @@ int main(int argc, char **argv) {
     invdes_rf_free(rf);
   }
   printf("rf n=%zu fit_s=%.4f predict_s=%.4f rmse=%.4f oob_rmse=%.4f nodes=%zu\n", n,
-         median(tf, reps), median(tp, reps), rmse, oob, nodes);
+         bench_median(tf, (size_t)reps), bench_median(tp, (size_t)reps), rmse, oob, nodes);
   free(X);
   free(y);
   free(mu);

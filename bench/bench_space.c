@@ -7,8 +7,8 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
+#include "bench_data.h"
 #include "constraint.h"
 #include "rng.h"
 #include "sample.h"
@@ -16,21 +16,6 @@
 #include "space_fixtures.h"
 
 #define REPS 5
-
-static double now(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static int cmp(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-static double median(double *v) {
-  qsort(v, REPS, sizeof *v, cmp);
-  return v[REPS / 2];
-}
 
 static double native(const double *x) {
   double a = x[3] * x[3] + x[0] / 1000 - 1.6, b = exp(x[4]) * x[5] - 0.3;
@@ -59,37 +44,39 @@ int main(void) {
   for (size_t i = 0; i < P * D; i++) z[i] = gsl_rng_uniform(r);
   double t_c[REPS], t_n[REPS], t_d[REPS], t_s[3][REPS], sink = 0;
   for (int rep = 0; rep < REPS; rep++) {
-    double t0 = now();
+    double t0 = bench_now();
     for (size_t i = 0; i < N; i++)
       sink += invdes_constraint_eval_violation(ce, pts + (i % P) * nv, 0, NULL);
-    t_c[rep] = (now() - t0) / (double)N / 2 * 1e9;
-    t0 = now();
+    t_c[rep] = (bench_now() - t0) / (double)N / 2 * 1e9;
+    t0 = bench_now();
     for (size_t i = 0; i < N; i++) sink += native(pts + (i % P) * nv);
-    t_n[rep] = (now() - t0) / (double)N / 2 * 1e9;
+    t_n[rep] = (bench_now() - t0) / (double)N / 2 * 1e9;
     double x[16];
     const size_t ND = 200000;
-    t0 = now();
+    t0 = bench_now();
     for (size_t i = 0; i < ND; i++) {
       invdes_space_decode(s, w, z + (i % P) * D, x);
       sink += x[3];
     }
-    t_d[rep] = (now() - t0) / (double)ND * 1e9;
+    t_d[rep] = (bench_now() - t0) / (double)ND * 1e9;
     const size_t NS = 100000;
     double *xs = malloc(NS * nv * sizeof *xs);
     invdes_design_kind dk[3] = {INVDES_DESIGN_RANDOM, INVDES_DESIGN_SOBOL,
                                 INVDES_DESIGN_LHS};
     for (int d = 0; d < 3; d++) {
-      t0 = now();
+      t0 = bench_now();
       invdes_sample(s, dk[d], NS, 42, (uint64_t)rep, xs, &err);
-      t_s[d][rep] = (double)NS / (now() - t0);
+      t_s[d][rep] = (double)NS / (bench_now() - t0);
     }
     free(xs);
   }
-  printf("constraint_eval_ns=%.1f native_c_ns=%.1f ratio=%.1f\n",
-         median(t_c), median(t_n), median(t_c) / median(t_n));
-  printf("decode_ns=%.0f\n", median(t_d));
-  printf("samples_per_s random=%.0f sobol=%.0f lhs=%.0f\n", median(t_s[0]),
-         median(t_s[1]), median(t_s[2]));
+  double m_c = bench_median(t_c, REPS), m_n = bench_median(t_n, REPS);
+  printf("constraint_eval_ns=%.1f native_c_ns=%.1f ratio=%.1f\n", m_c, m_n,
+         m_c / m_n);
+  printf("decode_ns=%.0f\n", bench_median(t_d, REPS));
+  printf("samples_per_s random=%.0f sobol=%.0f lhs=%.0f\n",
+         bench_median(t_s[0], REPS), bench_median(t_s[1], REPS),
+         bench_median(t_s[2], REPS));
   printf("feasible_fraction=%.4f samples=%zu\n",
          invdes_space_feasible_fraction(s), invdes_space_feasible_samples(s));
   fprintf(stderr, "%g\n", sink > 0 ? 0.0 : 1.0);

@@ -14,16 +14,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "bench_data.h"
 #include "store.h"
 #include "store_fixture.h"
-
-static double wall(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 static invdes_status propose(invdes_store *s, size_t n, const char *station, double lease,
                              void *data, invdes_error *err) {
@@ -67,7 +61,7 @@ int main(int argc, char **argv) {
     return 1;
   }
   int k = 0, ok = 1;
-  double t0 = wall();
+  double t0 = bench_now();
   if (strcmp(mode, "run") == 0) {
     for (int i = 0; ok && i < cycles; i++) {
       int64_t id;
@@ -128,11 +122,11 @@ int main(int argc, char **argv) {
     fprintf(stderr, "bench_store: unknown mode '%s'\n", mode);
     ok = 0;
   }
-  double t = wall() - t0;
-  double t1 = wall();
+  double t = bench_now() - t0;
+  double t1 = bench_now();
   invdes_store_rows *all = NULL;
   if (ok) ok = invdes_store_list(s, INVDES_PROPOSAL_ANY, 0, &all, &err) == INVDES_OK;
-  double tl = wall() - t1;
+  double tl = bench_now() - t1;
   if (!ok) fprintf(stderr, "bench_store: %s\n", err.message);
   else
     printf("mode=%s cycles=%d seconds=%.3f cycles_per_s=%.0f list_all_ms=%.1f rows=%zu\n", mode,

@@ -20,11 +20,14 @@
 #define M_E 2.7182818284590452354
 #endif
 
+static void fill(size_t d, double *x, double v) {
+  for (size_t i = 0; i < d; i++)
+    x[i] = v;
+}
+
 static void fill_box(size_t d, double *lo, double *hi, double a, double b) {
-  for (size_t i = 0; i < d; i++) {
-    lo[i] = a;
-    hi[i] = b;
-  }
+  fill(d, lo, a);
+  fill(d, hi, b);
 }
 
 /* --- Branin-Hoo: 2-D, three global minimisers, f* = 5 / (4 pi). ---------- */
@@ -92,10 +95,7 @@ static void ackley_domain(size_t d, double *lo, double *hi) {
   fill_box(d, lo, hi, -32.768, 32.768);
 }
 
-static void zero_argmin(size_t d, double *x) {
-  for (size_t i = 0; i < d; i++)
-    x[i] = 0.0;
-}
+static void zero_argmin(size_t d, double *x) { fill(d, x, 0.0); }
 
 static double ackley_eval(const double *x, size_t d) {
   const double a = 20.0, b = 0.2, c = 2.0 * M_PI;
@@ -115,10 +115,7 @@ static void rosenbrock_domain(size_t d, double *lo, double *hi) {
   fill_box(d, lo, hi, -2.048, 2.048);
 }
 
-static void one_argmin(size_t d, double *x) {
-  for (size_t i = 0; i < d; i++)
-    x[i] = 1.0;
-}
+static void one_argmin(size_t d, double *x) { fill(d, x, 1.0); }
 
 static double rosenbrock_eval(const double *x, size_t d) {
   double f = 0.0;

@@ -253,6 +253,13 @@ static void check_strategy(invdes_cload *L, const invdes_ynode *root) {
                        budget, c->pool->n_rows);
 }
 
+/* 1 when key is missing, null or an empty list (other values have had their
+ * own diagnostic). */
+static int empty_or_absent(const invdes_ynode *root, const char *key) {
+  const invdes_ynode *n = invdes_cload_get(root, key);
+  return invdes_ynode_is_null(n) || (n->kind == INVDES_YNODE_SEQUENCE && n->n == 0);
+}
+
 void invdes_cload_cross_checks(invdes_cload *L, const invdes_ynode *root) {
   invdes_campaign *c = L->c;
   const invdes_ynode *pool = invdes_cload_key_node(root, "pool");
@@ -260,9 +267,13 @@ void invdes_cload_cross_checks(invdes_cload *L, const invdes_ynode *root) {
     invdes_cload_error(L, pool, INVDES_ERR_INVALID,
                        "'pool' searches a table of candidates and cannot be combined with "
                        "'parameters' or 'compositions'");
-  if (!pool && !invdes_cload_get(root, "parameters") && !invdes_cload_get(root, "compositions"))
-    invdes_cload_error(L, root, INVDES_ERR_INVALID,
+  if (!pool && !c->n_params && !c->n_compositions && empty_or_absent(root, "parameters") &&
+      empty_or_absent(root, "compositions")) {
+    const invdes_ynode *at = invdes_cload_key_node(root, "parameters");
+    if (!at) at = invdes_cload_key_node(root, "compositions");
+    invdes_cload_error(L, at ? at : root, INVDES_ERR_INVALID,
                        "nothing to vary: give 'parameters', 'compositions' or a 'pool'");
+  }
   unique_names(L);
   if (L->nomem) return;
   if (!invdes_cload_get(root, "objective")) return; /* reported by the caller */

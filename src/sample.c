@@ -1,9 +1,10 @@
 /* sample.c — random, Sobol and Latin-hypercube designs (see sample.h).
  *
- * A small generator object hands out cube points one at a time in a fixed
- * order; the rejection loop maps each through the space and keeps feasible
- * ones. Nothing here is parallel: designs are small next to evaluations,
- * and serial order is what makes them reproducible. This file does not know
+ * A sequence object (invdes_sample_seq, also used by the design strategies
+ * to continue a design across asks) hands out cube points one at a time in
+ * a fixed order; the rejection loop maps each through the space and keeps
+ * feasible ones. Nothing here is parallel: designs are small next to
+ * evaluations, and serial order is what makes them reproducible. This file does not know
  * how a point is encoded for strategies. */
 #include "sample.h"
 
@@ -21,7 +22,7 @@
 #define EMPTY_TRIES 100000
 #define MIN_MAX_TRIES 10000000
 
-typedef struct gen {
+struct invdes_sample_seq {
   invdes_design_kind design;
   size_t M;
   gsl_rng *r;
@@ -31,46 +32,62 @@ typedef struct gen {
   double *lhs;          /* current hypercube, lhs_n × M */
   size_t lhs_n, lhs_i;
   size_t *perm;
-} gen;
+  uint64_t pos;         /* points handed out */
+};
 
-static void gen_free(gen *g) {
+static invdes_status nomem(invdes_error *err) {
+  return invdes_error_set(err, INVDES_ERR_NOMEM, "out of memory");
+}
+
+void invdes_sample_seq_free(invdes_sample_seq *g) {
+  if (!g) return;
   if (g->r) gsl_rng_free(g->r);
   if (g->q) gsl_qrng_free(g->q);
   free(g->shift);
   free(g->lhs);
   free(g->perm);
+  free(g);
 }
 
-static invdes_status gen_init(gen *g, invdes_design_kind design, size_t M,
-                              uint64_t seed, uint64_t stream,
-                              invdes_error *err) {
-  memset(g, 0, sizeof *g);
-  g->design = design;
-  g->M = M;
-  if (!(g->r = invdes_rng_new(seed, stream)))
-    return invdes_error_set(err, INVDES_ERR_NOMEM, "out of memory");
-  if (design != INVDES_DESIGN_SOBOL || M == 0) return INVDES_OK;
-  if (M > HALTON_MAX_DIM)
+invdes_status invdes_sample_seq_new(invdes_design_kind design, size_t M,
+                                    uint64_t seed, uint64_t stream,
+                                    invdes_sample_seq **out,
+                                    invdes_error *err) {
+  *out = NULL;
+  if (design == INVDES_DESIGN_SOBOL && M > HALTON_MAX_DIM)
     return invdes_error_set(err, INVDES_ERR_INVALID, "a quasi-random design "
                             "supports at most %d dimensions, this space has "
                             "%zu", HALTON_MAX_DIM, M);
-  g->halton = M > SOBOL_MAX_DIM;
-  g->q = gsl_qrng_alloc(g->halton ? gsl_qrng_halton : gsl_qrng_sobol,
-                        (unsigned)M);
-  g->shift = malloc(M * sizeof *g->shift);
-  if (!g->q || !g->shift)
-    return invdes_error_set(err, INVDES_ERR_NOMEM, "out of memory");
-  for (size_t j = 0; j < M; j++)
-    g->shift[j] = (uint32_t)(gsl_rng_uniform(g->r) * 4294967296.0);
+  invdes_sample_seq *g = calloc(1, sizeof *g);
+  if (!g) return nomem(err);
+  g->design = design;
+  g->M = M;
+  if (!(g->r = invdes_rng_new(seed, stream))) goto nomem;
+  if (design == INVDES_DESIGN_SOBOL && M > 0) {
+    g->halton = M > SOBOL_MAX_DIM;
+    g->q = gsl_qrng_alloc(g->halton ? gsl_qrng_halton : gsl_qrng_sobol,
+                          (unsigned)M);
+    g->shift = malloc(M * sizeof *g->shift);
+    if (!g->q || !g->shift) goto nomem;
+    for (size_t j = 0; j < M; j++)
+      g->shift[j] = (uint32_t)(gsl_rng_uniform(g->r) * 4294967296.0);
+  }
+  *out = g;
   return INVDES_OK;
+nomem:
+  invdes_sample_seq_free(g);
+  return nomem(err);
 }
 
 /* Draws a fresh Latin hypercube of m points. */
-static int lhs_round(gen *g, size_t m) {
+static int lhs_round(invdes_sample_seq *g, size_t m) {
   free(g->lhs);
   free(g->perm);
-  g->lhs = malloc(m * g->M * sizeof *g->lhs + 1);
-  g->perm = malloc(m * sizeof *g->perm + 1);
+  g->lhs_n = g->lhs_i = 0;
+  g->perm = NULL;
+  g->lhs = m <= SIZE_MAX / sizeof *g->lhs / (g->M + 1)
+               ? malloc(m * g->M * sizeof *g->lhs + 1) : NULL;
+  if (g->lhs) g->perm = malloc(m * sizeof *g->perm + 1);
   if (!g->lhs || !g->perm) return -1;
   for (size_t j = 0; j < g->M; j++) {
     for (size_t i = 0; i < m; i++) g->perm[i] = i;
@@ -80,41 +97,71 @@ static int lhs_round(gen *g, size_t m) {
           ((double)g->perm[i] + gsl_rng_uniform(g->r)) / (double)m;
   }
   g->lhs_n = m;
-  g->lhs_i = 0;
   return 0;
 }
 
-/* Next cube point into u; `wanted` is how many points are still needed. */
-static int gen_next(gen *g, double *u, size_t wanted) {
+invdes_status invdes_sample_seq_next(invdes_sample_seq *g, double *u,
+                                     size_t wanted, invdes_error *err) {
   const double two32 = 4294967296.0;
   switch (g->design) {
   case INVDES_DESIGN_SOBOL:
-    if (!g->M) return 0;
-    gsl_qrng_get(g->q, u);
+    if (!g->M) break;
+    if (gsl_qrng_get(g->q, u))
+      return invdes_error_set(err, INVDES_ERR_INFEASIBLE, "the Sobol "
+                              "sequence is used up (%llu points)",
+                              (unsigned long long)g->pos);
     for (size_t j = 0; j < g->M; j++) {
       uint32_t b = (uint32_t)(u[j] * two32);
       b = g->halton ? b + g->shift[j] : b ^ g->shift[j];
       u[j] = ((double)b + 0.5) / two32;
     }
-    return 0;
+    break;
   case INVDES_DESIGN_LHS:
-    if (g->lhs_i == g->lhs_n && lhs_round(g, wanted ? wanted : 1)) return -1;
+    if (g->lhs_i == g->lhs_n && lhs_round(g, wanted ? wanted : 1))
+      return nomem(err);
     memcpy(u, g->lhs + g->lhs_i * g->M, g->M * sizeof *u);
     g->lhs_i++;
-    return 0;
+    break;
   default:
     for (size_t j = 0; j < g->M; j++) u[j] = gsl_rng_uniform(g->r);
-    return 0;
+    break;
   }
+  g->pos++;
+  return INVDES_OK;
 }
 
-static invdes_status sample_pool(const invdes_space *s, gen *g, size_t n,
-                                 double *x, invdes_error *err) {
+invdes_status invdes_sample_seq_seek(invdes_sample_seq *g, uint64_t pos,
+                                     invdes_error *err) {
+  if (g->pos >= pos) return INVDES_OK;
+  double *u = malloc((g->M + 1) * sizeof *u);
+  if (!u) return nomem(err);
+  invdes_status st = INVDES_OK;
+  while (!st && g->pos < pos) st = invdes_sample_seq_next(g, u, 1, err);
+  free(u);
+  return st;
+}
+
+uint64_t invdes_sample_seq_pos(const invdes_sample_seq *g) { return g->pos; }
+
+invdes_design_kind invdes_sample_seq_design(const invdes_sample_seq *g) {
+  return g->design;
+}
+
+gsl_rng *invdes_sample_seq_rng(invdes_sample_seq *g) { return g->r; }
+
+int invdes_sample_give_up(size_t kept, size_t n, size_t tries) {
+  size_t max_tries = n > MIN_MAX_TRIES / 1000 ? n : MIN_MAX_TRIES / 1000;
+  max_tries = max_tries > SIZE_MAX / 1000 ? SIZE_MAX : 1000 * max_tries;
+  return (kept == 0 && tries >= EMPTY_TRIES) || tries >= max_tries;
+}
+
+static invdes_status sample_pool(const invdes_space *s, invdes_sample_seq *g,
+                                 size_t n, double *x, invdes_error *err) {
   const invdes_pool *p = invdes_space_campaign(s)->pool;
   size_t n_ok = invdes_space_pool_feasible_rows(s);
   if (g->design == INVDES_DESIGN_RANDOM) {
     size_t *rows = malloc(n_ok * sizeof *rows + 1);
-    if (!rows) return invdes_error_set(err, INVDES_ERR_NOMEM, "out of memory");
+    if (!rows) return nomem(err);
     size_t m = 0;
     for (size_t r = 0; r < p->n_rows; r++)
       if (invdes_space_pool_row_feasible(s, r)) rows[m++] = r;
@@ -136,18 +183,15 @@ static invdes_status sample_pool(const invdes_space *s, gen *g, size_t n,
   if (!taken || !u) {
     free(taken);
     free(u);
-    return invdes_error_set(err, INVDES_ERR_NOMEM, "out of memory");
+    return nomem(err);
   }
   invdes_status st = INVDES_OK;
-  for (size_t i = 0, used = 0; i < n; i++, used++) {
+  for (size_t i = 0, used = 0; i < n && !st; i++, used++) {
     if (used == n_ok) {
       memset(taken, 0, p->n_rows);
       used = 0;
     }
-    if (gen_next(g, u, n - i)) {
-      st = invdes_error_set(err, INVDES_ERR_NOMEM, "out of memory");
-      break;
-    }
+    if ((st = invdes_sample_seq_next(g, u, n - i, err))) break;
     size_t r = invdes_space_pool_nearest(s, u, taken);
     taken[r] = 1;
     x[i] = (double)r;
@@ -162,27 +206,23 @@ invdes_status invdes_sample(const invdes_space *s, invdes_design_kind design,
                             double *x, invdes_error *err) {
   if (n == 0) return INVDES_OK;
   size_t M = invdes_space_cube_dim(s), nv = invdes_space_n_vars(s);
-  gen g;
-  invdes_status st = gen_init(&g, design, M, seed, stream, err);
-  if (st) {
-    gen_free(&g);
-    return st;
-  }
+  invdes_sample_seq *g;
+  invdes_status st = invdes_sample_seq_new(design, M, seed, stream, &g, err);
+  if (st) return st;
   if (invdes_space_is_pool(s)) {
-    st = sample_pool(s, &g, n, x, err);
-    gen_free(&g);
+    st = sample_pool(s, g, n, x, err);
+    invdes_sample_seq_free(g);
     return st;
   }
   invdes_space_work *w = invdes_space_work_new(s);
   double *u = malloc((M + 1) * sizeof *u);
   if (!w || !u) {
-    st = invdes_error_set(err, INVDES_ERR_NOMEM, "out of memory");
+    st = nomem(err);
     goto done;
   }
   size_t kept = 0, tries = 0;
-  size_t max_tries = 1000 * n > MIN_MAX_TRIES ? 1000 * n : MIN_MAX_TRIES;
   while (kept < n) {
-    if ((kept == 0 && tries >= EMPTY_TRIES) || tries >= max_tries) {
+    if (invdes_sample_give_up(kept, n, tries)) {
       st = invdes_error_set(
           err, INVDES_ERR_INFEASIBLE,
           "only %zu of %zu feasible points found after %zu tries (the "
@@ -191,10 +231,7 @@ invdes_status invdes_sample(const invdes_space *s, invdes_design_kind design,
           kept, n, tries, 100 * invdes_space_feasible_fraction(s));
       break;
     }
-    if (gen_next(&g, u, n - kept)) {
-      st = invdes_error_set(err, INVDES_ERR_NOMEM, "out of memory");
-      break;
-    }
+    if ((st = invdes_sample_seq_next(g, u, n - kept, err))) break;
     tries++;
     double *xi = x + kept * nv;
     if (invdes_space_from_cube(s, u, xi) &&
@@ -204,6 +241,6 @@ invdes_status invdes_sample(const invdes_space *s, invdes_design_kind design,
 done:
   free(u);
   invdes_space_work_free(w);
-  gen_free(&g);
+  invdes_sample_seq_free(g);
   return st;
 }

@@ -21,6 +21,8 @@
 #define EST_SAMPLES 10000
 #define EST_MAX_SAMPLES 200000
 #define ANCHOR_CANDIDATES 16
+/* 2^53: integers beyond it are not all doubles. */
+#define INTEGER_LIMIT 9007199254740992.0
 /* stream id of the feasibility estimate ("space" in ASCII) */
 #define FEASIBILITY_STREAM UINT64_C(0x7370616365)
 
@@ -41,9 +43,15 @@ static invdes_status layout_params(invdes_space *s, invdes_error *err) {
     switch (p->type) {
     case INVDES_PARAM_CONTINUOUS:
     case INVDES_PARAM_INTEGER:
-      if (!(p->lo < p->hi) || !isfinite(p->lo) || !isfinite(p->hi))
+      if (!(p->lo < p->hi) || !isfinite(p->hi - p->lo))
         return bad(err, INVDES_ERR_INVALID, c, p->mark,
-                   "bounds must be finite with lower < upper for", p->name);
+                   "bounds must be finite with lower < upper, and their "
+                   "difference finite, for", p->name);
+      if (p->type == INVDES_PARAM_INTEGER &&
+          (p->lo < -INTEGER_LIMIT || p->hi > INTEGER_LIMIT))
+        return bad(err, INVDES_ERR_INVALID, c, p->mark,
+                   "integer bounds must lie within +-2^53 (where a double "
+                   "holds every whole number) for", p->name);
       if (p->log_scale && p->lo <= 0)
         return bad(err, INVDES_ERR_INVALID, c, p->mark,
                    "a log scale needs a lower bound > 0 for", p->name);

@@ -40,55 +40,61 @@ static int same_str(const char *a, const char *b) {
 }
 static const char *show(const char *s) { return s ? s : "(none)"; }
 
-static void real(diff *d, const char *what, double a, double b, int allowed) {
-  if (!same_real(a, b)) note(d, allowed, "%s: %.17g -> %.17g", what, a, b);
+/* Each comparison names its field "PRE: WHAT" (PRE, the item, may be NULL:
+ * then WHAT alone) and notes a difference as disallowed unless `allowed`. */
+#define PRE(pre) (pre) ? (pre) : "", (pre) ? ": " : ""
+
+static void real(diff *d, const char *pre, const char *what, double a, double b,
+                 int allowed) {
+  if (!same_real(a, b))
+    note(d, allowed, "%s%s%s: %.17g -> %.17g", PRE(pre), what, a, b);
 }
-static void integer(diff *d, const char *what, long long a, long long b, int allowed) {
-  if (a != b) note(d, allowed, "%s: %lld -> %lld", what, a, b);
+static void integer(diff *d, const char *pre, const char *what, long long a, long long b,
+                    int allowed) {
+  if (a != b) note(d, allowed, "%s%s%s: %lld -> %lld", PRE(pre), what, a, b);
 }
-static void text(diff *d, const char *what, const char *a, const char *b, int allowed) {
-  if (!same_str(a, b)) note(d, allowed, "%s: '%s' -> '%s'", what, show(a), show(b));
+static void text(diff *d, const char *pre, const char *what, const char *a, const char *b,
+                 int allowed) {
+  if (!same_str(a, b))
+    note(d, allowed, "%s%s%s: '%s' -> '%s'", PRE(pre), what, show(a), show(b));
 }
-static void reals(diff *d, const char *what, const double *a, size_t na, const double *b,
-                  size_t nb) {
+static void reals(diff *d, const char *pre, const char *what, const double *a, size_t na,
+                  const double *b, size_t nb) {
   int same = na == nb;
   for (size_t i = 0; same && i < na; i++) same = same_real(a[i], b[i]);
-  if (!same) note(d, 0, "%s: the list of values changed", what);
+  if (!same) note(d, 0, "%s%s%s: the list of values changed", PRE(pre), what);
 }
-static void texts(diff *d, const char *what, char *const *a, size_t na, char *const *b,
-                  size_t nb) {
+static void texts(diff *d, const char *pre, const char *what, char *const *a, size_t na,
+                  char *const *b, size_t nb) {
   int same = na == nb;
   for (size_t i = 0; same && i < na; i++) same = same_str(a[i], b[i]);
-  if (!same) note(d, 0, "%s: the list changed", what);
+  if (!same) note(d, 0, "%s%s%s: the list changed", PRE(pre), what);
 }
 
 static void params(diff *d, const invdes_campaign *a, const invdes_campaign *b) {
   for (size_t i = 0; i < a->n_params; i++) {
     const invdes_param *p = &a->params[i], *q = NULL;
+    size_t at = 0;
     for (size_t j = 0; j < b->n_params && !q; j++)
-      if (strcmp(b->params[j].name, p->name) == 0) q = &b->params[j];
+      if (strcmp(b->params[j].name, p->name) == 0) q = &b->params[at = j];
     if (!q) {
       note(d, 0, "parameter '%s' removed", p->name);
       continue;
     }
     char w[300];
-    if (q != &b->params[i]) note(d, 0, "parameter '%s' moved", p->name);
+    snprintf(w, sizeof w, "parameter '%s'", p->name);
+    if (at != i) note(d, 0, "%s moved", w);
     if (p->type != q->type)
-      note(d, 0, "parameter '%s': type %s -> %s", p->name, invdes_param_type_name(p->type),
+      note(d, 0, "%s: type %s -> %s", w, invdes_param_type_name(p->type),
            invdes_param_type_name(q->type));
-    snprintf(w, sizeof w, "parameter '%s': lower bound", p->name);
-    real(d, w, p->lo, q->lo, 0);
-    snprintf(w, sizeof w, "parameter '%s': upper bound", p->name);
-    real(d, w, p->hi, q->hi, 0);
-    snprintf(w, sizeof w, "parameter '%s': log scale", p->name);
-    integer(d, w, p->log_scale, q->log_scale, 0);
-    snprintf(w, sizeof w, "parameter '%s': values", p->name);
+    real(d, w, "lower bound", p->lo, q->lo, 0);
+    real(d, w, "upper bound", p->hi, q->hi, 0);
+    integer(d, w, "log scale", p->log_scale, q->log_scale, 0);
     if (p->type == INVDES_PARAM_DISCRETE)
-      reals(d, w, p->values, p->n_values, q->values, q->n_values);
+      reals(d, w, "values", p->values, p->n_values, q->values, q->n_values);
     if (p->type == INVDES_PARAM_CATEGORICAL)
-      texts(d, w, p->labels, p->n_values, q->labels, q->n_values);
-    snprintf(w, sizeof w, "parameter '%s': unit", p->name);
-    text(d, w, p->unit, q->unit, 0);
+      texts(d, w, "values", p->labels, p->n_values, q->labels, q->n_values);
+    text(d, w, "unit", p->unit, q->unit, 0);
   }
   for (size_t j = 0; j < b->n_params; j++) {
     int found = 0;
@@ -106,23 +112,22 @@ static void compositions(diff *d, const invdes_campaign *a, const invdes_campaig
   for (size_t g = 0; g < a->n_compositions; g++) {
     const invdes_composition *p = &a->compositions[g], *q = &b->compositions[g];
     char w[300];
-    snprintf(w, sizeof w, "composition %zu: name", g + 1);
-    text(d, w, p->name, q->name, 0);
-    snprintf(w, sizeof w, "composition '%s': total", p->name);
-    real(d, w, p->total, q->total, 0);
+    snprintf(w, sizeof w, "composition %zu", g + 1);
+    text(d, w, "name", p->name, q->name, 0);
+    snprintf(w, sizeof w, "composition '%s'", p->name);
+    real(d, w, "total", p->total, q->total, 0);
     if (p->n_components != q->n_components) {
-      note(d, 0, "composition '%s': components %zu -> %zu", p->name, p->n_components,
-           q->n_components);
+      note(d, 0, "%s: components %zu -> %zu", w, p->n_components, q->n_components);
       continue;
     }
     for (size_t i = 0; i < p->n_components; i++) {
       const invdes_component *x = &p->components[i], *y = &q->components[i];
-      snprintf(w, sizeof w, "composition '%s': component %zu", p->name, i + 1);
-      text(d, w, x->name, y->name, 0);
-      snprintf(w, sizeof w, "component '%s': lower bound", x->name);
-      real(d, w, x->lo, y->lo, 0);
-      snprintf(w, sizeof w, "component '%s': upper bound", x->name);
-      real(d, w, x->hi, y->hi, 0);
+      char c[300];
+      snprintf(c, sizeof c, "component %zu", i + 1);
+      text(d, w, c, x->name, y->name, 0);
+      snprintf(c, sizeof c, "component '%s'", x->name);
+      real(d, c, "lower bound", x->lo, y->lo, 0);
+      real(d, c, "upper bound", x->hi, y->hi, 0);
     }
   }
 }
@@ -133,21 +138,17 @@ static void targets(diff *d, const invdes_campaign *a, const invdes_campaign *b)
   for (size_t i = 0; i < n; i++) {
     const invdes_target *p = &a->targets[i], *q = &b->targets[i];
     char w[300];
-    snprintf(w, sizeof w, "target %zu: name", i + 1);
-    text(d, w, p->name, q->name, 0);
+    snprintf(w, sizeof w, "target %zu", i + 1);
+    text(d, w, "name", p->name, q->name, 0);
+    snprintf(w, sizeof w, "target '%s'", p->name);
     if (p->goal != q->goal)
-      note(d, 0, "target '%s': goal %s -> %s", p->name, invdes_goal_name(p->goal),
+      note(d, 0, "%s: goal %s -> %s", w, invdes_goal_name(p->goal),
            invdes_goal_name(q->goal));
-    snprintf(w, sizeof w, "target '%s': window low", p->name);
-    real(d, w, p->lo, q->lo, 0);
-    snprintf(w, sizeof w, "target '%s': window high", p->name);
-    real(d, w, p->hi, q->hi, 0);
-    snprintf(w, sizeof w, "target '%s': threshold", p->name);
-    real(d, w, p->threshold, q->threshold, 0);
-    snprintf(w, sizeof w, "target '%s': weight", p->name);
-    real(d, w, p->weight, q->weight, 0);
-    snprintf(w, sizeof w, "target '%s': unit", p->name);
-    text(d, w, p->unit, q->unit, 0);
+    real(d, w, "window low", p->lo, q->lo, 0);
+    real(d, w, "window high", p->hi, q->hi, 0);
+    real(d, w, "threshold", p->threshold, q->threshold, 0);
+    real(d, w, "weight", p->weight, q->weight, 0);
+    text(d, w, "unit", p->unit, q->unit, 0);
   }
 }
 
@@ -157,42 +158,42 @@ static void objective(diff *d, const invdes_objective_spec *p, const invdes_obje
          invdes_objective_kind_name(q->kind));
     return;
   }
-  text(d, "objective.name", p->name, q->name, 0);
-  reals(d, "objective.shift", p->shift, p->n_shift, q->shift, q->n_shift);
-  real(d, "objective.noise", p->noise_sd, q->noise_sd, 0);
-  texts(d, "objective.command", p->argv, p->argc, q->argv, q->argc);
-  real(d, "objective.timeout", p->timeout, q->timeout, 1);
-  integer(d, "objective.parallel", p->parallel, q->parallel, 1);
-  text(d, "objective.file", p->file, q->file, 0);
-  text(d, "objective.model", p->model, q->model, 0);
+  text(d, NULL, "objective.name", p->name, q->name, 0);
+  reals(d, NULL, "objective.shift", p->shift, p->n_shift, q->shift, q->n_shift);
+  real(d, NULL, "objective.noise", p->noise_sd, q->noise_sd, 0);
+  texts(d, NULL, "objective.command", p->argv, p->argc, q->argv, q->argc);
+  real(d, NULL, "objective.timeout", p->timeout, q->timeout, 1);
+  integer(d, NULL, "objective.parallel", p->parallel, q->parallel, 1);
+  text(d, NULL, "objective.file", p->file, q->file, 0);
+  text(d, NULL, "objective.model", p->model, q->model, 0);
 }
 
 static void strategy(diff *d, const invdes_strategy_spec *p, const invdes_strategy_spec *q) {
   if (p->kind != q->kind)
     note(d, 0, "strategy.kind: %s -> %s", invdes_strategy_kind_name(p->kind),
          invdes_strategy_kind_name(q->kind));
-  integer(d, "strategy.surrogate", p->surrogate, q->surrogate, 0);
-  integer(d, "strategy.kernel", p->kernel, q->kernel, 0);
-  integer(d, "strategy.acquisition", p->acquisition, q->acquisition, 0);
-  integer(d, "strategy.batch", p->batch, q->batch, 0);
+  integer(d, NULL, "strategy.surrogate", p->surrogate, q->surrogate, 0);
+  integer(d, NULL, "strategy.kernel", p->kernel, q->kernel, 0);
+  integer(d, NULL, "strategy.acquisition", p->acquisition, q->acquisition, 0);
+  integer(d, NULL, "strategy.batch", p->batch, q->batch, 0);
   if (p->initial_design != q->initial_design)
     note(d, 0, "strategy.initial.design: %s -> %s", invdes_design_kind_name(p->initial_design),
          invdes_design_kind_name(q->initial_design));
-  integer(d, "strategy.initial.count", p->initial_count, q->initial_count, 0);
-  integer(d, "strategy.pso.swarm", p->pso.swarm, q->pso.swarm, 0);
-  real(d, "strategy.pso.inertia", p->pso.inertia, q->pso.inertia, 0);
-  real(d, "strategy.pso.c1", p->pso.c1, q->pso.c1, 0);
-  real(d, "strategy.pso.c2", p->pso.c2, q->pso.c2, 0);
-  integer(d, "strategy.ga.population", p->ga.population, q->ga.population, 0);
-  real(d, "strategy.ga.crossover", p->ga.crossover, q->ga.crossover, 0);
-  real(d, "strategy.ga.mutation", p->ga.mutation, q->ga.mutation, 0);
+  integer(d, NULL, "strategy.initial.count", p->initial_count, q->initial_count, 0);
+  integer(d, NULL, "strategy.pso.swarm", p->pso.swarm, q->pso.swarm, 0);
+  real(d, NULL, "strategy.pso.inertia", p->pso.inertia, q->pso.inertia, 0);
+  real(d, NULL, "strategy.pso.c1", p->pso.c1, q->pso.c1, 0);
+  real(d, NULL, "strategy.pso.c2", p->pso.c2, q->pso.c2, 0);
+  integer(d, NULL, "strategy.ga.population", p->ga.population, q->ga.population, 0);
+  real(d, NULL, "strategy.ga.crossover", p->ga.crossover, q->ga.crossover, 0);
+  real(d, NULL, "strategy.ga.mutation", p->ga.mutation, q->ga.mutation, 0);
 }
 
 invdes_status invdes_store_campaign_diff(const invdes_campaign *a, const invdes_campaign *b,
                                          invdes_error *changes) {
   diff d = {changes, 0};
-  text(&d, "name", a->name, b->name, 0);
-  text(&d, "description", a->description, b->description, 1);
+  text(&d, NULL, "name", a->name, b->name, 0);
+  text(&d, NULL, "description", a->description, b->description, 1);
   if (a->seed != b->seed)
     note(&d, 0, "seed: %" PRIu64 " -> %" PRIu64, a->seed, b->seed);
   params(&d, a, b);
@@ -202,24 +203,23 @@ invdes_status invdes_store_campaign_diff(const invdes_campaign *a, const invdes_
   for (size_t i = 0; i < a->n_constraints && i < b->n_constraints; i++) {
     char w[64];
     snprintf(w, sizeof w, "constraint %zu", i + 1);
-    text(&d, w, a->constraints[i].text, b->constraints[i].text, 0);
-    snprintf(w, sizeof w, "constraint %zu: tolerance", i + 1);
-    real(&d, w, a->constraints[i].tol, b->constraints[i].tol, 0);
+    text(&d, NULL, w, a->constraints[i].text, b->constraints[i].text, 0);
+    real(&d, w, "tolerance", a->constraints[i].tol, b->constraints[i].tol, 0);
   }
   targets(&d, a, b);
   if (!a->pool != !b->pool) {
     note(&d, 0, "pool: %s -> %s", a->pool ? "a candidate table" : "none",
          b->pool ? "a candidate table" : "none");
   } else if (a->pool) {
-    text(&d, "pool.file", a->pool->file, b->pool->file, 0);
-    text(&d, "pool.id", a->pool->id_column, b->pool->id_column, 0);
-    texts(&d, "pool.features", a->pool->features, a->pool->n_features, b->pool->features,
+    text(&d, NULL, "pool.file", a->pool->file, b->pool->file, 0);
+    text(&d, NULL, "pool.id", a->pool->id_column, b->pool->id_column, 0);
+    texts(&d, NULL, "pool.features", a->pool->features, a->pool->n_features, b->pool->features,
           b->pool->n_features);
   }
   objective(&d, &a->objective, &b->objective);
   strategy(&d, &a->strategy, &b->strategy);
-  integer(&d, "budget.evaluations", a->budget.evaluations, b->budget.evaluations, 1);
-  integer(&d, "budget.stop_when", a->budget.stop_when_satisfied, b->budget.stop_when_satisfied, 1);
+  integer(&d, NULL, "budget.evaluations", a->budget.evaluations, b->budget.evaluations, 1);
+  integer(&d, NULL, "budget.stop_when", a->budget.stop_when_satisfied, b->budget.stop_when_satisfied, 1);
   return d.bad ? INVDES_ERR_INVALID : INVDES_OK;
 }
 

@@ -21,8 +21,9 @@
 
 #include "rng.h"
 
-/* GSL's Sobol generator has 30 bits per coordinate. */
-#define SOBOL_MAX_POS (UINT64_C(1) << 30)
+/* GSL's Sobol generator has 30 bits per coordinate and gives 2^30 - 1
+ * points (sample.h). */
+#define SOBOL_MAX_POS ((UINT64_C(1) << 30) - 1)
 
 static invdes_status nomem(invdes_error *err) {
   return invdes_error_set(err, INVDES_ERR_NOMEM, "out of memory");
@@ -77,11 +78,12 @@ static invdes_status list_round(invdes_strategy *s, invdes_design_list *l,
   }
   invdes_proposals *p = invdes_proposals_new(s, want);
   if (!p) return nomem(err);
-  invdes_seq seq;
-  invdes_status st = invdes_seq_init(&seq, l->kind, s->cube_dim, s->seed,
-                                     fixed_stream(l->k0 + l->n_rounds), err);
-  if (!st) st = invdes_strategy_design_fill(s, &l->gen, &seq, want, p, err);
-  invdes_seq_free(&seq);
+  invdes_sample_seq *seq = NULL;
+  invdes_status st =
+      invdes_sample_seq_new(l->kind, s->cube_dim, s->seed,
+                            fixed_stream(l->k0 + l->n_rounds), &seq, err);
+  if (!st) st = invdes_strategy_design_fill(s, &l->gen, seq, want, p, err);
+  invdes_sample_seq_free(seq);
   if (!st) {
     memcpy(l->x + l->n * s->n_vars, p->x, p->n * s->n_vars * sizeof *p->x);
     memcpy(l->z + l->n * s->dim, p->z, p->n * s->dim * sizeof *p->z);
@@ -186,12 +188,12 @@ invdes_status invdes_strategy_initial_design(invdes_strategy *s,
 static invdes_status random_ask(invdes_strategy *s, invdes_strategy_ctx *ctx,
                                 size_t n, invdes_proposals *out,
                                 invdes_error *err) {
-  invdes_seq seq;
-  invdes_status st =
-      invdes_seq_init(&seq, INVDES_DESIGN_RANDOM, s->cube_dim, s->seed,
-                      invdes_rng_stream_id(ctx->iteration, 0), err);
-  if (!st) st = invdes_strategy_design_fill(s, ctx, &seq, n, out, err);
-  invdes_seq_free(&seq);
+  invdes_sample_seq *seq = NULL;
+  invdes_status st = invdes_sample_seq_new(
+      INVDES_DESIGN_RANDOM, s->cube_dim, s->seed,
+      invdes_rng_stream_id(ctx->iteration, 0), &seq, err);
+  if (!st) st = invdes_strategy_design_fill(s, ctx, seq, n, out, err);
+  invdes_sample_seq_free(seq);
   return st;
 }
 
@@ -201,7 +203,7 @@ const invdes_strategy_ops invdes_strategy_random_ops = {
 /* ---- sobol ------------------------------------------------------------------- */
 
 typedef struct sobol_impl {
-  invdes_seq seq;
+  invdes_sample_seq *seq;   /* NULL after a failed seek */
   uint64_t pos;             /* committed position: after the last good ask */
 } sobol_impl;
 
@@ -209,15 +211,18 @@ typedef struct sobol_impl {
 static invdes_status sobol_seek(invdes_strategy *s, uint64_t pos,
                                 invdes_error *err) {
   sobol_impl *b = s->impl;
-  invdes_seq_free(&b->seq);
-  invdes_status st =
-      invdes_seq_init(&b->seq, INVDES_DESIGN_SOBOL, s->cube_dim, s->seed,
-                      fixed_stream(INVDES_STRATEGY_K_SOBOL), err);
-  double *u = malloc((s->cube_dim + 1) * sizeof *u);
-  if (!st && !u) st = nomem(err);
-  while (!st && b->seq.pos < pos) st = invdes_seq_next(&b->seq, u, 1, err);
-  free(u);
-  if (!st) b->pos = pos;
+  invdes_sample_seq_free(b->seq);
+  b->seq = NULL;
+  invdes_status st = invdes_sample_seq_new(
+      INVDES_DESIGN_SOBOL, s->cube_dim, s->seed,
+      fixed_stream(INVDES_STRATEGY_K_SOBOL), &b->seq, err);
+  if (!st) st = invdes_sample_seq_seek(b->seq, pos, err);
+  if (st) {
+    invdes_sample_seq_free(b->seq);
+    b->seq = NULL;
+  } else {
+    b->pos = pos;
+  }
   return st;
 }
 
@@ -229,7 +234,7 @@ static invdes_status sobol_init(invdes_strategy *s, invdes_error *err) {
 static void sobol_destroy(invdes_strategy *s) {
   sobol_impl *b = s->impl;
   if (!b) return;
-  invdes_seq_free(&b->seq);
+  invdes_sample_seq_free(b->seq);
   free(b);
 }
 
@@ -237,23 +242,18 @@ static invdes_status sobol_ask(invdes_strategy *s, invdes_strategy_ctx *ctx,
                                size_t n, invdes_proposals *out,
                                invdes_error *err) {
   sobol_impl *b = s->impl;
-  invdes_status st = INVDES_OK;
-  if (b->seq.pos + n > SOBOL_MAX_POS)
+  invdes_status st = b->seq ? INVDES_OK : sobol_seek(s, b->pos, err);
+  if (!st && b->pos + n > SOBOL_MAX_POS)
     st = invdes_error_set(err, INVDES_ERR_INFEASIBLE, "the Sobol sequence is "
-                          "used up (%llu points)",
-                          (unsigned long long)b->seq.pos);
-  if (!st) st = invdes_strategy_design_fill(s, ctx, &b->seq, n, out, err);
-  if (!st && b->seq.pos > SOBOL_MAX_POS)
-    st = invdes_error_set(err, INVDES_ERR_INFEASIBLE, "the Sobol sequence is "
-                          "used up (%llu points)",
-                          (unsigned long long)b->seq.pos);
+                          "used up (%llu points)", (unsigned long long)b->pos);
+  if (!st) st = invdes_strategy_design_fill(s, ctx, b->seq, n, out, err);
   if (st) {
     invdes_error keep;
     invdes_error_clear(&keep);
     sobol_seek(s, b->pos, &keep);
     return st;
   }
-  b->pos = b->seq.pos;
+  b->pos = invdes_sample_seq_pos(b->seq);
   return INVDES_OK;
 }
 

@@ -1,7 +1,7 @@
 /* strategy_impl.h — what a strategy implementation sees: the handle's
  * layout, the operations table the registry holds, the per-ask context of
- * taken points, and the shared building blocks (design sequences, the
- * design engine, design lists, the initial design). Not installed.
+ * taken points, and the shared building blocks (the design engine over
+ * sample.h's sequences, design lists, the initial design). Not installed.
  *
  * Adding a strategy (bo, pso, ga): write its ops (invdes_strategy_ops below)
  * in its own file, declare the table here and put it in the registry of
@@ -19,9 +19,9 @@
 #ifndef INVDES_STRATEGY_IMPL_H
 #define INVDES_STRATEGY_IMPL_H
 
-#include <gsl/gsl_qrng.h>
 #include <gsl/gsl_rng.h>
 
+#include "sample.h"
 #include "strategy.h"
 
 /* ---- sets of points -------------------------------------------------- */
@@ -74,33 +74,6 @@ typedef struct invdes_strategy_ctx {
   size_t *count;            /* finite: per group, units taken */
   size_t untaken;           /* finite: candidates left */
 } invdes_strategy_ctx;
-
-/* ---- design sequences of cube points ---------------------------------- */
-
-/* Points of [0,1]^M, in order: random (independent uniforms), sobol (GSL
- * Sobol, Halton above 40 dimensions, digitally shifted by random bits) or
- * lhs (hypercubes of as many strata as points are still wanted) — the same
- * as sample.h draws for the same (seed, stream). */
-typedef struct invdes_seq {
-  invdes_design_kind kind;
-  size_t M;
-  gsl_rng *r;
-  gsl_qrng *q;
-  int halton;
-  uint32_t *shift;
-  double *lhs;
-  size_t *perm;
-  size_t lhs_n, lhs_i;
-  uint64_t pos;             /* points handed out so far */
-} invdes_seq;
-
-invdes_status invdes_seq_init(invdes_seq *q, invdes_design_kind kind,
-                              size_t M, uint64_t seed, uint64_t stream,
-                              invdes_error *err);
-void invdes_seq_free(invdes_seq *q);
-/* Next point into u (M values); `wanted` sizes a new hypercube. */
-invdes_status invdes_seq_next(invdes_seq *q, double *u, size_t wanted,
-                              invdes_error *err);
 
 /* ---- the handle ---------------------------------------------------------- */
 
@@ -194,7 +167,7 @@ void invdes_strategy_cands_free(invdes_cands *c);
  * untried candidates. */
 invdes_status invdes_strategy_design_fill(invdes_strategy *s,
                                           invdes_strategy_ctx *ctx,
-                                          invdes_seq *seq, size_t n,
+                                          invdes_sample_seq *seq, size_t n,
                                           invdes_proposals *out,
                                           invdes_error *err);
 

@@ -175,6 +175,13 @@ static int compute_oob(invdes_rf *rf, const double *X, size_t n, size_t d,
   return 0;
 }
 
+/* Responses whose sums overflow a double leave no finite leaf means. */
+static invdes_status too_large(invdes_error *err) {
+  return invdes_error_set(err, INVDES_ERR_NUMERIC,
+                          "random forest: the responses are too large to average "
+                          "in double precision; rescale them");
+}
+
 invdes_status invdes_rf_fit(invdes_rf *rf, const double *X, size_t n, size_t d,
                             const double *y, const double *noise_var,
                             invdes_error *err) {
@@ -199,6 +206,10 @@ invdes_status invdes_rf_fit(invdes_rf *rf, const double *X, size_t n, size_t d,
   for (size_t i = 0; i < n; i++) ysum += y[i];
   rf->y_mean = ysum / (double)n;
   for (size_t i = 0; i < n; i++) yc[i] = y[i] - rf->y_mean;
+  if (!isfinite(ysum)) {
+    st = too_large(err);
+    goto done;
+  }
   for (size_t j = 0; j < d; j++) {
     for (size_t i = 0; i < n; i++) {
       xc[j * n + i] = X[i * d + j];
@@ -240,6 +251,12 @@ invdes_status invdes_rf_fit(invdes_rf *rf, const double *X, size_t n, size_t d,
                             "random forest: out of memory growing tree %zu", t);
       goto done;
     }
+  for (size_t t = 0; t < T; t++)
+    for (size_t k = 0; k < rf->trees[t].n_leaves; k++)
+      if (!isfinite(rf->trees[t].leaf_mean[k])) {
+        st = too_large(err);
+        goto done;
+      }
   rf->d = d;
   if (rf->opt.bootstrap && compute_oob(rf, X, n, d, y, inbag, words))
     st = invdes_error_set(err, INVDES_ERR_NOMEM, "random forest: out of memory");

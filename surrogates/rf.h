@@ -72,7 +72,9 @@ void invdes_rf_free(invdes_rf *rf);
  * noise_var is accepted for the common surrogate interface and ignored.
  * A refit replaces the previous trees. Errors: INVDES_ERR_INVALID for n < 1,
  * d < 1, a non-finite value, a categorical value that is not one of 0..k-1, or
- * d different from the declared categories; INVDES_ERR_NOMEM. */
+ * d different from the declared categories; INVDES_ERR_NUMERIC for responses
+ * so large that their sums overflow (|y| near 1e308); INVDES_ERR_NOMEM. A
+ * failed fit leaves the forest unfitted. */
 invdes_status invdes_rf_fit(invdes_rf *rf, const double *X, size_t n, size_t d,
                             const double *y, const double *noise_var,
                             invdes_error *err);

@@ -1,8 +1,9 @@
 /* space_fixtures.h — campaigns built as C structs for the space, sample and
  * constraint tests and the space benchmark, so they do not depend on the
  * YAML loader. Each fixture owns every array its campaign points into;
- * fx_free releases it. Marks are made up (line 10 + index, column 5) so
- * tests can check where diagnostics point. */
+ * fx_free releases it. Marks are made up (parameter i at line 3 + i,
+ * column 5; constraint i at line 20 + i, column 7) so tests can check where
+ * diagnostics point. */
 #ifndef INVDES_SPACE_FIXTURES_H
 #define INVDES_SPACE_FIXTURES_H
 

@@ -233,6 +233,30 @@ static void test_bad_input(void **state) {
   invdes_rf_free(NULL);
 }
 
+/* Responses whose sum overflows must not give NaN predictions silently: the
+ * fit either refuses them or predicts finite means. */
+static void test_huge_responses(void **state) {
+  (void)state;
+  double X[4] = {1, 2, 3, 4}, y[4] = {1e308, 1.5e308, 1.2e308, 1.7e308};
+  double q[2] = {1.5, 3.5}, mu[2];
+  invdes_rf *rf = invdes_rf_new(NULL);
+  assert_non_null(rf);
+  invdes_error err;
+  invdes_error_clear(&err);
+  invdes_status st = invdes_rf_fit(rf, X, 4, 1, y, NULL, &err);
+  if (st == INVDES_OK) {
+    assert_int_equal(invdes_rf_predict(rf, q, 2, mu, NULL, &err), INVDES_OK);
+    for (int i = 0; i < 2; i++)
+      if (!isfinite(mu[i])) fail_msg("prediction %d is %g", i, mu[i]);
+  } else {
+    assert_int_equal(st, INVDES_ERR_NUMERIC);
+    assert_non_null(strstr(err.message, "too large"));
+    /* and the forest is left unfitted, not half-fitted */
+    assert_int_equal(invdes_rf_predict(rf, q, 2, mu, NULL, &err), INVDES_ERR_USAGE);
+  }
+  invdes_rf_free(rf);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_fits_step),
@@ -241,6 +265,7 @@ int main(void) {
       cmocka_unit_test(test_same_result_any_thread_count),
       cmocka_unit_test(test_categorical_subset_split),
       cmocka_unit_test(test_bad_input),
+      cmocka_unit_test(test_huge_responses),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

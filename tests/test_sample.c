@@ -288,6 +288,54 @@ static void test_pool_designs(void **state) {
   fx_free(f);
 }
 
+/* The sequence behind a design: seeking to k gives the point the k-th next
+ * would, and for random and sobol it is the point invdes_sample tries k-th
+ * (here without constraints every point is kept, so row k of the sample). */
+static void test_sequence_seek(void **state) {
+  (void)state;
+  fixture *f = fx_simplex3();
+  invdes_space *s = must_space(f);
+  size_t M = invdes_space_cube_dim(s), nv = invdes_space_n_vars(s);
+  invdes_design_kind designs[3] = {INVDES_DESIGN_RANDOM, INVDES_DESIGN_LHS,
+                                   INVDES_DESIGN_SOBOL};
+  for (int d = 0; d < 3; d++) {
+    double *x = must_sample(s, designs[d], 20, 5, 3);
+    invdes_sample_seq *a, *b;
+    invdes_error err;
+    invdes_error_clear(&err);
+    assert_int_equal(invdes_sample_seq_new(designs[d], M, 5, 3, &a, &err), 0);
+    assert_int_equal(invdes_sample_seq_new(designs[d], M, 5, 3, &b, &err), 0);
+    assert_int_equal(invdes_sample_seq_design(a), designs[d]);
+    double u[8], v[8], xk[8];
+    /* seek draws as next(wanted = 1) does (lhs: one-point rounds) */
+    for (size_t k = 0; k < 13; k++)
+      assert_int_equal(invdes_sample_seq_next(a, u, 1, &err), 0);
+    assert_int_equal(invdes_sample_seq_seek(b, 12, &err), 0);
+    assert_int_equal(invdes_sample_seq_pos(b), 12);
+    assert_int_equal(invdes_sample_seq_next(b, v, 1, &err), 0);
+    assert_int_equal(invdes_sample_seq_pos(b), 13);
+    assert_memory_equal(u, v, M * sizeof *u);
+    if (designs[d] != INVDES_DESIGN_LHS) {
+      assert_true(invdes_space_from_cube(s, u, xk));
+      assert_memory_equal(xk, x + 12 * nv, nv * sizeof *xk);
+    }
+    invdes_sample_seq_free(a);
+    invdes_sample_seq_free(b);
+    free(x);
+  }
+  invdes_sample_seq_free(NULL);
+  invdes_sample_seq *q = NULL;
+  assert_int_equal(invdes_sample_seq_new(INVDES_DESIGN_SOBOL, 1230, 1, 0, &q,
+                                         NULL), INVDES_ERR_INVALID);
+  assert_null(q);
+  assert_false(invdes_sample_give_up(1, 10, 9999999));
+  assert_true(invdes_sample_give_up(1, 10, 10000000));
+  assert_true(invdes_sample_give_up(0, 10, 100000));
+  assert_false(invdes_sample_give_up(1, 20000, 19999999));
+  invdes_space_free(s);
+  fx_free(f);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_ncm_acceptance),
@@ -296,6 +344,7 @@ int main(void) {
       cmocka_unit_test(test_reproducible),
       cmocka_unit_test(test_lhs_strata),
       cmocka_unit_test(test_pool_designs),
+      cmocka_unit_test(test_sequence_seek),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

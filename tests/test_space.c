@@ -205,6 +205,44 @@ static void test_bad_constraints(void **state) {
                    "cannot reach the total 1");
 }
 
+/* Bounds whose values or width a double cannot carry are refused with the
+ * parameter's mark; wide ones it can carry still sample inside them. */
+static void test_extreme_bounds(void **state) {
+  (void)state;
+  fixture *f = fx_all_types();
+  f->p[2].lo = -9223372036854775807.0, f->p[2].hi = 9223372036854775807.0;
+  expect_new_fails(f, INVDES_ERR_INVALID, "test.yaml:5:5: ", "'n'");
+  f = fx_all_types();
+  f->p[2].lo = 0, f->p[2].hi = 1e17; /* beyond 2^53: not every whole number */
+  expect_new_fails(f, INVDES_ERR_INVALID, "test.yaml:5:5: ", "2^53");
+  f = fx_all_types();
+  f->p[0].lo = -1e308, f->p[0].hi = 1e308; /* the width overflows */
+  expect_new_fails(f, INVDES_ERR_INVALID, "test.yaml:3:5: ", "'T'");
+
+  f = fx_all_types();
+  f->p[0].lo = -1e307, f->p[0].hi = 1e307;
+  f->p[2].lo = -9007199254740992.0, f->p[2].hi = 9007199254740992.0;
+  invdes_space *s = must_space(f);
+  size_t nv = invdes_space_n_vars(s), n = 200;
+  double *x = malloc(n * nv * sizeof *x);
+  invdes_error err;
+  invdes_error_clear(&err);
+  assert_int_equal(invdes_sample(s, INVDES_DESIGN_RANDOM, n, 1, 0, x, &err),
+                   INVDES_OK);
+  int neg_T = 0, neg_n = 0;
+  for (size_t i = 0; i < n; i++) {
+    const double *xi = x + i * nv;
+    assert_true(xi[0] >= -1e307 && xi[0] <= 1e307);
+    assert_true(fabs(xi[2]) <= 9007199254740992.0 && xi[2] == floor(xi[2]));
+    neg_T += xi[0] < 0, neg_n += xi[2] < 0;
+  }
+  assert_true(neg_T > 50 && neg_T < 150);
+  assert_true(neg_n > 50 && neg_n < 150);
+  free(x);
+  invdes_space_free(s);
+  fx_free(f);
+}
+
 static void test_equality_with_tol(void **state) {
   (void)state;
   fixture *f = fx_ncm();
@@ -311,6 +349,7 @@ int main(void) {
       cmocka_unit_test(test_repair_reaches_boundary),
       cmocka_unit_test(test_encode_rejects),
       cmocka_unit_test(test_bad_constraints),
+      cmocka_unit_test(test_extreme_bounds),
       cmocka_unit_test(test_equality_with_tol),
       cmocka_unit_test(test_format),
       cmocka_unit_test(test_pool),
