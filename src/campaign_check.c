@@ -1,6 +1,7 @@
 /* campaign_check.c — checks of a campaign that need several sections at once:
  * something to vary (and not both a pool and parameters), names unique across
- * parameters, components, groups and targets, the objective against the space
+ * parameters, components, groups and targets and distinct from the columns
+ * an export adds (id, status, <target>_sd, ...), the objective against the space
  * (a builtin's dimension, an executable command, a data set's columns), and
  * the strategy's defaults and limits against the budget.
  *
@@ -22,6 +23,38 @@ typedef struct named {
   const char *what;
 } named;
 
+/* Columns every export has (report.h); a variable or target of the same name
+ * would make two columns with one header. */
+static const char *const export_columns[] = {
+    "id", "batch", "status", "acquisition", "strategy", "station", "reason",
+    "created", "updated"};
+/* Columns derived from each target's name. */
+static const char *const target_suffixes[] = {"_sd", "_pred_mean", "_pred_sd"};
+
+/* Reports a name that an export would use twice. */
+static void check_export_clash(invdes_cload *L, const named *n) {
+  for (size_t i = 0; i < sizeof export_columns / sizeof export_columns[0]; i++)
+    if (strcmp(n->name, export_columns[i]) == 0) {
+      invdes_cload_error_at(L, n->mark.line, n->mark.column, INVDES_ERR_INVALID,
+                            "name '%s' is reserved: exports have a column '%s' of their own",
+                            n->name, n->name);
+      return;
+    }
+  const invdes_campaign *c = L->c;
+  for (size_t t = 0; t < c->n_targets; t++) {
+    const char *tn = c->targets[t].name;
+    size_t len = tn ? strlen(tn) : 0;
+    if (!tn || strncmp(n->name, tn, len) != 0) continue;
+    for (size_t k = 0; k < sizeof target_suffixes / sizeof target_suffixes[0]; k++)
+      if (strcmp(n->name + len, target_suffixes[k]) == 0) {
+        invdes_cload_error_at(L, n->mark.line, n->mark.column, INVDES_ERR_INVALID,
+                              "name '%s' is reserved: exports name target '%s''s column "
+                              "'%s' so", n->name, tn, n->name);
+        return;
+      }
+  }
+}
+
 static void unique_names(invdes_cload *L) {
   const invdes_campaign *c = L->c;
   size_t n = c->n_params + c->n_compositions + c->n_targets;
@@ -39,6 +72,8 @@ static void unique_names(invdes_cload *L) {
   }
   for (size_t i = 0; i < c->n_targets; i++)
     all[k++] = (named){c->targets[i].name, c->targets[i].mark, "target"};
+  for (size_t i = 0; i < k; i++)
+    if (all[i].name && strcmp(all[i].what, "composition") != 0) check_export_clash(L, &all[i]);
   for (size_t i = 1; i < k; i++) {
     if (!all[i].name) continue;
     for (size_t j = 0; j < i; j++)

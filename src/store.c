@@ -329,6 +329,15 @@ static invdes_store *connect(const char *path, int create, invdes_error *err) {
     invdes_store_close(s);
     return NULL;
   }
+  /* SQLite would write its header into an empty file on opening it: refuse
+   * before, so that opening never changes a file that is not a database. */
+  if (!create && sb.st_size == 0) {
+    invdes_error_set(err, INVDES_ERR_INVALID,
+                     "%s: the file is empty, not a campaign database (made by `invdes init`)",
+                     path);
+    invdes_store_close(s);
+    return NULL;
+  }
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
   if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
     store_db_error(s, err, "cannot open");

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "sha256.h"
 #include "store.h"
@@ -216,7 +217,10 @@ static void test_refused_files(void **state) {
   snprintf(path, sizeof path, "%s/empty.db", c->dir);
   write_file(path, "", 0);
   assert_null(invdes_store_open(path, &err));
-  assert_non_null(strstr(err.message, "holds no campaign"));
+  assert_non_null(strstr(err.message, "empty, not a campaign database"));
+  struct stat sb;
+  assert_int_equal(stat(path, &sb), 0);
+  assert_int_equal(sb.st_size, 0); /* opening wrote nothing into it */
   invdes_store *s = invdes_store_create(path, &c->f.c, &err);
   assert_non_null(s);
   invdes_store_close(s);
