@@ -12,6 +12,14 @@
 int invdes_cmd_validate(int argc, char **argv);
 int invdes_cmd_sample(int argc, char **argv);
 int invdes_cmd_predict(int argc, char **argv);
+int invdes_cmd_init(int argc, char **argv);
+int invdes_cmd_run(int argc, char **argv);
+int invdes_cmd_ask(int argc, char **argv);
+int invdes_cmd_tell(int argc, char **argv);
+int invdes_cmd_heartbeat(int argc, char **argv);
+int invdes_cmd_status(int argc, char **argv);
+int invdes_cmd_export(int argc, char **argv);
+int invdes_cmd_best(int argc, char **argv);
 
 /* Loads the campaign at path and builds its design space. On failure prints
  * the diagnostics on stderr, leaves both NULL and returns the exit status

@@ -17,6 +17,14 @@ static const verb verbs[] = {
     {"validate", invdes_cmd_validate, "check a campaign file and describe its design space"},
     {"sample", invdes_cmd_sample, "print N feasible points of a campaign (a first plate)"},
     {"predict", invdes_cmd_predict, "train a GP or RF on a CSV table and predict candidates"},
+    {"init", invdes_cmd_init, "create a campaign's database without running anything"},
+    {"run", invdes_cmd_run, "propose, evaluate and record until the budget is spent (resumes)"},
+    {"ask", invdes_cmd_ask, "hand out N proposals to a station and record them as pending"},
+    {"tell", invdes_cmd_tell, "record results, failures or give-backs of proposals"},
+    {"heartbeat", invdes_cmd_heartbeat, "extend the lease of pending proposals"},
+    {"status", invdes_cmd_status, "results, budget, best so far and pending leases"},
+    {"export", invdes_cmd_export, "every proposal as one CSV or JSON row"},
+    {"best", invdes_cmd_best, "the best proposal per target with its parameters"},
 };
 
 void invdes_cli_print_version(void) { printf("invdes %s\n", PACKAGE_VERSION); }

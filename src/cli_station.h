@@ -1,0 +1,48 @@
+/* cli_station.h — what the station verbs (tell, heartbeat, status, export,
+ * best) share on the command line: opening a campaign database with its
+ * diagnostics printed, the exit status for a library status, reading the
+ * campaign model back from the database, and describing a target's goal.
+ * Printing lives here and in the cmd_*.c files, never in the library. */
+#ifndef INVDES_CLI_STATION_H
+#define INVDES_CLI_STATION_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "campaign.h"
+#include "error.h"
+#include "store.h"
+
+/* Opens an existing campaign database for verb `verb` (the name used in
+ * messages). Never creates a file. On failure prints "invdes VERB: message"
+ * on stderr, stores the exit status in *exit_status (INVDES_EXIT_USAGE for a
+ * missing file, a file that is not a campaign database and the like;
+ * INVDES_EXIT_FAILURE when out of memory) and returns NULL. */
+invdes_store *invdes_cli_open_db(const char *verb, const char *path, int *exit_status);
+
+/* The exit status for a failed library call: out of memory, a database error
+ * (a lock held too long, a disk error) and I/O on output are INVDES_EXIT_FAILURE;
+ * everything the user can fix in the input is INVDES_EXIT_USAGE. */
+int invdes_cli_exit_for(invdes_status st);
+
+/* The campaign model parsed from the text stored in the database, or NULL
+ * when it no longer parses here (e.g. a pool file that moved); the verbs then
+ * fall back to what the store itself knows. Relative paths resolve against
+ * the campaign file the database was made from when the database recorded
+ * one, else against the database's folder. The caller frees it. */
+invdes_campaign *invdes_cli_db_campaign(invdes_store *s);
+
+/* "maximize", "window [3.6, 3.9]", "below -3.35" into buf; c may be NULL
+ * (then the goal's name only). */
+void invdes_cli_goal_text(const invdes_campaign *c, const invdes_store *s, size_t t, char *buf,
+                          size_t size);
+
+/* Sets obj's "goal" (its name) and, when c is known, "window": [lo, hi] or
+ * "threshold". Returns 0, or -1 when out of memory. */
+int invdes_cli_goal_json(const invdes_campaign *c, const invdes_store *s, size_t t, json_t *obj);
+
+/* Parses a duration in seconds, > 0 and finite. Returns 0 or -1. */
+int invdes_cli_parse_seconds(const char *text, double *out);
+
+#endif

@@ -1,0 +1,191 @@
+/* cmd_ask.c — `invdes ask --db FILE [-n N] [--station NAME] [--lease SECONDS]
+ * [--format json|csv]`: hands out N proposals for a station and records them
+ * as pending, in one transaction (driver.h: the station's own unreported
+ * proposals first, then expired or abandoned ones with their ids, then new
+ * ones from the strategy, which takes every pending proposal into account).
+ *
+ * Output contract (lab scripts parse it):
+ *   json: [{"id": 17, "parameters": {...}, "lease_expires": 1767225600.5}, ...]
+ *         parameters as recorded: labels as strings, integers as integers;
+ *         lease_expires in Unix seconds, null without a lease;
+ *   csv:  id, each variable by name, lease_expires (empty without a lease).
+ * Fewer than N lines (even none, with a note on stderr) when a finite space
+ * has no untried candidate left. Works on the database alone. */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "commands.h"
+#include "driver.h"
+#include "table.h"
+
+static const char ask_usage[] =
+    "usage: invdes ask --db FILE [-n N] [--station NAME] [--lease SECONDS]\n"
+    "                  [--format json|csv]\n\n"
+    "Prints N proposals (id and parameters) and records them as pending. An ask\n"
+    "repeated by the same station before it reports gets the same proposals back;\n"
+    "proposals whose lease expired, or that were given back, are offered again\n"
+    "with their ids.\n\n"
+    "  --db FILE          the campaign database (required; see invdes init)\n"
+    "  -n, --count N      proposals wanted (default 1)\n"
+    "  -s, --station NAME who takes them (default: nobody named)\n"
+    "  -l, --lease S      seconds until they are offered to others again\n"
+    "                     (default 86400; 0: never)\n"
+    "  -f, --format F     json (default) or csv\n"
+    "  -h, --help         this text\n"
+    "  -V, --version      print the version\n";
+
+/* Shortest %g form that reads back as v. */
+static void write_number(FILE *f, double v) {
+  char buf[40];
+  for (int prec = 15; prec <= 17; prec++) {
+    snprintf(buf, sizeof buf, "%.*g", prec, v);
+    if (strtod(buf, NULL) == v) break;
+  }
+  fputs(buf, f);
+}
+
+static int write_csv(invdes_store *s, const invdes_store_rows *rows) {
+  size_t nv = invdes_store_n_variables(s);
+  fputs("id", stdout);
+  for (size_t v = 0; v < nv; v++) {
+    fputc(',', stdout);
+    invdes_csv_write_field(stdout, invdes_store_variable_name(s, v));
+  }
+  fputs(",lease_expires\n", stdout);
+  for (size_t i = 0; i < rows->n; i++) {
+    const invdes_store_proposal *p = &rows->items[i];
+    json_t *o = json_loads(p->parameters, 0, NULL);
+    if (!o) return -1;
+    printf("%" PRId64, p->id);
+    for (size_t v = 0; v < nv; v++) {
+      fputc(',', stdout);
+      json_t *j = json_object_get(o, invdes_store_variable_name(s, v));
+      if (json_is_string(j)) invdes_csv_write_field(stdout, json_string_value(j));
+      else if (json_is_integer(j)) printf("%" JSON_INTEGER_FORMAT, json_integer_value(j));
+      else if (json_is_number(j)) write_number(stdout, json_number_value(j));
+    }
+    fputc(',', stdout);
+    if (isfinite(p->lease_expires)) printf("%.3f", p->lease_expires);
+    fputc('\n', stdout);
+    json_decref(o);
+  }
+  return 0;
+}
+
+static int write_json(const invdes_store_rows *rows) {
+  json_t *arr = json_array();
+  if (!arr) return -1;
+  for (size_t i = 0; i < rows->n; i++) {
+    const invdes_store_proposal *p = &rows->items[i];
+    json_t *o = json_object();
+    json_t *params = json_loads(p->parameters, 0, NULL);
+    if (!o || !params || json_array_append_new(arr, o) ||
+        json_object_set_new(o, "id", json_integer(p->id)) ||
+        json_object_set_new(o, "parameters", params) ||
+        json_object_set_new(o, "lease_expires", isfinite(p->lease_expires)
+                                                    ? json_real(p->lease_expires)
+                                                    : json_null())) {
+      json_decref(arr);
+      return -1;
+    }
+  }
+  int rc = json_dumpf(arr, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+  json_decref(arr);
+  if (rc) return -1;
+  fputc('\n', stdout);
+  return 0;
+}
+
+int invdes_cmd_ask(int argc, char **argv) {
+  static const struct option options[] = {
+      {"db", required_argument, NULL, 'd'},      {"count", required_argument, NULL, 'n'},
+      {"station", required_argument, NULL, 's'}, {"lease", required_argument, NULL, 'l'},
+      {"format", required_argument, NULL, 'f'},  {"help", no_argument, NULL, 'h'},
+      {"version", no_argument, NULL, 'V'},       {NULL, 0, NULL, 0}};
+  const char *db = NULL, *station = NULL;
+  long long n = 1;
+  double lease = 86400;
+  int csv = 0, opt;
+  char *end;
+  optind = 1;
+  while ((opt = getopt_long(argc, argv, "n:s:l:f:hV", options, NULL)) != -1) {
+    switch (opt) {
+    case 'd': db = optarg; break;
+    case 'n':
+      errno = 0;
+      n = strtoll(optarg, &end, 10);
+      if (errno || end == optarg || *end || n < 1 || n > 1000000) {
+        fprintf(stderr, "invdes ask: -n takes a whole number from 1 to 1000000, not '%s'\n",
+                optarg);
+        return INVDES_EXIT_USAGE;
+      }
+      break;
+    case 's':
+      if (!*optarg) {
+        fprintf(stderr, "invdes ask: --station needs a name\n");
+        return INVDES_EXIT_USAGE;
+      }
+      station = optarg;
+      break;
+    case 'l':
+      lease = strtod(optarg, &end);
+      if (end == optarg || *end || !isfinite(lease) || lease < 0) {
+        fprintf(stderr, "invdes ask: --lease takes seconds >= 0, not '%s'\n", optarg);
+        return INVDES_EXIT_USAGE;
+      }
+      break;
+    case 'f':
+      if (strcmp(optarg, "csv") == 0) csv = 1;
+      else if (strcmp(optarg, "json") == 0) csv = 0;
+      else {
+        fprintf(stderr, "invdes ask: unknown format '%s' (json or csv)\n", optarg);
+        return INVDES_EXIT_USAGE;
+      }
+      break;
+    case 'h': fputs(ask_usage, stdout); return INVDES_EXIT_OK;
+    case 'V': invdes_cli_print_version(); return INVDES_EXIT_OK;
+    default: fputs(ask_usage, stderr); return INVDES_EXIT_USAGE;
+    }
+  }
+  if (!db || optind != argc) {
+    if (!db) fprintf(stderr, "invdes ask: --db FILE is required\n");
+    fputs(ask_usage, stderr);
+    return INVDES_EXIT_USAGE;
+  }
+  static invdes_error err;
+  invdes_error_clear(&err);
+  invdes_driver *d = invdes_driver_open_db(db, 0, &err);
+  if (!d) {
+    fprintf(stderr, "invdes ask: %s\n", err.message);
+    return err.status == INVDES_ERR_INVALID || err.status == INVDES_ERR_PARSE
+               ? INVDES_EXIT_USAGE
+               : INVDES_EXIT_FAILURE;
+  }
+  invdes_store_rows *rows = NULL;
+  invdes_status st = invdes_driver_propose(d, (size_t)n, station, lease, 0, &rows, &err);
+  int rc = INVDES_EXIT_OK;
+  if (st != INVDES_OK) {
+    fprintf(stderr, "invdes ask: %s\n", err.message);
+    rc = INVDES_EXIT_FAILURE;
+  } else {
+    if (rows->n < (size_t)n)
+      fprintf(stderr, "invdes ask: only %zu of %lld proposals: every other candidate of the "
+                      "space has been tried or is pending\n", rows->n, n);
+    if ((csv ? write_csv(invdes_driver_store(d), rows) : write_json(rows)) != 0 ||
+        fflush(stdout) != 0) {
+      fprintf(stderr, "invdes ask: cannot write the proposals (they are recorded; the same "
+                      "station gets them back by asking again)\n");
+      rc = INVDES_EXIT_FAILURE;
+    }
+  }
+  invdes_store_rows_free(rows);
+  invdes_driver_free(d);
+  return rc;
+}

@@ -1,0 +1,97 @@
+/* cmd_export.c — `invdes export`: every proposal of a campaign database as
+ * one row, in CSV or JSON, for pandas, spreadsheets and lab scripts. The
+ * columns are report.h's (a contract: the same set for every export of a
+ * campaign, whatever the data). Reads only; never changes the database. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli_station.h"
+#include "commands.h"
+#include "report.h"
+#include "store.h"
+
+static const char export_usage[] =
+    "usage: invdes export --db FILE [--format csv|json] [--out FILE]\n\n"
+    "Writes one row per proposal, in id order, with the columns\n"
+    "  id, batch, status, <each parameter>, <each target>, <each target>_sd,\n"
+    "  <each target>_pred_mean, <each target>_pred_sd (target by target),\n"
+    "  acquisition, strategy, station, reason, created, updated\n"
+    "Parameters in campaign order (composition components after them;\n"
+    "categorical ones as their labels); a target's value is empty (null in JSON)\n"
+    "until measured, its _sd empty unless reported with --sd, the predictions\n"
+    "empty unless a model made the proposal. status is pending, done, failed or\n"
+    "abandoned; reason says why a proposal failed or was given back. Times are\n"
+    "ISO 8601 UTC (2024-05-01T12:00:00Z).\n\n"
+    "  -d, --db FILE      the campaign database (required; never created)\n"
+    "  -f, --format F     csv (default) or json (an array of objects with the\n"
+    "                     same keys in the same order)\n"
+    "  -o, --out FILE     write there instead of standard output\n"
+    "  -h, --help         this text\n"
+    "  -V, --version      print the version\n\n"
+    "In pandas: pd.read_csv(\"export.csv\", parse_dates=[\"created\", \"updated\"]).\n"
+    "Exit status: 0 success, 2 bad input or usage, 1 other failures.\n";
+
+int invdes_cmd_export(int argc, char **argv) {
+  static const struct option options[] = {
+      {"db", required_argument, NULL, 'd'},  {"format", required_argument, NULL, 'f'},
+      {"out", required_argument, NULL, 'o'}, {"help", no_argument, NULL, 'h'},
+      {"version", no_argument, NULL, 'V'},   {NULL, 0, NULL, 0}};
+  const char *db = NULL, *out_path = NULL;
+  int opt, json = 0;
+  optind = 1;
+  while ((opt = getopt_long(argc, argv, "d:f:o:hV", options, NULL)) != -1) {
+    switch (opt) {
+    case 'd': db = optarg; break;
+    case 'o': out_path = optarg; break;
+    case 'f':
+      if (strcmp(optarg, "csv") && strcmp(optarg, "json")) {
+        fprintf(stderr, "invdes export: --format is csv or json, not '%s'\n", optarg);
+        return INVDES_EXIT_USAGE;
+      }
+      json = strcmp(optarg, "json") == 0;
+      break;
+    case 'h': fputs(export_usage, stdout); return INVDES_EXIT_OK;
+    case 'V': invdes_cli_print_version(); return INVDES_EXIT_OK;
+    default: fputs(export_usage, stderr); return INVDES_EXIT_USAGE;
+    }
+  }
+  if (!db || optind != argc) {
+    fprintf(stderr, "invdes export: %s (see invdes export --help)\n",
+            db ? "unexpected argument" : "--db FILE is required");
+    return INVDES_EXIT_USAGE;
+  }
+  int rc;
+  invdes_store *s = invdes_cli_open_db("export", db, &rc);
+  if (!s) return rc;
+  invdes_error err;
+  invdes_error_clear(&err);
+  invdes_store_rows *rows = NULL;
+  invdes_status st = invdes_store_list(s, INVDES_PROPOSAL_ANY, 0, &rows, &err);
+  FILE *out = stdout;
+  if (st == INVDES_OK && out_path && !(out = fopen(out_path, "w"))) {
+    st = invdes_error_set(&err, INVDES_ERR_IO, "%s: cannot write: %s", out_path, strerror(errno));
+    out = NULL;
+  }
+  if (st == INVDES_OK && !json) st = invdes_report_write_csv(out, s, rows, &err);
+  if (st == INVDES_OK && json) {
+    json_t *arr = invdes_report_rows_json(s, rows, &err);
+    if (!arr) st = err.status != INVDES_OK ? err.status : INVDES_ERR_NOMEM;
+    else if (invdes_report_write_json(out, arr, 2) || fputc('\n', out) == EOF)
+      st = invdes_error_set(&err, INVDES_ERR_IO, "writing the export failed");
+    json_decref(arr);
+  }
+  if (out && out != stdout && fclose(out) != 0 && st == INVDES_OK)
+    st = invdes_error_set(&err, INVDES_ERR_IO, "%s: cannot write: %s", out_path, strerror(errno));
+  if (st != INVDES_OK) {
+    fprintf(stderr, "invdes export: %s\n", err.message);
+    rc = invdes_cli_exit_for(st);
+    if (st == INVDES_ERR_IO) rc = INVDES_EXIT_FAILURE;
+  }
+  invdes_store_rows_free(rows);
+  invdes_store_close(s);
+  return rc;
+}

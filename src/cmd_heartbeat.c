@@ -1,0 +1,120 @@
+/* cmd_heartbeat.c — `invdes heartbeat`: a station still working on pending
+ * proposals extends their leases, so a later ask does not offer them to
+ * another station. Several ids are extended in one transaction (all or
+ * none). The lease rules are the store's (invdes_store_heartbeat). */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli_station.h"
+#include "commands.h"
+#include "report.h"
+#include "store.h"
+#include "tell_input.h"
+
+/* Seconds a heartbeat extends a lease by when --lease is not given. */
+#define HEARTBEAT_DEFAULT_LEASE 86400.0
+
+static const char heartbeat_usage[] =
+    "usage: invdes heartbeat --db FILE ID... [--station NAME] [--lease SECONDS]\n\n"
+    "Extends the lease of pending proposals: each stays with its station until\n"
+    "now + SECONDS. A proposal whose lease has passed is offered again by the\n"
+    "next ask (its result is still accepted once when it arrives late).\n\n"
+    "  -d, --db FILE         the campaign database (required; never created)\n"
+    "  -S, --station NAME    refuse unless NAME holds the proposals\n"
+    "  -l, --lease SECONDS   the new lease from now (default 86400, as ask)\n"
+    "  -q, --quiet           print nothing on success\n"
+    "  -h, --help            this text\n"
+    "  -V, --version         print the version\n\n"
+    "Prints one line per id: \"ID lease until YYYY-MM-DDTHH:MM:SSZ\" (UTC).\n"
+    "Exit status: 0 extended, 2 refused (nothing changed), 1 other failures.\n";
+
+typedef struct beat {
+  const int64_t *ids;
+  size_t n;
+  const char *station;
+  double lease;
+  double *expires;
+} beat;
+
+static invdes_status beat_all(invdes_store *s, void *data, invdes_error *err) {
+  beat *b = data;
+  for (size_t i = 0; i < b->n; i++) {
+    invdes_status st = invdes_store_heartbeat(s, b->ids[i], b->station, b->lease,
+                                              &b->expires[i], err);
+    if (st != INVDES_OK) return st;
+  }
+  return INVDES_OK;
+}
+
+int invdes_cmd_heartbeat(int argc, char **argv) {
+  static const struct option options[] = {
+      {"db", required_argument, NULL, 'd'},    {"station", required_argument, NULL, 'S'},
+      {"lease", required_argument, NULL, 'l'}, {"quiet", no_argument, NULL, 'q'},
+      {"help", no_argument, NULL, 'h'},        {"version", no_argument, NULL, 'V'},
+      {NULL, 0, NULL, 0}};
+  const char *db = NULL, *station = NULL;
+  double lease = HEARTBEAT_DEFAULT_LEASE;
+  int opt, quiet = 0;
+  optind = 1;
+  while ((opt = getopt_long(argc, argv, "d:S:l:qhV", options, NULL)) != -1) {
+    switch (opt) {
+    case 'd': db = optarg; break;
+    case 'S': station = optarg; break;
+    case 'l':
+      if (invdes_cli_parse_seconds(optarg, &lease)) {
+        fprintf(stderr, "invdes heartbeat: --lease takes seconds > 0, not '%s'\n", optarg);
+        return INVDES_EXIT_USAGE;
+      }
+      break;
+    case 'q': quiet = 1; break;
+    case 'h': fputs(heartbeat_usage, stdout); return INVDES_EXIT_OK;
+    case 'V': invdes_cli_print_version(); return INVDES_EXIT_OK;
+    default: fputs(heartbeat_usage, stderr); return INVDES_EXIT_USAGE;
+    }
+  }
+  if (!db || optind == argc) {
+    fprintf(stderr, "invdes heartbeat: %s (see invdes heartbeat --help)\n",
+            db ? "give the ids of the proposals" : "--db FILE is required");
+    return INVDES_EXIT_USAGE;
+  }
+  const size_t n = (size_t)(argc - optind);
+  int64_t *ids = calloc(n, sizeof *ids);
+  double *expires = calloc(n, sizeof *expires);
+  if (!ids || !expires) {
+    free(ids);
+    free(expires);
+    fprintf(stderr, "invdes heartbeat: out of memory\n");
+    return INVDES_EXIT_FAILURE;
+  }
+  int rc = INVDES_EXIT_OK;
+  for (size_t i = 0; i < n && rc == INVDES_EXIT_OK; i++)
+    if (invdes_tell_parse_id(argv[optind + (int)i], &ids[i])) {
+      fprintf(stderr, "invdes heartbeat: '%s' is not a proposal id (a whole number >= 1)\n",
+              argv[optind + (int)i]);
+      rc = INVDES_EXIT_USAGE;
+    }
+  invdes_store *s = rc == INVDES_EXIT_OK ? invdes_cli_open_db("heartbeat", db, &rc) : NULL;
+  if (s) {
+    invdes_error err;
+    invdes_error_clear(&err);
+    beat b = {ids, n, station, lease, expires};
+    invdes_status st = invdes_store_transaction(s, beat_all, &b, &err);
+    if (st != INVDES_OK) {
+      fprintf(stderr, "invdes heartbeat: %s\n", err.message);
+      if (n > 1) fprintf(stderr, "invdes heartbeat: no lease was extended\n");
+      rc = invdes_cli_exit_for(st);
+    } else if (!quiet) {
+      char when[INVDES_REPORT_NUM_MAX];
+      for (size_t i = 0; i < n; i++) {
+        invdes_report_time(expires[i], when);
+        printf("%" PRId64 " lease until %s\n", ids[i], when);
+      }
+    }
+  }
+  invdes_store_close(s);
+  free(ids);
+  free(expires);
+  return rc;
+}

@@ -1,0 +1,157 @@
+/* cmd_run.c — `invdes run CAMPAIGN [--db FILE] [--quiet]`: proposes,
+ * evaluates and records until the campaign's budget is spent; on an existing
+ * database it resumes. Progress goes to stderr, one line per batch (at most
+ * about five a second; the last line always). SIGINT and SIGTERM stop the run
+ * after what is in flight has finished and is recorded; the exit status is
+ * then 128 + the signal (130, 143). A second signal ends the process at once;
+ * proposals then in flight stay pending and are evaluated first by the next
+ * run. */
+#include <getopt.h>
+#include <inttypes.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "commands.h"
+#include "driver.h"
+
+static const char run_usage[] =
+    "usage: invdes run CAMPAIGN.yaml [--db FILE] [--quiet]\n\n"
+    "Proposes, evaluates and records experiments until the budget is spent.\n"
+    "Run again on the same database, it resumes where it stopped: proposals in\n"
+    "flight when it was stopped are evaluated first, nothing recorded is redone.\n"
+    "A changed campaign file is refused (only description, budget and a command's\n"
+    "timeout and parallel may change).\n\n"
+    "  --db FILE     the campaign database (default: NAME.db beside the campaign)\n"
+    "  -q, --quiet   no progress lines on stderr\n"
+    "  -h, --help    this text\n"
+    "  -V, --version print the version\n\n"
+    "Ctrl-C (SIGINT) or SIGTERM: stop once the evaluations in flight are recorded;\n"
+    "a second one stops at once (those in flight are redone by the next run).\n"
+    "Exit status: 0 done, 1 failure, 2 bad input, 130/143 stopped by SIGINT/SIGTERM.\n";
+
+static volatile sig_atomic_t stop_signal = 0;
+
+/* The first SIGINT/SIGTERM asks the loop to stop after what is in flight; a
+ * second one ends the process at once (in-flight proposals stay pending). */
+static void on_signal(int sig) {
+  if (stop_signal) {
+    signal(sig, SIG_DFL);
+    raise(sig);
+    return;
+  }
+  stop_signal = sig;
+}
+
+typedef struct progress_state {
+  double last;   /* monotonic time of the last line */
+} progress_state;
+
+static double mono(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void fmt_time(double s, char *buf, size_t n) {
+  if (!isfinite(s)) snprintf(buf, n, "?");
+  else if (s < 60) snprintf(buf, n, "%.1fs", s);
+  else if (s < 3600) snprintf(buf, n, "%dm%02ds", (int)(s / 60), (int)fmod(s, 60));
+  else snprintf(buf, n, "%dh%02dm", (int)(s / 3600), (int)fmod(s / 60, 60));
+}
+
+static void print_progress(const invdes_run_progress *p, void *data) {
+  progress_state *ps = data;
+  double t = mono();
+  if (!p->final && t - ps->last < 0.2) return;
+  ps->last = t;
+  char el[32], eta[32];
+  fmt_time(p->elapsed, el, sizeof el);
+  fmt_time(p->eta, eta, sizeof eta);
+  fprintf(stderr, "invdes run: %" PRId64 "/%" PRId64 " results", p->evaluated, p->budget);
+  if (p->failed) fprintf(stderr, " (%" PRId64 " failed)", p->failed);
+  fprintf(stderr, "; best");
+  for (size_t t2 = 0; t2 < p->n_targets; t2++) {
+    if (p->best_id[t2])
+      fprintf(stderr, " %s=%.6g (#%" PRId64 ")", p->target_names[t2], p->best[t2], p->best_id[t2]);
+    else
+      fprintf(stderr, " %s=-", p->target_names[t2]);
+  }
+  fprintf(stderr, "; elapsed %s, ETA %s\n", el, p->final ? "0s" : eta);
+}
+
+int invdes_cmd_run(int argc, char **argv) {
+  static const struct option options[] = {{"db", required_argument, NULL, 'd'},
+                                          {"quiet", no_argument, NULL, 'q'},
+                                          {"help", no_argument, NULL, 'h'},
+                                          {"version", no_argument, NULL, 'V'},
+                                          {NULL, 0, NULL, 0}};
+  const char *db = NULL;
+  int quiet = 0, opt;
+  optind = 1;
+  while ((opt = getopt_long(argc, argv, "qhV", options, NULL)) != -1) {
+    switch (opt) {
+    case 'd': db = optarg; break;
+    case 'q': quiet = 1; break;
+    case 'h': fputs(run_usage, stdout); return INVDES_EXIT_OK;
+    case 'V': invdes_cli_print_version(); return INVDES_EXIT_OK;
+    default: fputs(run_usage, stderr); return INVDES_EXIT_USAGE;
+    }
+  }
+  if (optind != argc - 1) {
+    fputs(run_usage, stderr);
+    return INVDES_EXIT_USAGE;
+  }
+  static invdes_error err, notes;
+  invdes_error_clear(&err);
+  invdes_error_clear(&notes);
+  int created = 0;
+  invdes_driver *d = invdes_driver_open(argv[optind], db, INVDES_DRIVER_CREATE |
+                                        INVDES_DRIVER_EVALUATE, &created, &notes, &err);
+  if (!d) {
+    fprintf(stderr, "invdes run: %s\n", err.message);
+    return err.status == INVDES_ERR_NOMEM || err.status == INVDES_ERR_DB ||
+                   err.status == INVDES_ERR_IO
+               ? INVDES_EXIT_FAILURE
+               : INVDES_EXIT_USAGE;
+  }
+  if (notes.count && !quiet)
+    fprintf(stderr, "invdes run: accepted changes of the campaign file:\n%s\n", notes.message);
+  if (invdes_driver_campaign(d)->objective.kind == INVDES_OBJECTIVE_STATION) {
+    fprintf(stderr, "invdes run: this campaign's results come from a station: use invdes ask / "
+                    "invdes tell (database %s)\n", invdes_driver_db_path(d));
+    invdes_driver_free(d);
+    return INVDES_EXIT_USAGE;
+  }
+  struct sigaction sa, old_int, old_term;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESTART;
+  sigaction(SIGINT, &sa, &old_int);
+  sigaction(SIGTERM, &sa, &old_term);
+  progress_state ps = {.last = -1};
+  invdes_run_options ro = {.stop = &stop_signal, .progress = quiet ? NULL : print_progress,
+                           .data = &ps};
+  invdes_run_end end = INVDES_RUN_BUDGET;
+  invdes_status st = invdes_driver_run(d, &ro, &end, &err);
+  sigaction(SIGINT, &old_int, NULL);
+  sigaction(SIGTERM, &old_term, NULL);
+  int rc = INVDES_EXIT_OK;
+  if (st != INVDES_OK) {
+    fprintf(stderr, "invdes run: %s\n", err.message);
+    rc = st == INVDES_ERR_USAGE || st == INVDES_ERR_INVALID ? INVDES_EXIT_USAGE
+                                                             : INVDES_EXIT_FAILURE;
+  } else if (end == INVDES_RUN_INTERRUPTED) {
+    fprintf(stderr, "invdes run: stopped by signal %d; run again to resume (%s)\n",
+            (int)stop_signal, invdes_driver_db_path(d));
+    rc = 128 + (int)stop_signal;
+  } else if (!quiet || end != INVDES_RUN_BUDGET) {
+    fprintf(stderr, "invdes run: %s (%s)\n", invdes_run_end_message(end),
+            invdes_driver_db_path(d));
+  }
+  invdes_driver_free(d);
+  return rc;
+}

@@ -1,0 +1,227 @@
+/* cmd_status.c — `invdes status`: where a campaign stands, read from its
+ * database alone: results against the budget, proposals by status, the best
+ * value so far per target (with its proposal), and the pending proposals with
+ * their stations and leases (expired ones marked). As text for people or as
+ * one JSON object for scripts. Reads only; never changes the database. */
+#include <getopt.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include <jansson.h>
+
+#include "cli_station.h"
+#include "commands.h"
+#include "report.h"
+#include "store.h"
+
+/* Pending proposals listed in the text form; JSON lists all. */
+#define STATUS_TEXT_PENDING_MAX 50
+
+static const char status_usage[] =
+    "usage: invdes status --db FILE [--format text|json]\n\n"
+    "Shows a campaign database: results so far against the budget, proposals by\n"
+    "status, the best value so far per target with its proposal id, and the\n"
+    "pending proposals with their stations and leases (expired leases marked;\n"
+    "the next ask offers those again).\n\n"
+    "  -d, --db FILE      the campaign database (required; never created)\n"
+    "  -f, --format F     text (default) or json: {\"campaign\", \"database\",\n"
+    "                     \"evaluated\", \"budget\", \"counts\": {...}, \"best\": [...],\n"
+    "                     \"pending\": [...]}\n"
+    "  -h, --help         this text\n"
+    "  -V, --version      print the version\n\n"
+    "Exit status: 0 success, 2 bad input or usage, 1 other failures.\n";
+
+typedef struct status_data {
+  invdes_store *s;
+  invdes_campaign *c;  /* NULL when the stored text no longer parses here */
+  invdes_store_counts counts;
+  int64_t evaluated;
+  invdes_store_best *best;
+  invdes_store_rows *pending;
+  double now;
+} status_data;
+
+static double wall_clock(void) {
+  struct timeval tv;
+  gettimeofday(&tv, NULL);
+  return (double)tv.tv_sec + tv.tv_usec / 1e6;
+}
+
+static int expired(const invdes_store_proposal *p, double now) {
+  return isfinite(p->lease_expires) && p->lease_expires < now;
+}
+
+static void print_text(const status_data *d) {
+  const invdes_store_counts *k = &d->counts;
+  char num[INVDES_REPORT_NUM_MAX], goal[256], when[INVDES_REPORT_NUM_MAX];
+  printf("campaign   %s\n", invdes_store_campaign_name(d->s));
+  printf("database   %s\n", invdes_store_path(d->s));
+  if (d->c) printf("results    %" PRId64 " / %d", d->evaluated, d->c->budget.evaluations);
+  else printf("results    %" PRId64 " / ? (the campaign text does not load here)", d->evaluated);
+  printf(" (%" PRId64 " done, %" PRId64 " failed)\n", k->done, k->failed);
+  printf("proposals  %" PRId64 " in %" PRId64 " batch%s: %" PRId64 " pending", k->proposals,
+         k->batches, k->batches == 1 ? "" : "es", k->pending);
+  if (k->pending_expired) printf(" (%" PRId64 " lease%s expired)", k->pending_expired,
+                                 k->pending_expired == 1 ? "" : "s");
+  printf(", %" PRId64 " done, %" PRId64 " failed, %" PRId64 " abandoned\n", k->done, k->failed,
+         k->abandoned);
+  const size_t nt = invdes_store_n_targets(d->s);
+  printf("\nbest so far\n  %-16s %-24s %-14s %-9s %s\n", "target", "goal", "value", "proposal",
+         "values");
+  for (size_t t = 0; t < nt; t++) {
+    const invdes_store_best *b = &d->best[t];
+    invdes_cli_goal_text(d->c, d->s, t, goal, sizeof goal);
+    invdes_goal g = invdes_store_target_goal(d->s, t);
+    if (!b->proposal) {
+      printf("  %-16s %-24s %-14s %-9s 0\n", invdes_store_target_name(d->s, t), goal, "-", "-");
+      continue;
+    }
+    invdes_report_number(b->value, num);
+    printf("  %-16s %-24s %-14s %-9" PRId64 " %-6" PRId64 "%s\n", invdes_store_target_name(d->s, t),
+           goal, num, b->proposal, b->n_values,
+           g == INVDES_GOAL_MAXIMIZE || g == INVDES_GOAL_MINIMIZE ? ""
+           : b->satisfied                                          ? " meets the goal"
+                                                                   : " goal not met yet");
+  }
+  const invdes_store_rows *p = d->pending;
+  printf("\npending\n");
+  if (!p->n) {
+    printf("  none\n");
+    return;
+  }
+  printf("  %-8s %-16s %-6s %s\n", "id", "station", "offers", "lease until (UTC)");
+  for (size_t i = 0; i < p->n && i < STATUS_TEXT_PENDING_MAX; i++) {
+    const invdes_store_proposal *q = &p->items[i];
+    invdes_report_time(q->lease_expires, when);
+    printf("  %-8" PRId64 " %-16s %-6d %s%s\n", q->id, q->station ? q->station : "-", q->offers,
+           when[0] ? when : "no lease", expired(q, d->now) ? "  EXPIRED" : "");
+  }
+  if (p->n > STATUS_TEXT_PENDING_MAX)
+    printf("  ... %zu more (invdes status --format json lists all)\n",
+           p->n - STATUS_TEXT_PENDING_MAX);
+}
+
+static json_t *status_json(const status_data *d) {
+  const invdes_store_counts *k = &d->counts;
+  json_t *o = json_object(), *counts = json_object(), *best = json_array(),
+         *pend = json_array();
+  int bad = !o || !counts || !best || !pend;
+  if (bad) {
+    json_decref(o), json_decref(counts), json_decref(best), json_decref(pend);
+    return NULL;
+  }
+  bad |= json_object_set_new(o, "campaign", json_string(invdes_store_campaign_name(d->s)));
+  bad |= json_object_set_new(o, "database", json_string(invdes_store_path(d->s)));
+  bad |= json_object_set_new(o, "evaluated", json_integer(d->evaluated));
+  bad |= json_object_set_new(o, "budget",
+                             d->c ? json_integer(d->c->budget.evaluations) : json_null());
+  bad |= json_object_set_new(counts, "proposals", json_integer(k->proposals));
+  bad |= json_object_set_new(counts, "pending", json_integer(k->pending));
+  bad |= json_object_set_new(counts, "pending_expired", json_integer(k->pending_expired));
+  bad |= json_object_set_new(counts, "done", json_integer(k->done));
+  bad |= json_object_set_new(counts, "failed", json_integer(k->failed));
+  bad |= json_object_set_new(counts, "abandoned", json_integer(k->abandoned));
+  bad |= json_object_set_new(counts, "results", json_integer(k->results));
+  bad |= json_object_set_new(counts, "batches", json_integer(k->batches));
+  bad |= json_object_set_new(o, "counts", counts);
+  for (size_t t = 0; t < invdes_store_n_targets(d->s); t++) {
+    const invdes_store_best *b = &d->best[t];
+    json_t *e = json_object();
+    bad |= !e || json_array_append_new(best, e);
+    if (!e) break;
+    bad |= json_object_set_new(e, "target", json_string(invdes_store_target_name(d->s, t)));
+    bad |= invdes_cli_goal_json(d->c, d->s, t, e);
+    bad |= json_object_set_new(e, "proposal", b->proposal ? json_integer(b->proposal) : json_null());
+    bad |= json_object_set_new(e, "value", b->proposal ? json_real(b->value) : json_null());
+    bad |= json_object_set_new(e, "satisfied", json_boolean(b->proposal && b->satisfied));
+    bad |= json_object_set_new(e, "n_values", json_integer(b->n_values));
+  }
+  bad |= json_object_set_new(o, "best", best);
+  for (size_t i = 0; i < d->pending->n; i++) {
+    const invdes_store_proposal *q = &d->pending->items[i];
+    json_t *e = json_object();
+    bad |= !e || json_array_append_new(pend, e);
+    if (!e) break;
+    bad |= json_object_set_new(e, "id", json_integer(q->id));
+    bad |= json_object_set_new(e, "batch", json_integer(q->batch));
+    bad |= json_object_set_new(e, "station", q->station ? json_string(q->station) : json_null());
+    bad |= json_object_set_new(e, "offers", json_integer(q->offers));
+    bad |= json_object_set_new(e, "lease_expires", invdes_report_time_json(q->lease_expires));
+    bad |= json_object_set_new(e, "expired", json_boolean(expired(q, d->now)));
+  }
+  bad |= json_object_set_new(o, "pending", pend);
+  if (bad) {
+    json_decref(o);
+    return NULL;
+  }
+  return o;
+}
+
+int invdes_cmd_status(int argc, char **argv) {
+  static const struct option options[] = {
+      {"db", required_argument, NULL, 'd'}, {"format", required_argument, NULL, 'f'},
+      {"help", no_argument, NULL, 'h'},     {"version", no_argument, NULL, 'V'},
+      {NULL, 0, NULL, 0}};
+  const char *db = NULL;
+  int opt, json = 0;
+  optind = 1;
+  while ((opt = getopt_long(argc, argv, "d:f:hV", options, NULL)) != -1) {
+    switch (opt) {
+    case 'd': db = optarg; break;
+    case 'f':
+      if (strcmp(optarg, "text") && strcmp(optarg, "json")) {
+        fprintf(stderr, "invdes status: --format is text or json, not '%s'\n", optarg);
+        return INVDES_EXIT_USAGE;
+      }
+      json = strcmp(optarg, "json") == 0;
+      break;
+    case 'h': fputs(status_usage, stdout); return INVDES_EXIT_OK;
+    case 'V': invdes_cli_print_version(); return INVDES_EXIT_OK;
+    default: fputs(status_usage, stderr); return INVDES_EXIT_USAGE;
+    }
+  }
+  if (!db || optind != argc) {
+    fprintf(stderr, "invdes status: %s (see invdes status --help)\n",
+            db ? "unexpected argument" : "--db FILE is required");
+    return INVDES_EXIT_USAGE;
+  }
+  int rc;
+  status_data d = {0};
+  if (!(d.s = invdes_cli_open_db("status", db, &rc))) return rc;
+  invdes_error err;
+  invdes_error_clear(&err);
+  d.best = calloc(invdes_store_n_targets(d.s) + 1, sizeof *d.best);
+  invdes_status st = d.best ? INVDES_OK : INVDES_ERR_NOMEM;
+  /* Separate reads: a tell arriving meanwhile may show in some and not others. */
+  if (st == INVDES_OK) st = invdes_store_counts_get(d.s, &d.counts, &err);
+  if (st == INVDES_OK) st = invdes_store_n_evaluated(d.s, &d.evaluated, &err);
+  if (st == INVDES_OK) st = invdes_store_best_get(d.s, d.best, &err);
+  if (st == INVDES_OK) st = invdes_store_list(d.s, INVDES_PROPOSAL_PENDING, 0, &d.pending, &err);
+  d.now = wall_clock();
+  if (st == INVDES_OK) {
+    d.c = invdes_cli_db_campaign(d.s);
+    if (json) {
+      json_t *o = status_json(&d);
+      if (!o || invdes_report_write_json(stdout, o, 2)) st = o ? INVDES_ERR_IO : INVDES_ERR_NOMEM;
+      else putchar('\n');
+      json_decref(o);
+    } else {
+      print_text(&d);
+    }
+    if (st != INVDES_OK) invdes_error_set(&err, st, "cannot write the status");
+  }
+  if (st != INVDES_OK) {
+    fprintf(stderr, "invdes status: %s\n", st == INVDES_ERR_NOMEM && !err.message[0]
+                                               ? "out of memory" : err.message);
+    rc = invdes_cli_exit_for(st);
+  }
+  invdes_campaign_free(d.c);
+  invdes_store_rows_free(d.pending);
+  free(d.best);
+  invdes_store_close(d.s);
+  return rc;
+}

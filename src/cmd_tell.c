@@ -1,0 +1,273 @@
+/* cmd_tell.c — `invdes tell`: report what became of a proposal (measured
+ * values, a failure, or giving it back unrun), one on the command line or
+ * many from a results file, into a campaign database. Every tell is one
+ * transaction: a refused report (or one bad row of a file) leaves the
+ * database exactly as it was. Parsing is tell_input.h's, judging the
+ * reports the store's; this file reads the command line and prints. */
+#include <getopt.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli_station.h"
+#include "commands.h"
+#include "report.h"
+#include "store.h"
+#include "tell_input.h"
+
+static const char tell_usage[] =
+    "usage: invdes tell --db FILE ID NAME=VALUE... [--sd NAME=VALUE]...\n"
+    "       invdes tell --db FILE ID --failed REASON\n"
+    "       invdes tell --db FILE ID --abandon [--reason TEXT]\n"
+    "       invdes tell --db FILE --from RESULTS.csv|RESULTS.json\n\n"
+    "Records what became of proposal ID (as printed by `invdes ask`): values\n"
+    "measured for some or all targets (the rest may follow in a later tell),\n"
+    "a failed experiment, or the proposal given back unrun (the next ask offers\n"
+    "it again). --from records a whole file of reports, all or none.\n\n"
+    "  -d, --db FILE        the campaign database (required; never created)\n"
+    "  -s, --sd NAME=SD     standard deviation of the value of target NAME\n"
+    "                       (repeat for several targets)\n"
+    "  -f, --failed REASON  the experiment was run and failed\n"
+    "  -a, --abandon        give the proposal back unrun\n"
+    "  -r, --reason TEXT    why it was given back (with --abandon)\n"
+    "  -F, --from FILE      reports from a CSV or JSON file (see below)\n"
+    "  -c, --campaign NAME  the campaign the report is meant for: refused unless\n"
+    "                       the database holds that campaign\n"
+    "  -S, --station NAME   who reports (recorded as source station:NAME)\n"
+    "  -q, --quiet          print nothing on success\n"
+    "  -h, --help           this text\n"
+    "  -V, --version        print the version\n\n"
+    "RESULTS.csv: a header row with `id`, any target names (empty cell: not\n"
+    "measured), `<target>_sd`, `failed` (a reason; the row's values then stay\n"
+    "empty) and `campaign`. RESULTS.json: an array of {\"id\": 17, \"values\":\n"
+    "{\"capacity\": 182.3}, \"sd\": {\"capacity\": 1.5}}, {\"id\": 18, \"failed\":\n"
+    "\"REASON\"}, {\"id\": 19, \"abandon\": true} or {\"id\": 20, \"capacity\": 175}\n"
+    "(the evaluator's own output with the id added), or {\"campaign\": NAME,\n"
+    "\"results\": [...]}. Files starting with '[' or '{' are read as JSON.\n\n"
+    "A value must be a finite number; a target may be reported once.\n"
+    "Exit status: 0 recorded, 2 refused (nothing recorded), 1 other failures.\n";
+
+typedef struct tell_args {
+  const char *db, *from, *failed, *reason, *campaign, *station;
+  int abandon, quiet;
+  char **sd_args;
+  size_t n_sd;
+} tell_args;
+
+static int usage_error(const char *fmt, const char *arg) {
+  fputs("invdes tell: ", stderr);
+  fprintf(stderr, fmt, arg);
+  fputs(" (see invdes tell --help)\n", stderr);
+  return INVDES_EXIT_USAGE;
+}
+
+/* Builds the single report of the command line into `in`. */
+static int command_line_report(const tell_args *a, int argc, char **argv, const char *source,
+                               invdes_tell_input *in) {
+  int64_t id;
+  if (invdes_tell_parse_id(argv[0], &id))
+    return usage_error("'%s' is not a proposal id (a whole number >= 1)", argv[0]);
+  const size_t n = (size_t)argc - 1;
+  if (a->failed || a->abandon) {
+    if (n) return usage_error("'%s': values go with neither --failed nor --abandon", argv[1]);
+    if (a->n_sd) return usage_error("%s: --sd goes with values only", "--sd");
+    if (a->failed && !*a->failed) return usage_error("%s needs a reason", "--failed");
+  } else if (!n) {
+    return usage_error("proposal %s: give NAME=VALUE..., --failed REASON or --abandon",
+                       argv[0]);
+  }
+  if (a->reason && !a->abandon) return usage_error("%s goes with --abandon", "--reason");
+  invdes_error err;
+  invdes_error_clear(&err);
+  invdes_store_value *vals = calloc(n + 1, sizeof *vals);
+  char **names = calloc(n + a->n_sd + 1, sizeof *names);
+  int rc = INVDES_EXIT_OK;
+  if (!vals || !names) {
+    fprintf(stderr, "invdes tell: out of memory\n");
+    rc = INVDES_EXIT_FAILURE;
+  }
+  for (size_t i = 0; rc == INVDES_EXIT_OK && i < n; i++) {
+    if (invdes_tell_parse_assignment(argv[1 + i], &names[i], &vals[i].value, &err)) {
+      fprintf(stderr, "invdes tell: %s\n", err.message);
+      rc = invdes_cli_exit_for(err.status);
+      break;
+    }
+    vals[i].target = names[i];
+    vals[i].sd = NAN;
+  }
+  for (size_t k = 0; rc == INVDES_EXIT_OK && k < a->n_sd; k++) {
+    double sd;
+    char **name = &names[n + k];
+    if (invdes_tell_parse_assignment(a->sd_args[k], name, &sd, &err)) {
+      fprintf(stderr, "invdes tell: --sd %s\n", err.message);
+      rc = invdes_cli_exit_for(err.status);
+      break;
+    }
+    size_t i = 0;
+    while (i < n && strcmp(vals[i].target, *name) != 0) i++;
+    if (i == n) {
+      fprintf(stderr, "invdes tell: --sd %s: no value given for '%s'\n", a->sd_args[k], *name);
+      rc = INVDES_EXIT_USAGE;
+    } else if (!isnan(vals[i].sd)) {
+      fprintf(stderr, "invdes tell: --sd given twice for '%s'\n", *name);
+      rc = INVDES_EXIT_USAGE;
+    } else {
+      vals[i].sd = sd;
+    }
+  }
+  if (rc == INVDES_EXIT_OK) {
+    invdes_tell_kind kind = a->failed    ? INVDES_TELL_FAILED
+                            : a->abandon ? INVDES_TELL_ABANDON
+                                         : INVDES_TELL_RESULT;
+    if (invdes_tell_input_add(in, id, kind, vals, n, a->failed ? a->failed : a->reason, source,
+                              a->campaign, &err)) {
+      fprintf(stderr, "invdes tell: %s\n", err.message);
+      rc = invdes_cli_exit_for(err.status);
+    }
+  }
+  for (size_t i = 0; names && i < n + a->n_sd; i++) free(names[i]);
+  free(names);
+  free(vals);
+  return rc;
+}
+
+static void print_outcome(const invdes_tell_input *in, const char *from) {
+  const invdes_store_tell_req *r = invdes_tell_input_reqs(in);
+  const size_t n = invdes_tell_input_n(in);
+  if (from) {
+    size_t res = 0, vals = 0, fail = 0, back = 0;
+    for (size_t i = 0; i < n; i++) {
+      res += r[i].kind == INVDES_TELL_RESULT;
+      vals += r[i].n_values;
+      fail += r[i].kind == INVDES_TELL_FAILED;
+      back += r[i].kind == INVDES_TELL_ABANDON;
+    }
+    printf("%s: recorded %zu report%s: %zu result%s (%zu value%s), %zu failure%s, "
+           "%zu given back\n", from, n, n == 1 ? "" : "s", res, res == 1 ? "" : "s", vals,
+           vals == 1 ? "" : "s", fail, fail == 1 ? "" : "s", back);
+    return;
+  }
+  char num[INVDES_REPORT_NUM_MAX];
+  switch (r->kind) {
+  case INVDES_TELL_RESULT:
+    printf("proposal %" PRId64 ": done:", r->id);
+    for (size_t i = 0; i < r->n_values; i++) {
+      invdes_report_number(r->values[i].value, num);
+      printf(" %s=%s", r->values[i].target, num);
+      if (!isnan(r->values[i].sd)) {
+        invdes_report_number(r->values[i].sd, num);
+        printf(" (sd %s)", num);
+      }
+    }
+    putchar('\n');
+    break;
+  case INVDES_TELL_FAILED: printf("proposal %" PRId64 ": failed: %s\n", r->id, r->reason); break;
+  case INVDES_TELL_ABANDON:
+    printf("proposal %" PRId64 ": given back; the next ask offers it again\n", r->id);
+    break;
+  }
+}
+
+int invdes_cmd_tell(int argc, char **argv) {
+  static const struct option options[] = {
+      {"db", required_argument, NULL, 'd'},       {"sd", required_argument, NULL, 's'},
+      {"failed", required_argument, NULL, 'f'},   {"abandon", no_argument, NULL, 'a'},
+      {"reason", required_argument, NULL, 'r'},   {"from", required_argument, NULL, 'F'},
+      {"campaign", required_argument, NULL, 'c'}, {"station", required_argument, NULL, 'S'},
+      {"quiet", no_argument, NULL, 'q'},          {"help", no_argument, NULL, 'h'},
+      {"version", no_argument, NULL, 'V'},        {NULL, 0, NULL, 0}};
+  tell_args a = {0};
+  char **sd_args = calloc((size_t)argc + 1, sizeof *sd_args);
+  if (!sd_args) {
+    fprintf(stderr, "invdes tell: out of memory\n");
+    return INVDES_EXIT_FAILURE;
+  }
+  a.sd_args = sd_args;
+  int opt, rc = INVDES_EXIT_OK;
+  optind = 1;
+  while (rc == INVDES_EXIT_OK &&
+         (opt = getopt_long(argc, argv, "d:s:f:ar:F:c:S:qhV", options, NULL)) != -1) {
+    switch (opt) {
+    case 'd': a.db = optarg; break;
+    case 's': sd_args[a.n_sd++] = optarg; break;
+    case 'f': a.failed = optarg; break;
+    case 'a': a.abandon = 1; break;
+    case 'r': a.reason = optarg; break;
+    case 'F': a.from = optarg; break;
+    case 'c': a.campaign = optarg; break;
+    case 'S': a.station = optarg; break;
+    case 'q': a.quiet = 1; break;
+    case 'h': fputs(tell_usage, stdout); free(sd_args); return INVDES_EXIT_OK;
+    case 'V': invdes_cli_print_version(); free(sd_args); return INVDES_EXIT_OK;
+    default: fputs(tell_usage, stderr); rc = INVDES_EXIT_USAGE;
+    }
+  }
+  if (rc == INVDES_EXIT_OK) {
+    if (!a.db) rc = usage_error("%s is required", "--db FILE");
+    else if (a.failed && a.abandon) rc = usage_error("%s: give one of them", "--failed and --abandon");
+    else if (a.from && optind != argc)
+      rc = usage_error("'%s': --from takes no id or values on the command line", argv[optind]);
+    else if (a.from && (a.failed || a.abandon || a.n_sd || a.reason))
+      rc = usage_error("%s: the file says it per report", "--from");
+    else if (!a.from && optind == argc)
+      rc = usage_error("%s", "give a proposal id, or --from FILE");
+  }
+  char *source = NULL;
+  if (rc == INVDES_EXIT_OK) {
+    const char *who = a.station ? a.station : NULL;
+    size_t len = (who ? strlen(who) : 0) + 16;
+    source = malloc(len);
+    if (!source) rc = INVDES_EXIT_FAILURE;
+    else if (who) snprintf(source, len, "station:%s", who);
+    else snprintf(source, len, "%s", a.from ? "tell-file" : "tell");
+  }
+  invdes_tell_input *in = rc == INVDES_EXIT_OK ? invdes_tell_input_new() : NULL;
+  if (rc == INVDES_EXIT_OK && !in) rc = INVDES_EXIT_FAILURE;
+  /* Command-line syntax is checked before the database is opened. */
+  if (rc == INVDES_EXIT_OK && !a.from)
+    rc = command_line_report(&a, argc - optind, argv + optind, source, in);
+  invdes_store *s = NULL;
+  if (rc == INVDES_EXIT_OK) s = invdes_cli_open_db("tell", a.db, &rc);
+  invdes_error err;
+  invdes_error_clear(&err);
+  if (rc == INVDES_EXIT_OK && a.from) {
+    const size_t nt = invdes_store_n_targets(s);
+    const char **names = calloc(nt + 1, sizeof *names);
+    for (size_t t = 0; names && t < nt; t++) names[t] = invdes_store_target_name(s, t);
+    invdes_status st = names ? invdes_tell_input_read(in, a.from, names, nt, source, &err)
+                             : INVDES_ERR_NOMEM;
+    free(names);
+    if (st != INVDES_OK) {
+      fprintf(stderr, "invdes tell: %s\n", st == INVDES_ERR_NOMEM ? "out of memory" : err.message);
+      fprintf(stderr, "invdes tell: nothing was recorded\n");
+      rc = invdes_cli_exit_for(st);
+    }
+    /* The option names the campaign for every report that does not. */
+    if (rc == INVDES_EXIT_OK && a.campaign &&
+        invdes_tell_input_default_campaign(in, a.campaign, &err) != INVDES_OK) {
+      fprintf(stderr, "invdes tell: %s\n", err.message);
+      rc = INVDES_EXIT_FAILURE;
+    }
+  }
+  if (rc == INVDES_EXIT_OK) {
+    /* A file is one transaction: the store names the refused report and
+     * says that none was recorded. */
+    invdes_status st = a.from ? invdes_store_tell_many(s, invdes_tell_input_reqs(in),
+                                                       invdes_tell_input_n(in), &err)
+                              : invdes_store_tell(s, invdes_tell_input_reqs(in), &err);
+    if (st != INVDES_OK) {
+      fprintf(stderr, "invdes tell: %s\n", err.message);
+      if (!a.from) fprintf(stderr, "invdes tell: nothing was recorded\n");
+      rc = invdes_cli_exit_for(st);
+    } else if (!a.quiet) {
+      print_outcome(in, a.from);
+    }
+  }
+  invdes_store_close(s);
+  invdes_tell_input_free(in);
+  free(source);
+  free(sd_args);
+  return rc;
+}

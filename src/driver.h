@@ -1,0 +1,146 @@
+/* driver.h — connects a campaign, its database, a strategy and an evaluator:
+ * the run loop of `invdes run` and the proposing half of `invdes ask`.
+ *
+ * A driver owns the campaign model, its design space, the strategy, the
+ * evaluator and the open store. The store is the record of truth; the driver
+ * keeps in memory only what it can rebuild from it at any time (the
+ * strategy's told history and saved state, the pending set, the budget
+ * counter, the best so far) and rebuilds it ("sync") the first time it
+ * proposes and whenever another process has inserted proposals meanwhile.
+ *
+ * Proposing follows strategy.h's protocol inside ONE store transaction
+ * (invdes_store_ask): proposals of the station that have no outcome, then
+ * expired or abandoned ones (same ids), then the strategy's new ones for the
+ * rest, asked at iteration = the store's next batch number with pending = the
+ * z of every proposal without an outcome, inserted together with the model's
+ * predictions and the strategy's saved state. A crash at any moment leaves the
+ * database consistent; a resumed run hands out exactly what an uninterrupted
+ * one would have (docs/architecture.md, "The run loop and resume").
+ *
+ * This module never prints and never installs signal handlers: the command
+ * line does (progress through a callback, stopping through a flag). */
+#ifndef INVDES_DRIVER_H
+#define INVDES_DRIVER_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "campaign.h"
+#include "error.h"
+#include "space.h"
+#include "store.h"
+#include "strategy.h"
+
+typedef struct invdes_driver invdes_driver;
+
+/* The station name the run loop records its proposals under (lease 0). */
+#define INVDES_DRIVER_RUN_STATION "run"
+
+enum {
+  /* create the database when the file does not exist (or is empty) */
+  INVDES_DRIVER_CREATE = 1,
+  /* build the evaluator (run); without it the driver only proposes (ask) */
+  INVDES_DRIVER_EVALUATE = 2
+};
+
+/* The database a campaign file uses by default: NAME.db beside it, where NAME
+ * is the file's name without its .yaml/.yml extension. malloc'ed. */
+char *invdes_driver_default_db(const char *campaign_path);
+
+/* Opens the database `db_path` (NULL: the default above) for the campaign
+ * file `campaign_path`. A database that exists must hold this campaign: a
+ * changed campaign file is refused (INVDES_ERR_INVALID) with the store's
+ * summary of what changed in `err`; harmless changes (description, budget, a
+ * command's timeout/parallel) are accepted and recorded. Records the
+ * campaign file's absolute path (event "campaign_source") so that a later
+ * `invdes ask` on the database alone can resolve relative paths. *created
+ * (may be NULL) tells whether the file was made now; `notes` (may be NULL)
+ * receives the harmless changes accepted. */
+invdes_driver *invdes_driver_open(const char *campaign_path, const char *db_path,
+                                  unsigned flags, int *created, invdes_error *notes,
+                                  invdes_error *err);
+
+/* Opens a database alone: the campaign is parsed from the text stored in it.
+ * Relative paths in it (a pool file) resolve against the folder of the
+ * campaign file it was made from (the latest "campaign_source" event), and
+ * when that fails against the database's own folder. Only proposing works
+ * (flags as above; INVDES_DRIVER_EVALUATE is honoured too). */
+invdes_driver *invdes_driver_open_db(const char *db_path, unsigned flags, invdes_error *err);
+
+void invdes_driver_free(invdes_driver *d);
+
+const invdes_campaign *invdes_driver_campaign(const invdes_driver *d);
+const invdes_space *invdes_driver_space(const invdes_driver *d);
+invdes_store *invdes_driver_store(invdes_driver *d);
+const char *invdes_driver_db_path(const invdes_driver *d);
+
+/* ---- proposing ------------------------------------------------------------ */
+
+enum {
+  /* when anything was claimed, hand out only that and make nothing new (the
+   * run loop: in-flight proposals of a killed run are finished first, so the
+   * batches that follow are those of an uninterrupted run) */
+  INVDES_PROPOSE_CLAIM_FIRST = 1
+};
+
+/* One ask in one transaction (see the top of this file): up to n proposals
+ * for `station` (NULL: none named) leased for lease_s seconds (0: no lease).
+ * *out (the caller frees it with invdes_store_rows_free) lists them, claimed
+ * first; fewer than n (even none) when a finite space has no untried point
+ * left. */
+invdes_status invdes_driver_propose(invdes_driver *d, size_t n, const char *station,
+                                    double lease_s, unsigned flags, invdes_store_rows **out,
+                                    invdes_error *err);
+
+/* Points not yet tried for a finite space (neither told nor pending), after
+ * a sync; SIZE_MAX for other spaces. */
+size_t invdes_driver_remaining(invdes_driver *d, invdes_error *err);
+
+/* ---- the run loop --------------------------------------------------------- */
+
+typedef enum invdes_run_end {
+  INVDES_RUN_BUDGET,      /* budget.evaluations results exist */
+  INVDES_RUN_SATISFIED,   /* stop_when: satisfied and a result meets every target */
+  INVDES_RUN_EXHAUSTED,   /* a finite space has no untried point left */
+  INVDES_RUN_INTERRUPTED  /* *stop became non-zero: finished work was recorded */
+} invdes_run_end;
+
+/* What a progress callback sees; arrays are borrowed for the call. */
+typedef struct invdes_run_progress {
+  int64_t evaluated;      /* results so far (done + failed) */
+  int64_t budget;         /* budget.evaluations */
+  int64_t failed;         /* failures recorded by this run */
+  size_t n_targets;
+  const char *const *target_names;
+  const double *best;     /* per target, NAN when none yet */
+  const int64_t *best_id; /* per target, 0 when none yet */
+  double elapsed;         /* seconds since this run started */
+  double eta;             /* seconds to the budget at this run's pace; NAN: unknown */
+  int final;              /* 1 for the last call of the run */
+} invdes_run_progress;
+
+typedef struct invdes_run_options {
+  /* the loop stops after recording what has finished once *stop != 0 (a
+   * signal handler sets it); NULL: never */
+  volatile sig_atomic_t *stop;
+  /* called after each batch (and once more with final = 1); may be NULL */
+  void (*progress)(const invdes_run_progress *p, void *data);
+  void *data;
+} invdes_run_options;
+
+/* Proposes, evaluates and records until the campaign ends (see
+ * invdes_run_end) or *stop is set. Resumes a database that has proposals:
+ * those in flight when a run was killed are evaluated first (same ids) and
+ * nothing with a recorded result is evaluated again. Logs run_started or
+ * run_resumed and run_stopped. A station campaign is refused
+ * (INVDES_ERR_USAGE). Failed evaluations are recorded (reason, stderr in the
+ * event log) and the run goes on; an error of the machinery (the database,
+ * no memory, a program that cannot be started) stops it with that error. */
+invdes_status invdes_driver_run(invdes_driver *d, const invdes_run_options *opt,
+                                invdes_run_end *end, invdes_error *err);
+
+/* "budget reached", ... for messages. */
+const char *invdes_run_end_message(invdes_run_end e);
+
+#endif

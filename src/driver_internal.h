@@ -1,0 +1,86 @@
+/* driver_internal.h — what the driver's files share: the handle, the in-memory
+ * mirror of the store (pending set, budget counter, best so far), recording
+ * outcomes, and the evaluator interface (driver_eval.c). Not installed. */
+#ifndef INVDES_DRIVER_INTERNAL_H
+#define INVDES_DRIVER_INTERNAL_H
+
+#include <stdint.h>
+
+#include "driver.h"
+
+/* The evaluator of a run (driver_eval.c); opaque outside it. */
+typedef struct driver_eval driver_eval;
+
+struct invdes_driver {
+  invdes_campaign *c;
+  invdes_space *space;
+  invdes_space_work *work;
+  invdes_strategy *strat;     /* rebuilt by driver_sync */
+  invdes_store *store;
+  char *db_path;
+  size_t dim, n_vars, n_targets;
+  const char **target_names;  /* n_targets, borrowed from the store */
+  const char **var_names;     /* n_vars, borrowed from the store (export names) */
+  driver_eval *ev;            /* NULL unless opened with INVDES_DRIVER_EVALUATE */
+
+  /* The mirror of the store, valid while `synced`. */
+  int synced;
+  int64_t last_id;            /* largest proposal id */
+  int64_t next_batch;         /* the iteration of the next ask */
+  int64_t n_evaluated;        /* done + failed */
+  size_t n_pend, cap_pend;    /* proposals without an outcome */
+  int64_t *pend_id;
+  double *pend_z;             /* n_pend × dim */
+  double *best;               /* n_targets, NAN: none */
+  int64_t *best_id;           /* n_targets, 0: none */
+  int64_t satisfied_id;       /* first result meeting every target, 0: none */
+
+  /* Scratch of one propose call. */
+  invdes_proposals *props;
+  size_t pfull;               /* n asked of invdes_driver_propose */
+  unsigned pflags;
+  int synced_in_call;         /* synced inside this transaction */
+  int foreign;                /* another process inserted proposals */
+};
+
+/* One outcome to record. y: n_targets values, NAN = missing (NULL when
+ * failed). reason/stderr for failures (stderr goes to an evaluator_error
+ * event). */
+typedef struct driver_outcome {
+  int64_t id;
+  int failed;
+  const double *y;
+  const char *reason;
+  const char *stderr_text;
+  size_t stderr_len;
+} driver_outcome;
+
+/* Rebuilds the mirror and the strategy from the store (strategy.h's resume
+ * protocol: new strategy, tell every outcome, load the latest state). */
+invdes_status driver_sync(invdes_driver *d, invdes_error *err);
+
+/* Records n outcomes in one transaction (results, failures and their
+ * evaluator_error events), then tells the strategy and updates the mirror.
+ * source: "builtin", "command", "dataset". */
+invdes_status driver_record(invdes_driver *d, const driver_outcome *o, size_t n,
+                            const char *source, invdes_error *err);
+
+/* Raw values x (n_vars) of a proposal from its recorded parameters (exact:
+ * written with 17 significant digits). */
+invdes_status driver_params_to_x(invdes_driver *d, const char *json, double *x,
+                                 invdes_error *err);
+
+/* ---- evaluators (driver_eval.c) ----------------------------------------- */
+
+invdes_status driver_eval_new(invdes_driver *d, driver_eval **out, invdes_error *err);
+void driver_eval_free(driver_eval *e);
+/* 1 when evaluations run inside this process and cost next to nothing to
+ * redo (builtin, dataset): the loop then groups many cycles per transaction. */
+int driver_eval_in_process(const driver_eval *e);
+/* Evaluates rows[0..n) and records each outcome (command: as it arrives). */
+invdes_status driver_eval_batch(invdes_driver *d, const invdes_store_proposal *rows, size_t n,
+                                invdes_error *err);
+/* Failures recorded by this evaluator so far. */
+int64_t driver_eval_failures(const driver_eval *e);
+
+#endif

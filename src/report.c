@@ -1,0 +1,283 @@
+/* report.c — export rows of a campaign database (see report.h): the column
+ * set, one proposal as an ordered JSON object, the CSV and JSON writers, and
+ * the number and time formats they share. Reading the rows is the store's
+ * job; choosing what to print is the command line's. */
+#include "report.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "table.h"
+
+void invdes_report_number(double v, char *buf) {
+  if (!isfinite(v)) {
+    snprintf(buf, INVDES_REPORT_NUM_MAX, "%s", isnan(v) ? "nan" : v > 0 ? "inf" : "-inf");
+    return;
+  }
+  /* At least as many digits as the integer part has, so that %g does not
+   * switch to an exponent ("170", not "1.7e+02") below 1e17. */
+  double mag = fabs(v);
+  int first = mag >= 1 && mag < 1e17 ? (int)floor(log10(mag)) + 1 : 1;
+  for (int digits = first < 1 ? 1 : first; digits <= 17; digits++) {
+    snprintf(buf, INVDES_REPORT_NUM_MAX, "%.*g", digits, v);
+    if (strtod(buf, NULL) == v) return;
+  }
+}
+
+void invdes_report_time(double t, char *buf) {
+  buf[0] = '\0';
+  if (!isfinite(t)) return;
+  time_t secs = (time_t)floor(t);
+  struct tm tm;
+  if (!gmtime_r(&secs, &tm)) return;
+  strftime(buf, INVDES_REPORT_NUM_MAX, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+json_t *invdes_report_time_json(double t) {
+  char buf[INVDES_REPORT_NUM_MAX];
+  invdes_report_time(t, buf);
+  return buf[0] ? json_string(buf) : json_null();
+}
+
+/* Appends name + suffix to the array; returns 0 or -1 when out of memory. */
+static int add_column(json_t *cols, const char *name, const char *suffix) {
+  size_t n = strlen(name) + strlen(suffix) + 1;
+  char *s = malloc(n);
+  if (!s) return -1;
+  snprintf(s, n, "%s%s", name, suffix);
+  int rc = json_array_append_new(cols, json_string(s));
+  free(s);
+  return rc;
+}
+
+json_t *invdes_report_columns(const invdes_store *s) {
+  static const char *const head[] = {"id", "batch", "status"};
+  static const char *const tail[] = {"acquisition", "strategy", "station",
+                                     "reason",      "created",  "updated"};
+  json_t *cols = json_array();
+  if (!cols) return NULL;
+  const size_t nv = invdes_store_n_variables(s), nt = invdes_store_n_targets(s);
+  int bad = 0;
+  for (size_t i = 0; i < sizeof head / sizeof head[0]; i++) bad |= add_column(cols, head[i], "");
+  for (size_t i = 0; i < nv; i++) bad |= add_column(cols, invdes_store_variable_name(s, i), "");
+  for (size_t i = 0; i < nt; i++) bad |= add_column(cols, invdes_store_target_name(s, i), "");
+  for (size_t i = 0; i < nt; i++) bad |= add_column(cols, invdes_store_target_name(s, i), "_sd");
+  for (size_t i = 0; i < nt; i++) {
+    bad |= add_column(cols, invdes_store_target_name(s, i), "_pred_mean");
+    bad |= add_column(cols, invdes_store_target_name(s, i), "_pred_sd");
+  }
+  for (size_t i = 0; i < sizeof tail / sizeof tail[0]; i++) bad |= add_column(cols, tail[i], "");
+  if (bad) {
+    json_decref(cols);
+    return NULL;
+  }
+  return cols;
+}
+
+static json_t *real_or_null(double v) { return isfinite(v) ? json_real(v) : json_null(); }
+static json_t *text_or_null(const char *t) { return t ? json_string(t) : json_null(); }
+
+/* Sets obj[name + suffix] = v (stolen). Returns 0, or -1 when out of memory. */
+static int put(json_t *obj, const char *name, const char *suffix, json_t *v) {
+  if (!v) return -1;
+  char small[256], *key = small;
+  size_t n = strlen(name) + strlen(suffix) + 1;
+  if (n > sizeof small && !(key = malloc(n))) {
+    json_decref(v);
+    return -1;
+  }
+  size_t ln = strlen(name);
+  memcpy(key, name, ln);
+  memcpy(key + ln, suffix, n - ln);
+  int rc = json_object_set_new(obj, key, v);
+  if (key != small) free(key);
+  return rc;
+}
+
+json_t *invdes_report_row(const invdes_store *s, const invdes_store_rows *rows,
+                          const invdes_store_proposal *p, invdes_error *err) {
+  json_error_t jerr;
+  json_t *params = json_loads(p->parameters ? p->parameters : "{}", 0, &jerr);
+  if (!params || !json_is_object(params)) {
+    json_decref(params);
+    invdes_error_set(err, INVDES_ERR_INVALID,
+                     "%s: proposal %" PRId64 ": its recorded parameters are not a JSON object",
+                     invdes_store_path(s), p->id);
+    return NULL;
+  }
+  json_t *row = json_object();
+  const size_t nv = invdes_store_n_variables(s), nt = rows->n_targets;
+  int bad = !row;
+  if (row) {
+    bad |= put(row, "id", "", json_integer(p->id));
+    bad |= put(row, "batch", "", json_integer(p->batch));
+    bad |= put(row, "status", "", json_string(invdes_proposal_status_name(p->status)));
+    for (size_t i = 0; i < nv; i++) {
+      const char *name = invdes_store_variable_name(s, i);
+      json_t *v = json_object_get(params, name);
+      bad |= put(row, name, "", v ? json_incref(v) : json_null());
+    }
+    for (size_t t = 0; t < nt; t++) bad |= put(row, rows->target_names[t], "", real_or_null(p->value[t]));
+    for (size_t t = 0; t < nt; t++) bad |= put(row, rows->target_names[t], "_sd", real_or_null(p->sd[t]));
+    for (size_t t = 0; t < nt; t++) {
+      bad |= put(row, rows->target_names[t], "_pred_mean", real_or_null(p->pred_mean[t]));
+      bad |= put(row, rows->target_names[t], "_pred_sd", real_or_null(p->pred_sd[t]));
+    }
+    bad |= put(row, "acquisition", "", real_or_null(p->acquisition));
+    bad |= put(row, "strategy", "", text_or_null(p->strategy));
+    bad |= put(row, "station", "", text_or_null(p->station));
+    bad |= put(row, "reason", "", text_or_null(p->reason));
+    bad |= put(row, "created", "", invdes_report_time_json(p->created));
+    bad |= put(row, "updated", "", invdes_report_time_json(p->updated));
+  }
+  json_decref(params);
+  if (bad) {
+    json_decref(row);
+    invdes_error_set(err, INVDES_ERR_NOMEM, "out of memory building an export row");
+    return NULL;
+  }
+  return row;
+}
+
+json_t *invdes_report_rows_json(const invdes_store *s, const invdes_store_rows *rows,
+                                invdes_error *err) {
+  json_t *arr = json_array();
+  if (!arr) {
+    invdes_error_set(err, INVDES_ERR_NOMEM, "out of memory building the export");
+    return NULL;
+  }
+  for (size_t i = 0; i < rows->n; i++) {
+    json_t *row = invdes_report_row(s, rows, &rows->items[i], err);
+    if (!row || json_array_append_new(arr, row)) {
+      if (row) invdes_error_set(err, INVDES_ERR_NOMEM, "out of memory building the export");
+      json_decref(arr);
+      return NULL;
+    }
+  }
+  return arr;
+}
+
+/* One CSV cell for a scalar JSON value: null is an empty field. */
+static void csv_cell(FILE *f, const json_t *v) {
+  char buf[INVDES_REPORT_NUM_MAX];
+  switch (json_typeof(v)) {
+  case JSON_STRING: invdes_csv_write_field(f, json_string_value(v)); break;
+  case JSON_INTEGER: fprintf(f, "%" JSON_INTEGER_FORMAT, json_integer_value(v)); break;
+  case JSON_REAL:
+    invdes_report_number(json_real_value(v), buf);
+    fputs(buf, f);
+    break;
+  case JSON_TRUE: fputs("true", f); break;
+  case JSON_FALSE: fputs("false", f); break;
+  case JSON_OBJECT:
+  case JSON_ARRAY: {
+    char *text = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    invdes_csv_write_field(f, text);
+    free(text);
+    break;
+  }
+  case JSON_NULL: break;
+  }
+}
+
+invdes_status invdes_report_write_csv(FILE *f, const invdes_store *s,
+                                      const invdes_store_rows *rows, invdes_error *err) {
+  json_t *cols = invdes_report_columns(s);
+  if (!cols) return invdes_error_set(err, INVDES_ERR_NOMEM, "out of memory building the export");
+  size_t j;
+  json_t *c;
+  json_array_foreach(cols, j, c) {
+    if (j) fputc(',', f);
+    invdes_csv_write_field(f, json_string_value(c));
+  }
+  fputc('\n', f);
+  for (size_t i = 0; i < rows->n; i++) {
+    json_t *row = invdes_report_row(s, rows, &rows->items[i], err);
+    if (!row) {
+      json_decref(cols);
+      return err ? err->status : INVDES_ERR_NOMEM;
+    }
+    json_array_foreach(cols, j, c) {
+      if (j) fputc(',', f);
+      csv_cell(f, json_object_get(row, json_string_value(c)));
+    }
+    fputc('\n', f);
+    json_decref(row);
+  }
+  json_decref(cols);
+  if (ferror(f)) return invdes_error_set(err, INVDES_ERR_IO, "writing the export failed");
+  return INVDES_OK;
+}
+
+static void newline(FILE *f, int indent, int level) {
+  if (indent <= 0) return;
+  fputc('\n', f);
+  for (int i = 0; i < indent * level; i++) fputc(' ', f);
+}
+
+static void write_string(FILE *f, const char *s, size_t len) {
+  json_t *str = json_stringn(s, len);
+  char *text = str ? json_dumps(str, JSON_ENCODE_ANY) : NULL;
+  if (text) fputs(text, f);
+  free(text);
+  json_decref(str);
+}
+
+static void write_value(FILE *f, const json_t *v, int indent, int level) {
+  char buf[INVDES_REPORT_NUM_MAX];
+  const char *sep = indent > 0 ? ": " : ":";
+  switch (json_typeof(v)) {
+  case JSON_OBJECT: {
+    const char *key;
+    json_t *item;
+    size_t k = 0;
+    fputc('{', f);
+    json_object_foreach((json_t *)v, key, item) {
+      if (k++) fputc(',', f);
+      newline(f, indent, level + 1);
+      write_string(f, key, strlen(key));
+      fputs(sep, f);
+      write_value(f, item, indent, level + 1);
+    }
+    if (k) newline(f, indent, level);
+    fputc('}', f);
+    break;
+  }
+  case JSON_ARRAY: {
+    size_t i;
+    json_t *item;
+    fputc('[', f);
+    json_array_foreach(v, i, item) {
+      if (i) fputc(',', f);
+      newline(f, indent, level + 1);
+      write_value(f, item, indent, level + 1);
+    }
+    if (json_array_size(v)) newline(f, indent, level);
+    fputc(']', f);
+    break;
+  }
+  case JSON_STRING: write_string(f, json_string_value(v), json_string_length(v)); break;
+  case JSON_INTEGER: fprintf(f, "%" JSON_INTEGER_FORMAT, json_integer_value(v)); break;
+  case JSON_REAL:
+    if (isfinite(json_real_value(v))) {
+      invdes_report_number(json_real_value(v), buf);
+      /* "3" would read back as an integer; keep reals recognisable. */
+      if (!strpbrk(buf, ".eE")) strcat(buf, ".0");
+      fputs(buf, f);
+    } else {
+      fputs("null", f);
+    }
+    break;
+  case JSON_TRUE: fputs("true", f); break;
+  case JSON_FALSE: fputs("false", f); break;
+  case JSON_NULL: fputs("null", f); break;
+  }
+}
+
+int invdes_report_write_json(FILE *f, const json_t *v, int indent) {
+  write_value(f, v, indent, 0);
+  return ferror(f) ? -1 : 0;
+}

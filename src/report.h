@@ -1,0 +1,70 @@
+/* report.h — a campaign database's proposals as rows for people and programs:
+ * the columns of `invdes export` (CSV and JSON), and the number, time and JSON
+ * formatting the station verbs (status, best, export) share.
+ *
+ * A row is a jansson object whose keys are the export columns in order:
+ *   id, batch, status, <each variable>, <each target>, <each target>_sd,
+ *   <each target>_pred_mean and <each target>_pred_sd (in pairs, target by
+ *   target), acquisition, strategy, station, reason, created, updated
+ * with JSON null for anything missing (no value, no sd, no model, no reason).
+ * Variables are the store's (parameters, then composition components; a
+ * pool's id column) with the value as recorded in the proposal: numbers, and
+ * categorical labels as strings. Times are ISO 8601 UTC to the second
+ * ("2024-05-01T12:00:00Z"). The CSV writer prints the same rows with null as
+ * an empty field; the column set never depends on the data, so every export of
+ * one campaign has the same header.
+ *
+ * Numbers are written with the fewest significant digits (up to 17) that read
+ * back to the same double, in CSV and JSON alike. This module reads nothing
+ * from the database itself (the caller lists the rows) and writes only to the
+ * FILE it is given; it never prints diagnostics. */
+#ifndef INVDES_REPORT_H
+#define INVDES_REPORT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "error.h"
+#include "store.h"
+
+/* Room for any number or time this module formats, with its NUL. */
+#define INVDES_REPORT_NUM_MAX 40
+
+/* The export columns for the store's campaign, in order: a new JSON array of
+ * strings (the caller decrefs it), or NULL when out of memory. */
+json_t *invdes_report_columns(const invdes_store *s);
+
+/* Proposal p (from a list of store s) as a new object with exactly the
+ * columns above, in that order. Returns NULL with err set when out of memory
+ * or when the recorded parameters are not a JSON object. */
+json_t *invdes_report_row(const invdes_store *s, const invdes_store_rows *rows,
+                          const invdes_store_proposal *p, invdes_error *err);
+
+/* Writes the header and one line per row of `rows` to f as CSV (RFC 4180,
+ * LF line ends). INVDES_ERR_IO when writing fails. */
+invdes_status invdes_report_write_csv(FILE *f, const invdes_store *s,
+                                      const invdes_store_rows *rows, invdes_error *err);
+
+/* The rows as a new JSON array of row objects (the caller decrefs it). */
+json_t *invdes_report_rows_json(const invdes_store *s, const invdes_store_rows *rows,
+                                invdes_error *err);
+
+/* Writes any JSON value to f, indented by two spaces per level (0: on one
+ * line), keys in insertion order, reals in the shortest round-trip form.
+ * Returns 0, or -1 when writing failed. No newline is added. */
+int invdes_report_write_json(FILE *f, const json_t *v, int indent);
+
+/* Shortest "%.Ng" (N <= 17) of v that reads back as v; "nan"/"inf" are
+ * never produced for finite v. buf has INVDES_REPORT_NUM_MAX bytes. */
+void invdes_report_number(double v, char *buf);
+
+/* Unix seconds t as "YYYY-MM-DDTHH:MM:SSZ" (UTC, rounded down to the second);
+ * buf has INVDES_REPORT_NUM_MAX bytes. A non-finite t gives "". */
+void invdes_report_time(double t, char *buf);
+
+/* A JSON string of the time, or JSON null for a non-finite t (new reference). */
+json_t *invdes_report_time_json(double t);
+
+#endif

@@ -1,0 +1,640 @@
+/* test_driver.c — the run loop and ask as a user meets them: builtin runs
+ * reach the budget with the right values, a run resumes, a changed campaign
+ * is refused with a summary while a harmless change is accepted, a station
+ * campaign is refused by run, a pool data set and an emulated data set run,
+ * failing evaluations are recorded and the run goes on, SIGINT stops a run
+ * cleanly, stop_when: satisfied stops at the first result meeting every
+ * target, a finite space ends the run when exhausted; ask prints the JSON
+ * and CSV shapes of the contract, a repeated ask gets the same proposals and
+ * an expired lease is offered again with its id. The exact-resume kill test is
+ * tests/test_resume.c. */
+#define _XOPEN_SOURCE 700 /* realpath */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <math.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "builtin.h"
+#include "driver.h"
+#include "store.h"
+#include "table.h"
+
+static char dir[256];
+
+static char bin[4096];
+
+/* The program under test, absolute (some tests run it from another folder). */
+static const char *invdes_bin(void) { return bin; }
+
+static const char *srcdir(void) {
+  const char *p = getenv("top_srcdir");
+  return p && *p ? p : ".";
+}
+
+static char *path_in(const char *name) {
+  static char buf[8][512];
+  static int k;
+  k = (k + 1) % 8;
+  snprintf(buf[k], sizeof buf[k], "%s/%s", dir, name);
+  return buf[k];
+}
+
+static void write_file(const char *path, const char *fmt, ...) {
+  FILE *f = fopen(path, "w");
+  assert_non_null(f);
+  va_list ap;
+  va_start(ap, fmt);
+  vfprintf(f, fmt, ap);
+  va_end(ap);
+  assert_int_equal(fclose(f), 0);
+}
+
+static const char branin_fmt[] =
+    "name: branin-test\n"
+    "description: %s\n"
+    "seed: 3\n"
+    "parameters:\n"
+    "  - {name: x1, type: continuous, bounds: [%s, 10]}\n"
+    "  - {name: x2, type: continuous, bounds: [0, 15]}\n"
+    "targets:\n"
+    "  - {name: f, goal: minimize}\n"
+    "objective: {kind: builtin, name: branin, noise: 0.1}\n"
+    "strategy: {kind: %s, batch: %d}\n"
+    "budget: {evaluations: %d}\n";
+
+static invdes_driver *open_run(const char *yaml, const char *db, invdes_error *notes,
+                               invdes_error *err) {
+  invdes_error_clear(err);
+  if (notes) invdes_error_clear(notes);
+  return invdes_driver_open(yaml, db, INVDES_DRIVER_CREATE | INVDES_DRIVER_EVALUATE, NULL, notes,
+                            err);
+}
+
+static invdes_run_end run_ok(invdes_driver *d, const invdes_run_options *opt) {
+  static invdes_error err;
+  invdes_error_clear(&err);
+  invdes_run_end end = INVDES_RUN_INTERRUPTED;
+  if (invdes_driver_run(d, opt, &end, &err) != INVDES_OK) fail_msg("%s", err.message);
+  return end;
+}
+
+static invdes_store_rows *rows_of(invdes_store *s) {
+  invdes_store_rows *rows = NULL;
+  invdes_error err;
+  invdes_error_clear(&err);
+  if (invdes_store_list(s, INVDES_PROPOSAL_ANY, 0, &rows, &err) != INVDES_OK)
+    fail_msg("%s", err.message);
+  return rows;
+}
+
+typedef struct event_count {
+  const char *kind;
+  int n;
+  char last[512];
+} event_count;
+
+static int count_event(const invdes_store_event_row *row, void *data) {
+  event_count *c = data;
+  c->n++;
+  snprintf(c->last, sizeof c->last, "%s%s%s", row->message ? row->message : "",
+           row->stderr_text ? " | " : "", row->stderr_text ? row->stderr_text : "");
+  return 0;
+}
+
+static event_count events(invdes_store *s, const char *kind) {
+  event_count c = {kind, 0, ""};
+  assert_int_equal(invdes_store_events(s, 0, kind, count_event, &c, NULL), INVDES_OK);
+  return c;
+}
+
+/* ---- builtin runs, resume, campaign changes --------------------------------- */
+
+static void test_builtin_reaches_budget_with_true_values(void **state) {
+  const char *yaml = path_in("b1.yaml"), *db = path_in("b1.db");
+  write_file(yaml, branin_fmt, "first", "-5", "random", 3, 50);
+  invdes_error err;
+  invdes_driver *d = open_run(yaml, db, NULL, &err);
+  if (!d) fail_msg("%s", err.message);
+  assert_int_equal(run_ok(d, NULL), INVDES_RUN_BUDGET);
+  invdes_store_rows *rows = rows_of(invdes_driver_store(d));
+  /* batch 3 and budget 50: the last batch is cut to 2, exactly 50 results */
+  assert_int_equal(rows->n, 50);
+  const invdes_builtin *b = invdes_builtin_find("branin");
+  for (size_t i = 0; i < rows->n; i++) {
+    const invdes_store_proposal *p = &rows->items[i];
+    assert_int_equal(p->status, INVDES_PROPOSAL_DONE);
+    assert_string_equal(p->station, INVDES_DRIVER_RUN_STATION);
+    json_t *o = json_loads(p->parameters, 0, NULL);
+    assert_non_null(o);
+    double x[2] = {json_number_value(json_object_get(o, "x1")),
+                   json_number_value(json_object_get(o, "x2"))};
+    json_decref(o);
+    /* the recorded value is branin plus noise of sd 0.1 */
+    double f = invdes_builtin_eval(b, x, 2, NULL);
+    assert_true(fabs(p->value[0] - f) < 0.6);
+    assert_true(p->value[0] != f);
+  }
+  assert_int_equal(rows->items[49].batch, 17);
+  invdes_store_rows_free(rows);
+  assert_int_equal(events(invdes_driver_store(d), "run_started").n, 1);
+  event_count stopped = events(invdes_driver_store(d), "run_stopped");
+  assert_int_equal(stopped.n, 1);
+  assert_non_null(strstr(stopped.last, "budget reached"));
+  invdes_driver_free(d);
+}
+
+static void test_resume_and_harmless_change(void **state) {
+  const char *yaml = path_in("b2.yaml"), *db = path_in("b2.db");
+  write_file(yaml, branin_fmt, "first", "-5", "sobol", 1, 20);
+  invdes_error err, notes;
+  invdes_driver *d = open_run(yaml, db, &notes, &err);
+  if (!d) fail_msg("%s", err.message);
+  assert_int_equal(run_ok(d, NULL), INVDES_RUN_BUDGET);
+  invdes_store_rows *first = rows_of(invdes_driver_store(d));
+  invdes_driver_free(d);
+
+  /* A larger budget and another description are harmless: accepted, noted. */
+  write_file(yaml, branin_fmt, "second", "-5", "sobol", 1, 35);
+  d = open_run(yaml, db, &notes, &err);
+  if (!d) fail_msg("%s", err.message);
+  assert_non_null(strstr(notes.message, "budget"));
+  assert_int_equal(run_ok(d, NULL), INVDES_RUN_BUDGET);
+  invdes_store_rows *all = rows_of(invdes_driver_store(d));
+  assert_int_equal(all->n, 35);
+  for (size_t i = 0; i < first->n; i++) {
+    assert_string_equal(first->items[i].parameters, all->items[i].parameters);
+    assert_true(first->items[i].value[0] == all->items[i].value[0]);
+  }
+  assert_int_equal(events(invdes_driver_store(d), "run_resumed").n, 1);
+  assert_int_equal(events(invdes_driver_store(d), "campaign_changed").n, 1);
+  invdes_driver_free(d);
+
+  /* The same 35 as a run that had budget 35 from the start (sobol's saved
+   * position carried over the resume). */
+  const char *yaml2 = path_in("b2b.yaml"), *db2 = path_in("b2b.db");
+  write_file(yaml2, branin_fmt, "second", "-5", "sobol", 1, 35);
+  d = open_run(yaml2, db2, NULL, &err);
+  if (!d) fail_msg("%s", err.message);
+  assert_int_equal(run_ok(d, NULL), INVDES_RUN_BUDGET);
+  invdes_store_rows *ref = rows_of(invdes_driver_store(d));
+  for (size_t i = 0; i < 35; i++) assert_string_equal(ref->items[i].parameters, all->items[i].parameters);
+  invdes_driver_free(d);
+  invdes_store_rows_free(ref);
+  invdes_store_rows_free(first);
+  invdes_store_rows_free(all);
+
+  /* Running again on a finished campaign evaluates nothing. */
+  d = open_run(yaml, db, NULL, &err);
+  assert_non_null(d);
+  assert_int_equal(run_ok(d, NULL), INVDES_RUN_BUDGET);
+  all = rows_of(invdes_driver_store(d));
+  assert_int_equal(all->n, 35);
+  invdes_store_rows_free(all);
+  invdes_driver_free(d);
+}
+
+static void test_changed_campaign_refused_with_summary(void **state) {
+  const char *yaml = path_in("b3.yaml"), *db = path_in("b3.db");
+  write_file(yaml, branin_fmt, "first", "-5", "random", 1, 5);
+  invdes_error err;
+  invdes_driver *d = open_run(yaml, db, NULL, &err);
+  if (!d) fail_msg("%s", err.message);
+  assert_int_equal(run_ok(d, NULL), INVDES_RUN_BUDGET);
+  invdes_driver_free(d);
+  write_file(yaml, branin_fmt, "first", "-4", "random", 1, 5);
+  d = open_run(yaml, db, NULL, &err);
+  assert_null(d);
+  assert_int_equal(err.status, INVDES_ERR_INVALID);
+  assert_non_null(strstr(err.message, "changed"));
+  assert_non_null(strstr(err.message, "x1"));
+  /* and through the command line: status 2, the summary on stderr */
+  char cmd[8192];
+  snprintf(cmd, sizeof cmd, "'%s' run --quiet --db '%s' '%s' 2>'%s'", invdes_bin(), db, yaml,
+           path_in("b3.err"));
+  int rc = system(cmd);
+  assert_true(WIFEXITED(rc));
+  assert_int_equal(WEXITSTATUS(rc), 2);
+}
+
+/* ---- other evaluators ------------------------------------------------------- */
+
+static void test_station_campaign_refused_by_run(void **state) {
+  char yaml[512];
+  snprintf(yaml, sizeof yaml, "%s/tests/campaigns/good/station.yaml", srcdir());
+  const char *db = path_in("st.db");
+  invdes_error err;
+  invdes_driver *d = open_run(yaml, db, NULL, &err);
+  if (!d) fail_msg("%s", err.message);
+  invdes_run_end end;
+  assert_int_equal(invdes_driver_run(d, NULL, &end, &err), INVDES_ERR_USAGE);
+  assert_non_null(strstr(err.message, "invdes ask"));
+  invdes_driver_free(d);
+  char cmd[8192];
+  snprintf(cmd, sizeof cmd, "'%s' run --db '%s' '%s' 2>/dev/null", invdes_bin(), db, yaml);
+  int rc = system(cmd);
+  assert_int_equal(WEXITSTATUS(rc), 2);
+}
+
+static void test_pool_dataset_runs_with_table_values(void **state) {
+  char yaml[512], pool[512];
+  snprintf(yaml, sizeof yaml, "%s/tests/campaigns/good/pool.yaml", srcdir());
+  snprintf(pool, sizeof pool, "%s/campaigns/data/redoxmers/pool.csv", srcdir());
+  const char *db = path_in("pool.db");
+  invdes_error err;
+  invdes_driver *d = open_run(yaml, db, NULL, &err);
+  if (!d) fail_msg("%s", err.message);
+  assert_int_equal(run_ok(d, NULL), INVDES_RUN_BUDGET);
+  invdes_store_rows *rows = rows_of(invdes_driver_store(d));
+  assert_int_equal(rows->n, 100);
+  invdes_table *t = invdes_table_read(pool, &err);
+  assert_non_null(t);
+  long idc = invdes_table_find_col(t, "id");
+  for (size_t i = 0; i < rows->n; i++) {
+    json_t *o = json_loads(rows->items[i].parameters, 0, NULL);
+    const char *id = json_string_value(json_object_get(o, "id"));
+    assert_non_null(id);
+    size_t r = 0;
+    while (r < invdes_table_n_rows(t) && strcmp(invdes_table_cell(t, r, (size_t)idc), id) != 0) r++;
+    assert_true(r < invdes_table_n_rows(t));
+    for (size_t k = 0; k < rows->n_targets; k++) {
+      long j = invdes_table_find_col(t, rows->target_names[k]);
+      assert_true(rows->items[i].value[k] == strtod(invdes_table_cell(t, r, (size_t)j), NULL));
+    }
+    /* distinct candidates */
+    for (size_t j = 0; j < i; j++) assert_string_not_equal(rows->items[j].parameters, rows->items[i].parameters);
+    json_decref(o);
+  }
+  invdes_table_free(t);
+  invdes_store_rows_free(rows);
+  invdes_driver_free(d);
+}
+
+static void test_emulated_dataset_runs(void **state) {
+  char yaml[512];
+  snprintf(yaml, sizeof yaml, "%s/tests/campaigns/good/dataset.yaml", srcdir());
+  const char *db = path_in("ds.db");
+  invdes_error err;
+  invdes_driver *d = open_run(yaml, db, NULL, &err);
+  if (!d) fail_msg("%s", err.message);
+  assert_int_equal(run_ok(d, NULL), INVDES_RUN_BUDGET);
+  invdes_store_rows *rows = rows_of(invdes_driver_store(d));
+  assert_int_equal(rows->n, 40);
+  /* toughness of the crossed-barrel data lies in [0, 50] J/m^3; an emulator's
+   * mean stays near that range */
+  for (size_t i = 0; i < rows->n; i++) {
+    assert_int_equal(rows->items[i].status, INVDES_PROPOSAL_DONE);
+    assert_true(rows->items[i].value[0] > -10 && rows->items[i].value[0] < 60);
+  }
+  invdes_store_rows_free(rows);
+  invdes_driver_free(d);
+}
+
+static void test_failures_recorded_and_run_goes_on(void **state) {
+  write_file(path_in("flaky.sh"),
+             "IFS= read -r req || [ -n \"$req\" ]\n"
+             "id=${req#*\\\"id\\\":}\nid=${id%%%%,*}\nid=${id# }\n"
+             "case $((id %% 3)) in\n"
+             "  0) echo \"boom on $id\" >&2; exit 4;;\n"
+             "  1) echo '{\"failed\": \"sample cracked\"}';;\n"
+             "  *) echo \"{\\\"y\\\": $id}\";;\n"
+             "esac\n");
+  const char *yaml = path_in("flaky.yaml"), *db = path_in("flaky.db");
+  write_file(yaml,
+             "name: flaky\nseed: 1\n"
+             "parameters:\n  - {name: a, type: continuous, bounds: [0, 1]}\n"
+             "targets:\n  - {name: y, goal: maximize}\n"
+             "objective: {kind: command, command: [sh, %s], parallel: 3}\n"
+             "strategy: {kind: random, batch: 3}\n"
+             "budget: {evaluations: 12}\n",
+             path_in("flaky.sh"));
+  invdes_error err;
+  invdes_driver *d = open_run(yaml, db, NULL, &err);
+  if (!d) fail_msg("%s", err.message);
+  assert_int_equal(run_ok(d, NULL), INVDES_RUN_BUDGET);
+  invdes_store_rows *rows = rows_of(invdes_driver_store(d));
+  assert_int_equal(rows->n, 12);
+  for (size_t i = 0; i < rows->n; i++) {
+    const invdes_store_proposal *p = &rows->items[i];
+    switch (p->id % 3) {
+    case 0:
+      assert_int_equal(p->status, INVDES_PROPOSAL_FAILED);
+      assert_non_null(strstr(p->reason, "4"));
+      break;
+    case 1:
+      assert_int_equal(p->status, INVDES_PROPOSAL_FAILED);
+      assert_non_null(strstr(p->reason, "sample cracked"));
+      break;
+    default:
+      assert_int_equal(p->status, INVDES_PROPOSAL_DONE);
+      assert_true(p->value[0] == (double)p->id);
+    }
+  }
+  invdes_store_rows_free(rows);
+  event_count e = events(invdes_driver_store(d), "evaluator_error");
+  assert_int_equal(e.n, 8);
+  invdes_driver_free(d);
+  /* the stderr of a crash is in the log */
+  invdes_store *s = invdes_store_open(db, &err);
+  assert_non_null(s);
+  e = events(s, "evaluator_error");
+  invdes_store_close(s);
+  assert_true(strstr(e.last, "boom on") || strstr(e.last, "sample cracked"));
+}
+
+static void test_sigint_stops_cleanly(void **state) {
+  write_file(path_in("slow.sh"), "IFS= read -r req || [ -n \"$req\" ]\nsleep 0.05\n"
+                                 "echo '{\"y\": 1}'\n");
+  const char *yaml = path_in("slow.yaml"), *db = path_in("slow.db");
+  write_file(yaml,
+             "name: slow\nseed: 1\n"
+             "parameters:\n  - {name: a, type: continuous, bounds: [0, 1]}\n"
+             "targets:\n  - {name: y, goal: maximize}\n"
+             "objective: {kind: command, command: [sh, %s]}\n"
+             "strategy: {kind: random}\n"
+             "budget: {evaluations: 1000}\n",
+             path_in("slow.sh"));
+  pid_t pid = fork();
+  assert_true(pid >= 0);
+  if (pid == 0) {
+    int null = open("/dev/null", O_WRONLY);
+    dup2(null, 2);
+    execl(invdes_bin(), invdes_bin(), "run", "--db", db, yaml, (char *)NULL);
+    _exit(127);
+  }
+  struct timespec ts = {0, 600000000};
+  nanosleep(&ts, NULL);
+  kill(pid, SIGINT);
+  int status;
+  while (waitpid(pid, &status, 0) < 0) assert_int_equal(errno, EINTR);
+  assert_true(WIFEXITED(status));
+  assert_int_equal(WEXITSTATUS(status), 130);
+  invdes_error err;
+  invdes_store *s = invdes_store_open(db, &err);
+  assert_non_null(s);
+  invdes_store_counts c;
+  assert_int_equal(invdes_store_counts_get(s, &c, &err), INVDES_OK);
+  assert_true(c.done >= 1 && c.done < 1000);
+  assert_int_equal(c.pending, 0); /* what was in flight finished and was recorded */
+  event_count e = events(s, "run_stopped");
+  assert_int_equal(e.n, 1);
+  assert_non_null(strstr(e.last, "interrupted"));
+  invdes_store_close(s);
+}
+
+static void test_finite_space_exhausted(void **state) {
+  const char *yaml = path_in("fin.yaml"), *db = path_in("fin.db");
+  write_file(yaml,
+             "name: finite\nseed: 2\n"
+             "parameters:\n  - {name: k, type: integer, bounds: [1, 4]}\n"
+             "  - {name: c, type: categorical, values: [p, q]}\n"
+             "targets:\n  - {name: f, goal: minimize}\n"
+             "objective: {kind: builtin, name: ackley}\n"
+             "strategy: {kind: random, batch: 3}\n"
+             "budget: {evaluations: 20}\n");
+  invdes_error err;
+  invdes_driver *d = open_run(yaml, db, NULL, &err);
+  if (!d) fail_msg("%s", err.message);
+  assert_int_equal(run_ok(d, NULL), INVDES_RUN_EXHAUSTED);
+  invdes_store_rows *rows = rows_of(invdes_driver_store(d));
+  assert_int_equal(rows->n, 8);
+  invdes_store_rows_free(rows);
+  invdes_driver_free(d);
+}
+
+static void test_stop_when_satisfied(void **state) {
+  const char *yaml = path_in("sat.yaml"), *db = path_in("sat.db");
+  write_file(yaml,
+             "name: satisfied\nseed: 9\n"
+             "parameters:\n  - {name: x1, type: continuous, bounds: [-5, 10]}\n"
+             "  - {name: x2, type: continuous, bounds: [0, 15]}\n"
+             "targets:\n  - {name: f, goal: below, threshold: 3}\n"
+             "objective: {kind: builtin, name: branin}\n"
+             "strategy: {kind: random}\n"
+             "budget: {evaluations: 5000, stop_when: satisfied}\n");
+  invdes_error err;
+  invdes_driver *d = open_run(yaml, db, NULL, &err);
+  if (!d) fail_msg("%s", err.message);
+  assert_int_equal(run_ok(d, NULL), INVDES_RUN_SATISFIED);
+  invdes_store_rows *rows = rows_of(invdes_driver_store(d));
+  assert_true(rows->n >= 1 && rows->n < 5000);
+  /* the run stopped at the first value meeting the threshold */
+  for (size_t i = 0; i + 1 < rows->n; i++) assert_true(rows->items[i].value[0] > 3);
+  assert_true(rows->items[rows->n - 1].value[0] <= 3);
+  invdes_store_rows_free(rows);
+  invdes_driver_free(d);
+}
+
+static void raise_stop(const invdes_run_progress *p, void *data) {
+  *(volatile sig_atomic_t *)data = 1;
+}
+
+static void test_stop_flag_then_resume(void **state) {
+  const char *yaml = path_in("b4.yaml"), *db = path_in("b4.db");
+  write_file(yaml, branin_fmt, "first", "-5", "random", 2, 5000);
+  invdes_error err;
+  invdes_driver *d = open_run(yaml, db, NULL, &err);
+  if (!d) fail_msg("%s", err.message);
+  volatile sig_atomic_t stop = 0;
+  invdes_run_options opt = {.stop = &stop, .progress = raise_stop, .data = (void *)&stop};
+  assert_int_equal(run_ok(d, &opt), INVDES_RUN_INTERRUPTED);
+  int64_t n = 0;
+  assert_int_equal(invdes_store_n_evaluated(invdes_driver_store(d), &n, &err), INVDES_OK);
+  assert_true(n >= 2 && n < 5000);
+  invdes_driver_free(d);
+  d = open_run(yaml, db, NULL, &err);
+  assert_non_null(d);
+  assert_int_equal(run_ok(d, NULL), INVDES_RUN_BUDGET);
+  assert_int_equal(invdes_store_n_evaluated(invdes_driver_store(d), &n, &err), INVDES_OK);
+  assert_int_equal(n, 5000);
+  invdes_driver_free(d);
+}
+
+/* ---- ask ------------------------------------------------------------------ */
+
+/* Runs the command and returns its stdout (malloc'ed) and exit status. */
+static char *capture(const char *cmd, int *rc) {
+  FILE *p = popen(cmd, "r");
+  assert_non_null(p);
+  size_t cap = 1 << 16, n = 0;
+  char *buf = malloc(cap);
+  assert_non_null(buf);
+  size_t got;
+  while ((got = fread(buf + n, 1, cap - 1 - n, p)) > 0) n += got;
+  buf[n] = 0;
+  int st = pclose(p);
+  *rc = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return buf;
+}
+
+static json_t *ask_json(const char *db, const char *args) {
+  char cmd[8192];
+  snprintf(cmd, sizeof cmd, "'%s' ask --db '%s' %s", invdes_bin(), db, args);
+  int rc;
+  char *out = capture(cmd, &rc);
+  assert_int_equal(rc, 0);
+  json_error_t jerr;
+  json_t *j = json_loads(out, 0, &jerr);
+  if (!j) fail_msg("not JSON (%s): %s", jerr.text, out);
+  free(out);
+  assert_true(json_is_array(j));
+  return j;
+}
+
+static const char *init_station(void) {
+  char yaml[512], cmd[8192];
+  snprintf(yaml, sizeof yaml, "%s/tests/campaigns/good/station.yaml", srcdir());
+  const char *db = path_in("ask.db");
+  snprintf(cmd, sizeof cmd, "'%s' init --db '%s' '%s' >/dev/null", invdes_bin(), db, yaml);
+  int rc = system(cmd);
+  assert_int_equal(WEXITSTATUS(rc), 0);
+  return db;
+}
+
+static void test_ask_json_shape_and_repeat(void **state) {
+  const char *db = init_station();
+  json_t *a = ask_json(db, "-n 3 --station robot1 --lease 600");
+  assert_int_equal(json_array_size(a), 3);
+  size_t i;
+  json_t *item;
+  json_array_foreach(a, i, item) {
+    assert_true(json_is_integer(json_object_get(item, "id")));
+    json_t *p = json_object_get(item, "parameters");
+    assert_true(json_is_object(p));
+    assert_true(json_is_real(json_object_get(p, "sinter_T")));
+    assert_true(json_is_integer(json_object_get(p, "dwell_h")));
+    const char *dop = json_string_value(json_object_get(p, "dopant"));
+    assert_non_null(dop);
+    assert_true(!strcmp(dop, "none") || !strcmp(dop, "Al") || !strcmp(dop, "Mg"));
+    assert_true(json_is_real(json_object_get(item, "lease_expires")));
+    assert_true(json_real_value(json_object_get(item, "lease_expires")) > (double)time(NULL));
+  }
+  /* The same station asking again before it reports gets the same ones. */
+  json_t *b = ask_json(db, "-n 3 --station robot1 --lease 600");
+  assert_int_equal(json_array_size(b), 3);
+  for (i = 0; i < 3; i++)
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(a, i), "id")),
+                     json_integer_value(json_object_get(json_array_get(b, i), "id")));
+  /* Another station gets new ones. */
+  json_t *c = ask_json(db, "-n 2 --station robot2");
+  assert_int_equal(json_array_size(c), 2);
+  for (i = 0; i < 2; i++) assert_true(json_integer_value(json_object_get(json_array_get(c, i), "id")) > 3);
+  json_decref(a);
+  json_decref(b);
+  json_decref(c);
+  /* CSV: id, the variables by name, lease_expires. */
+  char cmd[8192];
+  snprintf(cmd, sizeof cmd, "'%s' ask --db '%s' -n 2 --station robot2 --format csv", invdes_bin(),
+           db);
+  int rc;
+  char *out = capture(cmd, &rc);
+  assert_int_equal(rc, 0);
+  assert_memory_equal(out, "id,sinter_T,dwell_h,dopant,lease_expires\n", 41);
+  assert_non_null(strstr(out, "\n4,"));
+  free(out);
+}
+
+static double fake_now = 1.8e9;
+static double fake_clock(void *data) { return fake_now; }
+
+static void test_expired_lease_offered_again(void **state) {
+  char yaml[512];
+  snprintf(yaml, sizeof yaml, "%s/tests/campaigns/good/station.yaml", srcdir());
+  const char *db = path_in("lease.db");
+  invdes_error err;
+  invdes_error_clear(&err);
+  invdes_driver *d = invdes_driver_open(yaml, db, INVDES_DRIVER_CREATE, NULL, NULL, &err);
+  if (!d) fail_msg("%s", err.message);
+  invdes_driver_free(d);
+  d = invdes_driver_open_db(db, 0, &err); /* the database alone, as `invdes ask` */
+  if (!d) fail_msg("%s", err.message);
+  invdes_store_set_clock(invdes_driver_store(d), fake_clock, NULL);
+  invdes_store_rows *a = NULL, *b = NULL, *c = NULL;
+  assert_int_equal(invdes_driver_propose(d, 2, "A", 100, 0, &a, &err), INVDES_OK);
+  assert_int_equal(a->n, 2);
+  fake_now += 50;
+  assert_int_equal(invdes_driver_propose(d, 2, "B", 100, 0, &b, &err), INVDES_OK);
+  assert_true(b->items[0].id > a->items[1].id); /* A's leases still run */
+  fake_now += 60;                              /* A's expired, B's not */
+  assert_int_equal(invdes_driver_propose(d, 3, "C", 100, 0, &c, &err), INVDES_OK);
+  assert_int_equal(c->n, 3);
+  assert_int_equal(c->items[0].id, a->items[0].id);
+  assert_int_equal(c->items[1].id, a->items[1].id);
+  assert_string_equal(c->items[0].parameters, a->items[0].parameters);
+  assert_int_equal(c->items[0].offers, 2);
+  assert_true(c->items[2].id > b->items[1].id);
+  /* the strategy counted the pending ones: the new one differs from all */
+  for (size_t i = 0; i < 2; i++) {
+    assert_string_not_equal(c->items[2].parameters, a->items[i].parameters);
+    assert_string_not_equal(c->items[2].parameters, b->items[i].parameters);
+  }
+  invdes_store_rows_free(a);
+  invdes_store_rows_free(b);
+  invdes_store_rows_free(c);
+  invdes_driver_free(d);
+}
+
+static void test_ask_alone_finds_pool_file(void **state) {
+  /* A pool campaign with a relative pool path, asked from another folder. */
+  char yaml[512], cmd[8192];
+  snprintf(yaml, sizeof yaml, "%s/tests/campaigns/good/pool.yaml", srcdir());
+  const char *db = path_in("poolask.db");
+  snprintf(cmd, sizeof cmd, "'%s' init --db '%s' '%s' >/dev/null", invdes_bin(), db, yaml);
+  assert_int_equal(WEXITSTATUS(system(cmd)), 0);
+  snprintf(cmd, sizeof cmd, "cd / && '%s' ask --db '%s' -n 2 --station s", invdes_bin(), db);
+  int rc;
+  char *out = capture(cmd, &rc);
+  assert_int_equal(rc, 0);
+  json_t *j = json_loads(out, 0, NULL);
+  assert_non_null(j);
+  assert_int_equal(json_array_size(j), 2);
+  assert_true(json_is_string(json_object_get(json_object_get(json_array_get(j, 0), "parameters"), "id")));
+  json_decref(j);
+  free(out);
+}
+
+static int setup(void **state) {
+  const char *p = getenv("INVDES");
+  if (!realpath(p && *p ? p : "./invdes", bin)) return -1;
+  snprintf(dir, sizeof dir, "%s/invdes-driver-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+  return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state) {
+  char cmd[600];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  return system(cmd) == 0 ? 0 : -1;
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_builtin_reaches_budget_with_true_values),
+      cmocka_unit_test(test_resume_and_harmless_change),
+      cmocka_unit_test(test_changed_campaign_refused_with_summary),
+      cmocka_unit_test(test_station_campaign_refused_by_run),
+      cmocka_unit_test(test_pool_dataset_runs_with_table_values),
+      cmocka_unit_test(test_emulated_dataset_runs),
+      cmocka_unit_test(test_failures_recorded_and_run_goes_on),
+      cmocka_unit_test(test_sigint_stops_cleanly),
+      cmocka_unit_test(test_finite_space_exhausted),
+      cmocka_unit_test(test_stop_flag_then_resume),
+      cmocka_unit_test(test_stop_when_satisfied),
+      cmocka_unit_test(test_ask_json_shape_and_repeat),
+      cmocka_unit_test(test_expired_lease_offered_again),
+      cmocka_unit_test(test_ask_alone_finds_pool_file),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
