@@ -2,8 +2,9 @@
  *
  * The typed models are compared field by field (so comments, formatting and
  * key order never count) and every difference becomes one line of a summary.
- * Harmless differences — description, budget, and the command evaluator's
- * timeout and parallel count — are allowed; anything that changes what is
+ * Harmless differences — description, budget (except for lhs, whose strata
+ * the budget sets), and the command evaluator's timeout and parallel count —
+ * are allowed; anything that changes what is
  * searched, how, or what a result means is not. The candidate pool's data is
  * compared by its SHA-256, since the stored text only names the file. */
 #include "store_internal.h"
@@ -218,7 +219,10 @@ invdes_status invdes_store_campaign_diff(const invdes_campaign *a, const invdes_
   }
   objective(&d, &a->objective, &b->objective);
   strategy(&d, &a->strategy, &b->strategy);
-  integer(&d, NULL, "budget.evaluations", a->budget.evaluations, b->budget.evaluations, 1);
+  /* lhs cuts its strata by the budget, so there a new budget changes the
+   * proposals still to come: not harmless. */
+  integer(&d, NULL, "budget.evaluations", a->budget.evaluations, b->budget.evaluations,
+          b->strategy.kind != INVDES_STRATEGY_LHS);
   integer(&d, NULL, "budget.stop_when", a->budget.stop_when_satisfied, b->budget.stop_when_satisfied, 1);
   return d.bad ? INVDES_ERR_INVALID : INVDES_OK;
 }

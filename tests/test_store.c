@@ -729,6 +729,13 @@ static void test_campaign_diff_of_models(void **state) {
   assert_non_null(strstr(ch.message, "budget.evaluations: 50 -> 80 (allowed)"));
   assert_non_null(strstr(ch.message, "description: '(none)' -> 'longer run' (allowed)"));
   invdes_error_clear(&ch);
+  /* lhs strata are cut by the budget: there a new budget is refused. */
+  invdes_campaign lhs_old = c->f.c, lhs_new = g.c;
+  lhs_old.strategy.kind = lhs_new.strategy.kind = INVDES_STRATEGY_LHS;
+  assert_int_equal(invdes_store_campaign_diff(&lhs_old, &lhs_new, &ch), INVDES_ERR_INVALID);
+  assert_non_null(strstr(ch.message, "budget.evaluations: 50 -> 80"));
+  assert_null(strstr(ch.message, "budget.evaluations: 50 -> 80 (allowed)"));
+  invdes_error_clear(&ch);
   g.params[1].hi = 2;
   g.targets[1].goal = INVDES_GOAL_ABOVE;
   g.c.strategy.batch = 4;
