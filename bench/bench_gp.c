@@ -3,7 +3,9 @@
  * Draws a training pool of 2,000 and a test set of 2,000 points uniform in
  * [0,1]^6 (fixed seed), fits the GP on the first n pool points for n = 100,
  * 500, 1,000 and 2,000 (median wall time over a few repetitions), reports the
- * test RMSE, and times mean+variance at 10,000 points for n = 1,000. With
+ * test RMSE, and times mean+variance at 10,000 points for n = 1,000 next to
+ * the machine's dgemm rate at that moment (the variance needs m·n² = 1e10
+ * flops of triangular solves, so 1e10 / rate is the floor). With
  * --data DIR it also writes DIR/train.csv and DIR/test.csv so a peer (the
  * scikit-learn script) fits exactly the same points. Output: one line per
  * figure, "key value" pairs that bench/gp.sh reads. Not a test: nothing here
@@ -13,6 +15,8 @@
 #include <string.h>
 #include <math.h>
 #include <time.h>
+
+#include <gsl/gsl_blas.h>
 
 #include "builtin.h"
 #include "gp.h"
@@ -58,6 +62,30 @@ static int write_csv(const char *dir, const char *name, const double *X, const d
     fprintf(f, "%.17g\n", y[i]);
   }
   return fclose(f);
+}
+
+/* Best of three dgemm n = 2000 (flop/s) with the BLAS's own threads; 0
+ * when out of memory. */
+static double dgemm_rate(void) {
+  const size_t n = 2000;
+  gsl_matrix *a = gsl_matrix_alloc(n, n), *b = gsl_matrix_alloc(n, n), *c = gsl_matrix_alloc(n, n);
+  double best = 0.0;
+  if (a && b && c) {
+    for (size_t i = 0; i < n * n; i++) {
+      a->data[i] = (double)(i % 17) * 0.1;
+      b->data[i] = (double)(i % 7) * 0.1;
+    }
+    for (int k = 0; k < 3; k++) {
+      double t0 = now();
+      gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, a, b, 0.0, c);
+      double r = 2.0 * (double)n * (double)n * (double)n / (now() - t0);
+      if (r > best) best = r;
+    }
+  }
+  gsl_matrix_free(a);
+  gsl_matrix_free(b);
+  gsl_matrix_free(c);
+  return best;
 }
 
 int main(int argc, char **argv) {
@@ -148,6 +176,10 @@ int main(int argc, char **argv) {
     t[k] = now() - t0;
   }
   printf("gp_predict n=1000 m=%d seconds %.4f\n", NPRED, median(t, reps));
+  double rate = dgemm_rate();
+  if (rate > 0)
+    printf("blas dgemm n=2000 gflops %.1f (1e10 flops take %.3f s at that rate)\n", rate / 1e9,
+           1e10 / rate);
   invdes_gp_free(keep);
   gsl_rng_free(r);
   free(X);

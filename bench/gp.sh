@@ -12,6 +12,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
 echo "== GP on Hartmann6 (d = 6, 2,000 test points) =="
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
 "$build/bench/bench_gp" --data "$tmp" --reps 3 | tee "$tmp/ours.txt"
 
 py=
@@ -26,6 +27,7 @@ fi
 echo "== scikit-learn $("$py" -c 'import sklearn; print(sklearn.__version__)') GaussianProcessRegressor, same data =="
 "$py" "$src/bench/sklearn_gp.py" "$tmp" 100 500 1000 | tee "$tmp/sk.txt"
 
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
 echo "== ratios (scikit-learn time / invdes time; invdes RMSE / scikit-learn RMSE) =="
 cat "$tmp/ours.txt" "$tmp/sk.txt" | awk '
   $1 == "gp_fit" { t[$2] = $4; r[$2] = $6 }

@@ -25,7 +25,7 @@ void invdes_gp_options_init(invdes_gp_options *opt) {
   opt->fit_hyper = 1;
   opt->warm_start = 1;
   opt->search_points = 256;
-  opt->polish_points = 500;
+  opt->polish_points = 1000;
   opt->max_eval = 200;
 }
 
@@ -210,8 +210,10 @@ invdes_status invdes_gp_fit(invdes_gp *gp, const double *X, size_t n, size_t d,
     return invdes_error_set(err, INVDES_ERR_NOMEM, "gp: out of memory for %zu points", n);
   }
   gp_params p = {d, m.ls, m.s2, m.tau2};
+  int blas_threads = gp_blas_threads(1); /* the same factor for any thread count */
   gp_cov_build(&data, &p, C, NULL, n, xs);
   int frc = gp_factor(C, n, m.tau2, m.noise, m.L, m.cap, n, &m.jitter);
+  gp_blas_threads(blas_threads);
   free(C);
   free(xs);
   if (frc != 0) {

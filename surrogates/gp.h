@@ -15,7 +15,10 @@
  * the result does not depend on the thread count. The constant mean is the
  * generalized-least-squares estimate for the hyper-parameters at hand. Large
  * data sets search on a random subset, polish on a larger one and factor all
- * points once (see invdes_gp_options).
+ * points once (see invdes_gp_options). Fits and predictions hold OpenBLAS to
+ * one thread while they run (restoring the caller's setting) and use OpenMP
+ * instead, so hyper-parameters and predictions are identical for any thread
+ * count.
  *
  * The covariance is factored by Cholesky (blocked, on the BLAS GSL is linked
  * to). Jitter is added to the diagonal only when a factorization fails, raised
@@ -52,7 +55,7 @@ typedef struct invdes_gp_options {
   size_t search_points;    /* multi-start search on a random subset of at most
                               this many points; default 256 */
   size_t polish_points;    /* the best start is then polished on at most this
-                              many points (a superset); default 500 */
+                              many points (a superset); default 1000 */
   int max_eval;            /* likelihood evaluations per L-BFGS run; default 200 */
 } invdes_gp_options;
 

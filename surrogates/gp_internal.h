@@ -51,6 +51,16 @@ typedef struct gp_data {
   invdes_gp_kernel kind;
 } gp_data;
 
+/* Sets the BLAS thread count (OpenBLAS; a no-op elsewhere) and returns the
+ * previous one. The GP holds the BLAS to one thread wherever its results
+ * must not depend on the thread count (every fit stage, the final factor,
+ * prediction) and gets its parallelism from OpenMP over pieces of fixed
+ * shape instead; that also keeps BLAS and OpenMP threads from competing
+ * for the cores. Process-wide, as OpenBLAS's setting is, so inside an
+ * active OpenMP region (a caller predicting from several threads) it
+ * changes nothing and returns n. */
+int gp_blas_threads(int n);
+
 /* Fills the lower triangle (with diagonal) of C (n×n, leading dimension ldc)
  * with s²·k(x_i, x_j), and, when D is not NULL, the strict lower triangle of D
  * (leading dimension ldc) with −2 s² dk/d(r²), the factor of ∂k/∂log l_k.
@@ -149,6 +159,14 @@ int gp_search(const invdes_gp_options *opt, const gp_data *data, double *theta,
 
 /* Default first start for dimension d (dim entries). */
 void gp_theta_default(size_t d, size_t dim, double *theta);
+
+/* W = L⁻¹ (lower, zeros written above the diagonal; leading dimension ldw)
+ * from the lower Cholesky factor L
+ * (leading dimension lda) of order n; W and L may not alias. Column blocks
+ * of fixed width are OpenMP tasks, each a one-thread triangular solve, so
+ * the result does not depend on the thread count (call with the BLAS held
+ * to one thread). */
+void gp_tri_inverse(const double *L, size_t lda, double *W, size_t ldw, size_t n);
 
 /* Standardized kernel row k_i = s²·k(x, x_i), i < gp->n, into out. */
 void gp_kernel_row(const invdes_gp *gp, const double *x, double *out);

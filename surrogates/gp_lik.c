@@ -23,9 +23,32 @@
 
 #include "gp_internal.h"
 
-/* Rows of at least this many points are worth a parallel loop. */
-#define GP_PAR_MIN 96
+/* Loops over at least this many points are worth an OpenMP region. Below
+ * it a region's work (~n² kernel values, a few milliseconds) is too small to
+ * pay for its barrier on a loaded machine, where a team member waits for a
+ * descheduled one: measured, a 500-point polish ran slower on two threads
+ * than on one with the load average at 4 on two cores. */
+#define GP_PAR_MIN 600
 #define GP_BLOCK 32
+
+#ifdef HAVE_OPENBLAS
+void openblas_set_num_threads(int);
+int openblas_get_num_threads(void);
+#endif
+
+int gp_blas_threads(int n) {
+#ifdef _OPENMP
+  if (omp_in_parallel()) return n; /* the caller's threads: leave the setting alone */
+#endif
+#ifdef HAVE_OPENBLAS
+  int old = openblas_get_num_threads();
+  if (n != old) openblas_set_num_threads(n);
+  return old;
+#else
+  (void)n;
+  return 1;
+#endif
+}
 
 static int gp_parallel_ok(size_t n) {
 #ifdef _OPENMP
@@ -108,6 +131,53 @@ size_t gp_cholesky(double *A, size_t n, size_t lda) {
   return fail ? b + fail : 0;
 }
 
+#define GP_INV_BLOCK 64
+
+void gp_tri_inverse(const double *L, size_t lda, double *W, size_t ldw, size_t n) {
+  long nb = (long)((n + GP_INV_BLOCK - 1) / GP_INV_BLOCK);
+#pragma omp parallel for schedule(dynamic, 1) if (gp_parallel_ok(n))
+  for (long q = 0; q < nb; q++) {
+    /* Columns j0..j1-1 of W: zero above row j0 (explicitly: gram_lower reads
+     * them), below it the solution of
+     * L[j0:, j0:] X = I[j0:, j0:j1]. Earlier blocks are the bigger ones. */
+    size_t j0 = (size_t)q * GP_INV_BLOCK, j1 = j0 + GP_INV_BLOCK < n ? j0 + GP_INV_BLOCK : n;
+    for (size_t i = 0; i < n; i++)
+      for (size_t j = j0; j < j1; j++) W[i * ldw + j] = i == j ? 1.0 : 0.0;
+    gsl_matrix_const_view Lv =
+        gsl_matrix_const_view_array_with_tda(L + j0 * lda + j0, n - j0, n - j0, lda);
+    gsl_matrix_view Xv = gsl_matrix_view_array_with_tda(W + j0 * ldw + j0, n - j0, j1 - j0, ldw);
+    gsl_blas_dtrsm(CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, 1.0, &Lv.matrix,
+                   &Xv.matrix);
+  }
+}
+
+#define GP_TILE 128
+
+/* Lower triangle of P = WᵀW (leading dimension ldp) for W (n×n, leading
+ * dimension ldw) lower triangular with explicit zeros above the diagonal,
+ * as gp_tri_inverse leaves it. Tiles of fixed size are OpenMP tasks, each
+ * one single-thread product, so the result does not depend on the thread
+ * count. With W = L⁻¹, P = K⁻¹. */
+static void gram_lower(const double *W, size_t ldw, double *P, size_t ldp, size_t n) {
+  size_t nt = (n + GP_TILE - 1) / GP_TILE;
+  long np = (long)(nt * (nt + 1) / 2);
+#pragma omp parallel for schedule(dynamic, 1) if (gp_parallel_ok(n))
+  for (long p = 0; p < np; p++) {
+    size_t I = 0, rest = (size_t)p; /* tile (I, J), J <= I, row by row */
+    while (rest > I) rest -= ++I;
+    size_t J = rest;
+    size_t i0 = I * GP_TILE, j0 = J * GP_TILE;
+    size_t ti = i0 + GP_TILE < n ? GP_TILE : n - i0, tj = j0 + GP_TILE < n ? GP_TILE : n - j0;
+    /* P_IJ = Σ_{k >= i0} W[k, I]ᵀ W[k, J]: rows above i0 of column tile I are 0. */
+    gsl_matrix_const_view A =
+        gsl_matrix_const_view_array_with_tda(W + i0 * ldw + i0, n - i0, ti, ldw);
+    gsl_matrix_const_view B =
+        gsl_matrix_const_view_array_with_tda(W + i0 * ldw + j0, n - i0, tj, ldw);
+    gsl_matrix_view Cv = gsl_matrix_view_array_with_tda(P + i0 * ldp + j0, ti, tj, ldp);
+    gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, &A.matrix, &B.matrix, 0.0, &Cv.matrix);
+  }
+}
+
 int gp_factor(const double *C, size_t ldc, double noise, const double *extra,
               double *L, size_t lda, size_t n, double *jitter) {
   double base = 0.0;
@@ -174,7 +244,7 @@ static const double BOX_NOISE[2] = {-13.815510557964274, 2.302585092994046};  /*
 struct gp_lik {
   gp_data data;
   size_t dim;
-  double *C, *D, *L;           /* n×n each */
+  double *C, *D, *L, *W;       /* n×n each; W scratch for L⁻¹ */
   double *xs, *v1, *vy, *alpha;
   double *acc;                 /* n × (d+1) per-row gradient parts */
   double *ls;                  /* d */
@@ -192,6 +262,7 @@ gp_lik *gp_lik_new(const gp_data *data) {
   lik->C = malloc(n * n * sizeof(double));
   lik->D = malloc(n * n * sizeof(double));
   lik->L = malloc(n * n * sizeof(double));
+  lik->W = malloc(n * n * sizeof(double));
   lik->xs = malloc(d * n * sizeof(double));
   lik->v1 = malloc(n * sizeof(double));
   lik->vy = malloc(n * sizeof(double));
@@ -199,7 +270,7 @@ gp_lik *gp_lik_new(const gp_data *data) {
   lik->acc = malloc(n * (d + 1) * sizeof(double));
   lik->ls = malloc(d * sizeof(double));
   lik->best_theta = malloc(lik->dim * sizeof(double));
-  if (!lik->C || !lik->D || !lik->L || !lik->xs || !lik->v1 || !lik->vy || !lik->alpha ||
+  if (!lik->C || !lik->D || !lik->L || !lik->W || !lik->xs || !lik->v1 || !lik->vy || !lik->alpha ||
       !lik->acc || !lik->ls || !lik->best_theta) {
     gp_lik_free(lik);
     return NULL;
@@ -213,6 +284,7 @@ void gp_lik_free(gp_lik *lik) {
   free(lik->C);
   free(lik->D);
   free(lik->L);
+  free(lik->W);
   free(lik->xs);
   free(lik->v1);
   free(lik->vy);
@@ -312,8 +384,9 @@ double gp_lik_objective(unsigned dim, const double *theta, double *grad, void *d
   double lp = log_prior(lik, theta, grad ? gp_ : NULL);
   double f = -(ll + lp);
   if (grad) {
-    gsl_matrix_view Lv = gsl_matrix_view_array(lik->L, n, n);
-    gsl_linalg_cholesky_invert(&Lv.matrix);
+    /* K⁻¹ = L⁻ᵀL⁻¹ into L, lower triangle only: the gradient reads no more. */
+    gp_tri_inverse(lik->L, n, lik->W, n, n);
+    gram_lower(lik->W, n, lik->L, n, n);
     lik_gradient(lik, s2, tau2, grad);
     for (size_t q = 0; q < dim; q++) grad[q] = -(grad[q] + gp_[q]);
   }

@@ -1,15 +1,15 @@
 /* gp_predict.c — posterior mean, variance and their input gradients for many
  * points at once.
  *
- * Points go in blocks: the block's cross-covariance rows are built in
- * parallel (OpenMP), then one triangular solve with many right-hand sides
- * (level-3 BLAS, the BLAS's own threads) gives V = K*·L⁻ᵀ, whose row norms are
- * the explained variances; the gradient variant solves once more for the
- * weights K⁻¹k. No OpenMP region is open while the BLAS runs, so the two kinds
- * of threads take turns instead of competing. Results do not depend on the
- * thread count: each value is computed by one thread in a fixed order, and
- * the block boundaries depend only on m. This file does not modify the
- * model. */
+ * Points go in blocks of fixed size, one OpenMP task each: the task builds
+ * the block's cross-covariance rows K*, solves with the Cholesky factor
+ * (level-3 BLAS held to one thread) for V = K*·L⁻ᵀ, whose row norms are the
+ * explained variances, and for the gradients solves once more for the
+ * weights K⁻¹k. Keeping a block's work in one thread keeps it in
+ * that core's cache and keeps BLAS and OpenMP threads from competing.
+ * Results do not depend on the thread count: each value is computed by one
+ * thread in a fixed order, and the block boundaries depend only on m. This
+ * file does not modify the model. */
 #include "config.h"
 
 #include <math.h>
@@ -23,7 +23,8 @@
 
 #include "gp_internal.h"
 
-#define GP_PRED_BLOCK 512
+/* Points per block: fixed, so no result depends on the thread count. */
+#define GP_PRED_BLOCK 256
 
 /* r² to every training point from a point with scaled coordinates qs. */
 static void sqdist_row(const invdes_gp *gp, const double *qs, double *out) {
@@ -51,6 +52,15 @@ void gp_kernel_row(const invdes_gp *gp, const double *x, double *out) {
   }
 }
 
+static int in_parallel(void) {
+#ifdef _OPENMP
+  return omp_in_parallel();
+#else
+  return 0;
+#endif
+}
+
+/* Worth an OpenMP region: rows × n at least 20,000 and not inside one. */
 static int par_ok(size_t rows, size_t n) {
 #ifdef _OPENMP
   return rows * n >= 20000 && !omp_in_parallel();
@@ -104,6 +114,57 @@ invdes_status invdes_gp_predict(const invdes_gp *gp, const double *X, size_t m,
   return invdes_gp_predict_grad(gp, X, m, mean, var, NULL, NULL, err);
 }
 
+/* Rows [0, b) of one block: the points Xb (b×d) and their outputs (each
+ * NULL or offset to the block). K, Dk (b×n each, Dk only for gradients) and
+ * ms (b) are the caller's scratch. The explained variance is ‖L⁻¹k‖², by a
+ * triangular solve (level-3 BLAS on one thread): multiplying by a stored
+ * L⁻¹ instead is ~10% faster but loses digits of small variances on
+ * ill-conditioned kernels (the finite-difference gradient tests notice). */
+static void predict_block(const invdes_gp *gp, const double *Xb, size_t b, double *K,
+                          double *Dk, double *ms, double *mean, double *var, double *dmean,
+                          double *dvar) {
+  size_t n = gp->n, d = gp->d;
+  double a = gp->ymean, s = gp->ysd;
+  block_rows(gp, Xb, b, K, (dmean || dvar) ? Dk : NULL, ms);
+  if (mean)
+    for (size_t r = 0; r < b; r++) mean[r] = a + s * ms[r];
+  if (dmean)
+    for (size_t r = 0; r < b; r++)
+      for (size_t k = 0; k < d; k++) {
+        /* ∂k_i/∂x_k = 2 s² dk/dr² (x_k − x_ik)/l_k² */
+        const double *col = gp->Xs + k * gp->cap, *dr = Dk + r * n;
+        double qk = Xb[r * d + k] / gp->ls[k], acc = 0.0;
+#pragma omp simd reduction(+ : acc)
+        for (size_t i = 0; i < n; i++) acc += gp->alpha[i] * dr[i] * (qk - col[i]);
+        dmean[r * d + k] = s * 2.0 * acc / gp->ls[k];
+      }
+  if (!var && !dvar) return;
+  gsl_matrix_const_view Lv = gsl_matrix_const_view_array_with_tda(gp->L, n, n, gp->cap);
+  gsl_matrix_view Kv = gsl_matrix_view_array(K, b, n);
+  /* Rows of V = K·L⁻ᵀ are L⁻¹k. */
+  gsl_blas_dtrsm(CblasRight, CblasLower, CblasTrans, CblasNonUnit, 1.0, &Lv.matrix, &Kv.matrix);
+  for (size_t r = 0; r < b; r++) {
+    const double *vr = K + r * n;
+    double vv = 0.0;
+#pragma omp simd reduction(+ : vv)
+    for (size_t i = 0; i < n; i++) vv += vr[i] * vr[i];
+    double v = gp->s2 - vv;
+    if (var) var[r] = s * s * (v > 0.0 ? v : 0.0);
+  }
+  if (!dvar) return;
+  /* Rows of V·L⁻¹ are the weights w = K⁻¹k. */
+  gsl_blas_dtrsm(CblasRight, CblasLower, CblasNoTrans, CblasNonUnit, 1.0, &Lv.matrix,
+                 &Kv.matrix);
+  for (size_t r = 0; r < b; r++)
+    for (size_t k = 0; k < d; k++) {
+      const double *col = gp->Xs + k * gp->cap, *dr = Dk + r * n, *wr = K + r * n;
+      double qk = Xb[r * d + k] / gp->ls[k], acc = 0.0;
+#pragma omp simd reduction(+ : acc)
+      for (size_t i = 0; i < n; i++) acc += wr[i] * dr[i] * (qk - col[i]);
+      dvar[r * d + k] = -2.0 * s * s * 2.0 * acc / gp->ls[k];
+    }
+}
+
 invdes_status invdes_gp_predict_grad(const invdes_gp *gp, const double *X, size_t m,
                                      double *mean, double *var, double *dmean,
                                      double *dvar, invdes_error *err) {
@@ -111,62 +172,34 @@ invdes_status invdes_gp_predict_grad(const invdes_gp *gp, const double *X, size_
   if (st != INVDES_OK || m == 0) return st;
   size_t n = gp->n, d = gp->d;
   size_t B = m < GP_PRED_BLOCK ? m : GP_PRED_BLOCK;
+  long nb = (long)((m + B - 1) / B);
   int grad = dmean || dvar;
-  int need_v = var || dvar;
-  double *K = malloc(B * n * sizeof(double));
-  double *Dk = grad ? malloc(B * n * sizeof(double)) : NULL;
-  double *ms = malloc(B * sizeof(double));
-  if (!K || !ms || (grad && !Dk)) {
+  int failed = 0;
+  int blas_threads = gp_blas_threads(1);
+#pragma omp parallel if (nb > 1 && !in_parallel())
+  {
+    double *K = malloc(B * n * sizeof(double));
+    double *Dk = grad ? malloc(B * n * sizeof(double)) : NULL;
+    double *ms = malloc(B * sizeof(double));
+    int ok = K && ms && (Dk || !grad);
+    if (!ok) {
+#pragma omp atomic write
+      failed = 1;
+    }
+#pragma omp for schedule(dynamic, 1)
+    for (long q = 0; q < nb; q++) {
+      if (!ok) continue;
+      size_t q0 = (size_t)q * B, b = m - q0 < B ? m - q0 : B;
+      predict_block(gp, X + q0 * d, b, K, Dk, ms, mean ? mean + q0 : NULL,
+                    var ? var + q0 : NULL, dmean ? dmean + q0 * d : NULL,
+                    dvar ? dvar + q0 * d : NULL);
+    }
     free(K);
     free(Dk);
     free(ms);
+  }
+  gp_blas_threads(blas_threads);
+  if (failed)
     return invdes_error_set(err, INVDES_ERR_NOMEM, "gp: out of memory predicting %zu points", m);
-  }
-  double a = gp->ymean, s = gp->ysd;
-  gsl_matrix_const_view Lv = gsl_matrix_const_view_array_with_tda(gp->L, n, n, gp->cap);
-  for (size_t q0 = 0; q0 < m; q0 += B) {
-    size_t b = m - q0 < B ? m - q0 : B;
-    const double *Xb = X + q0 * d;
-    block_rows(gp, Xb, b, K, Dk, ms);
-    if (mean)
-      for (size_t r = 0; r < b; r++) mean[q0 + r] = a + s * ms[r];
-    if (dmean)
-      for (size_t r = 0; r < b; r++)
-        for (size_t k = 0; k < d; k++) {
-          /* ∂k_i/∂x_k = 2 s² dk/dr² (x_k − x_ik)/l_k² */
-          const double *col = gp->Xs + k * gp->cap, *dr = Dk + r * n;
-          double qk = Xb[r * d + k] / gp->ls[k], acc = 0.0;
-#pragma omp simd reduction(+ : acc)
-          for (size_t i = 0; i < n; i++) acc += gp->alpha[i] * dr[i] * (qk - col[i]);
-          dmean[(q0 + r) * d + k] = s * 2.0 * acc / gp->ls[k];
-        }
-    if (!need_v) continue;
-    gsl_matrix_view Kv = gsl_matrix_view_array(K, b, n);
-    gsl_blas_dtrsm(CblasRight, CblasLower, CblasTrans, CblasNonUnit, 1.0, &Lv.matrix,
-                   &Kv.matrix);
-    for (size_t r = 0; r < b; r++) {
-      const double *vr = K + r * n;
-      double vv = 0.0;
-#pragma omp simd reduction(+ : vv)
-      for (size_t i = 0; i < n; i++) vv += vr[i] * vr[i];
-      double v = gp->s2 - vv;
-      if (var) var[q0 + r] = s * s * (v > 0.0 ? v : 0.0);
-    }
-    if (!dvar) continue;
-    /* Rows of V·L⁻¹ are the weights w = K⁻¹k. */
-    gsl_blas_dtrsm(CblasRight, CblasLower, CblasNoTrans, CblasNonUnit, 1.0, &Lv.matrix,
-                   &Kv.matrix);
-    for (size_t r = 0; r < b; r++)
-      for (size_t k = 0; k < d; k++) {
-        const double *col = gp->Xs + k * gp->cap, *dr = Dk + r * n, *wr = K + r * n;
-        double qk = Xb[r * d + k] / gp->ls[k], acc = 0.0;
-#pragma omp simd reduction(+ : acc)
-        for (size_t i = 0; i < n; i++) acc += wr[i] * dr[i] * (qk - col[i]);
-        dvar[(q0 + r) * d + k] = -2.0 * s * s * 2.0 * acc / gp->ls[k];
-      }
-  }
-  free(K);
-  free(Dk);
-  free(ms);
   return INVDES_OK;
 }

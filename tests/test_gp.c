@@ -1,9 +1,12 @@
 /* test_gp.c — the Gaussian process as a user of it would notice: it goes
  * through exact data, its 2σ band is calibrated on noisy data, its gradients
  * (prediction and likelihood) agree with finite differences, cheap updates
- * equal a refit, fantasies leave no trace, the fit does not depend on the
- * OpenMP thread count, singular data gets jitter, and bad input gets an
- * error instead of a crash. */
+ * (one or many, past the reserved room) equal a refit, fantasies leave no
+ * trace, neither the fit nor the predictions depend on the thread count
+ * (OpenMP and BLAS), singular data gets jitter, and bad input gets an error
+ * instead of a crash. */
+#include "config.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -297,33 +300,95 @@ static void test_fantasy_roundtrip(void **state) {
   gsl_rng_free(r);
 }
 
+#ifdef HAVE_OPENBLAS
+void openblas_set_num_threads(int);
+#endif
+
+/* OMP_NUM_THREADS sets both the OpenMP and the OpenBLAS thread count. */
+static void set_threads(int t) {
+#ifdef _OPENMP
+  omp_set_num_threads(t);
+#endif
+#ifdef HAVE_OPENBLAS
+  openblas_set_num_threads(t);
+#endif
+}
+
 static void test_threads_identical(void **state) {
   (void)state;
 #ifdef _OPENMP
-  size_t n = 300, d = 4; /* more than the search subset: both stages run */
+  size_t n = 300, d = 4, m = 600; /* more than the search subset: both stages run;
+                                     several prediction blocks */
   double *X = malloc(n * d * sizeof(double)), *y = malloc(n * sizeof(double));
-  assert_true(X && y);
+  double *Xq = malloc(m * d * sizeof(double)), *pm = malloc(2 * m * sizeof(double));
+  double *pv = malloc(2 * m * sizeof(double));
+  assert_true(X && y && Xq && pm && pv);
   gsl_rng *r = invdes_rng_new(8, 0);
   uniform(r, X, n, d);
+  uniform(r, Xq, m, d);
   for (size_t i = 0; i < n; i++) y[i] = f_true(X + i * d, d) + 0.01 * gsl_rng_uniform(r);
   double th[2][8], lml[2];
   int saved = omp_get_max_threads();
+  invdes_error err;
   for (int t = 0; t < 2; t++) {
-    omp_set_num_threads(t + 1);
+    set_threads(t + 1);
     invdes_gp *gp = fit_new(INVDES_GP_MATERN52, X, n, d, y, NULL);
     invdes_gp_theta(gp, th[t]);
     lml[t] = invdes_gp_log_marginal_likelihood(gp);
+    assert_int_equal(invdes_gp_predict(gp, Xq, m, pm + t * m, pv + t * m, &err), INVDES_OK);
     invdes_gp_free(gp);
   }
-  omp_set_num_threads(saved);
+  set_threads(saved);
   assert_memory_equal(th[0], th[1], (d + 2) * sizeof(double));
   assert_memory_equal(&lml[0], &lml[1], sizeof(double));
+  assert_memory_equal(pm, pm + m, m * sizeof(double));
+  assert_memory_equal(pv, pv + m, m * sizeof(double));
   gsl_rng_free(r);
   free(X);
   free(y);
+  free(Xq);
+  free(pm);
+  free(pv);
 #else
   skip();
 #endif
+}
+
+/* Many additions, past the room reserved at the fit, equal a refit. */
+static void test_add_many_points(void **state) {
+  (void)state;
+  size_t n0 = 10, n = 100, d = 2, m = 30;
+  double X[200], y[100], Xq[60];
+  gsl_rng *r = invdes_rng_new(9, 0);
+  uniform(r, X, n, d);
+  uniform(r, Xq, m, d);
+  for (size_t i = 0; i < n; i++) y[i] = f_true(X + i * d, d) + 0.02 * (gsl_rng_uniform(r) - 0.5);
+  invdes_error err;
+  invdes_gp *a = fit_new(INVDES_GP_MATERN52, X, n0, d, y, NULL);
+  for (size_t i = n0; i < n; i++)
+    assert_int_equal(invdes_gp_add_point(a, X + i * d, y[i], 0.0, &err), INVDES_OK);
+  assert_int_equal(invdes_gp_size(a), n);
+  invdes_gp_options o;
+  invdes_gp_options_init(&o);
+  o.fit_hyper = 0;
+  invdes_gp *b = invdes_gp_new(&o);
+  double ls[2];
+  invdes_gp_lengthscales(a, ls);
+  assert_int_equal(invdes_gp_set_hyper(b, d, ls, invdes_gp_signal_var(a), invdes_gp_noise_var(a), &err),
+                   INVDES_OK);
+  assert_int_equal(invdes_gp_fit(b, X, n, d, y, NULL, &err), INVDES_OK);
+  double ma[30], va[30], mb[30], vb[30], ga[60], gb[60];
+  assert_int_equal(invdes_gp_predict_grad(a, Xq, m, ma, va, NULL, ga, &err), INVDES_OK);
+  assert_int_equal(invdes_gp_predict_grad(b, Xq, m, mb, vb, NULL, gb, &err), INVDES_OK);
+  double sv = invdes_gp_signal_var(a);
+  for (size_t i = 0; i < m; i++) {
+    assert_true(fabs(ma[i] - mb[i]) <= 1e-6 * sqrt(sv));
+    assert_true(fabs(va[i] - vb[i]) <= 1e-8 * sv);
+    for (size_t k = 0; k < d; k++) assert_true(fabs(ga[i * d + k] - gb[i * d + k]) <= 1e-6 * sv);
+  }
+  invdes_gp_free(a);
+  invdes_gp_free(b);
+  gsl_rng_free(r);
 }
 
 static void test_jitter_on_duplicates(void **state) {
@@ -443,6 +508,7 @@ int main(void) {
       cmocka_unit_test(test_add_point_given_noise),
       cmocka_unit_test(test_fantasy_roundtrip),
       cmocka_unit_test(test_threads_identical),
+      cmocka_unit_test(test_add_many_points),
       cmocka_unit_test(test_jitter_on_duplicates),
       cmocka_unit_test(test_bad_input),
       cmocka_unit_test(test_warm_refit_keeps_quality),
