@@ -18,7 +18,7 @@
 
 #include <gsl/gsl_blas.h>
 
-#include "builtin.h"
+#include "bench_data.h"
 #include "gp.h"
 #include "rng.h"
 
@@ -26,43 +26,6 @@
 #define POOL 2000
 #define NTEST 2000
 #define NPRED 10000
-
-static double now(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
-static double median(double *v, int k) {
-  qsort(v, (size_t)k, sizeof *v, cmp_double);
-  return k % 2 ? v[k / 2] : 0.5 * (v[k / 2 - 1] + v[k / 2]);
-}
-
-static void draw(gsl_rng *r, const invdes_builtin *h6, double *X, double *y, size_t n) {
-  for (size_t i = 0; i < n; i++) {
-    for (size_t k = 0; k < D; k++) X[i * D + k] = gsl_rng_uniform(r);
-    y[i] = h6->eval(X + i * D, D);
-  }
-}
-
-static int write_csv(const char *dir, const char *name, const double *X, const double *y,
-                     size_t n) {
-  char path[4096];
-  snprintf(path, sizeof path, "%s/%s", dir, name);
-  FILE *f = fopen(path, "w");
-  if (!f) return -1;
-  fprintf(f, "x1,x2,x3,x4,x5,x6,y\n");
-  for (size_t i = 0; i < n; i++) {
-    for (size_t k = 0; k < D; k++) fprintf(f, "%.17g,", X[i * D + k]);
-    fprintf(f, "%.17g\n", y[i]);
-  }
-  return fclose(f);
-}
 
 /* Best of three dgemm n = 2000 (flop/s) with the BLAS's own threads; 0
  * when out of memory. */
@@ -76,9 +39,9 @@ static double dgemm_rate(void) {
       b->data[i] = (double)(i % 7) * 0.1;
     }
     for (int k = 0; k < 3; k++) {
-      double t0 = now();
+      double t0 = bench_now();
       gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, a, b, 0.0, c);
-      double r = 2.0 * (double)n * (double)n * (double)n / (now() - t0);
+      double r = 2.0 * (double)n * (double)n * (double)n / (bench_now() - t0);
       if (r > best) best = r;
     }
   }
@@ -102,11 +65,6 @@ int main(int argc, char **argv) {
     }
   }
   if (reps < 1 || reps > 50) reps = 3;
-  const invdes_builtin *h6 = invdes_builtin_find("hartmann6");
-  if (!h6) {
-    fprintf(stderr, "bench_gp: hartmann6 is not registered\n");
-    return 1;
-  }
   double *X = malloc(POOL * D * sizeof(double)), *y = malloc(POOL * sizeof(double));
   double *Xt = malloc(NTEST * D * sizeof(double)), *yt = malloc(NTEST * sizeof(double));
   double *Xp = malloc(NPRED * D * sizeof(double)), *yp = malloc(NPRED * sizeof(double));
@@ -116,10 +74,13 @@ int main(int argc, char **argv) {
     fprintf(stderr, "bench_gp: out of memory\n");
     return 1;
   }
-  draw(r, h6, X, y, POOL);
-  draw(r, h6, Xt, yt, NTEST);
-  draw(r, h6, Xp, yp, NPRED);
-  if (dir && (write_csv(dir, "train.csv", X, y, POOL) || write_csv(dir, "test.csv", Xt, yt, NTEST))) {
+  if (bench_hartmann6(r, X, y, POOL) || bench_hartmann6(r, Xt, yt, NTEST) ||
+      bench_hartmann6(r, Xp, yp, NPRED)) {
+    fprintf(stderr, "bench_gp: hartmann6 is not registered\n");
+    return 1;
+  }
+  if (dir && (bench_write_csv(dir, "train.csv", X, y, POOL) ||
+              bench_write_csv(dir, "test.csv", Xt, yt, NTEST))) {
     fprintf(stderr, "bench_gp: cannot write the data to %s\n", dir);
     return 1;
   }
@@ -133,12 +94,12 @@ int main(int argc, char **argv) {
     size_t evals = 0;
     for (int k = 0; k < reps; k++) {
       invdes_gp *gp = invdes_gp_new(NULL);
-      double t0 = now();
+      double t0 = bench_now();
       if (!gp || invdes_gp_fit(gp, X, n, D, y, NULL, &err) != INVDES_OK) {
         fprintf(stderr, "bench_gp: fit n=%zu failed: %s\n", n, err.message);
         return 1;
       }
-      t[k] = now() - t0;
+      t[k] = bench_now() - t0;
       evals = invdes_gp_fit_evaluations(gp);
       if (k == 0) {
         if (invdes_gp_predict(gp, Xt, NTEST, mean, NULL, &err) != INVDES_OK) {
@@ -161,21 +122,21 @@ int main(int argc, char **argv) {
       else
         invdes_gp_free(gp);
     }
-    printf("gp_fit n=%zu seconds %.4f rmse %.4f evals %zu reps %d\n", n, median(t, reps), rmse,
+    printf("gp_fit n=%zu seconds %.4f rmse %.4f evals %zu reps %d\n", n, bench_median(t, (size_t)reps), rmse,
            evals, reps);
     fflush(stdout);
   }
 
   double t[50];
   for (int k = 0; k < reps; k++) {
-    double t0 = now();
+    double t0 = bench_now();
     if (invdes_gp_predict(keep, Xp, NPRED, mean, var, &err) != INVDES_OK) {
       fprintf(stderr, "bench_gp: predict failed: %s\n", err.message);
       return 1;
     }
-    t[k] = now() - t0;
+    t[k] = bench_now() - t0;
   }
-  printf("gp_predict n=1000 m=%d seconds %.4f\n", NPRED, median(t, reps));
+  printf("gp_predict n=1000 m=%d seconds %.4f\n", NPRED, bench_median(t, (size_t)reps));
   double rate = dgemm_rate();
   if (rate > 0)
     printf("blas dgemm n=2000 gflops %.1f (1e10 flops take %.3f s at that rate)\n", rate / 1e9,
