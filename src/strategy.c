@@ -19,6 +19,9 @@ static const invdes_strategy_ops *registry(invdes_strategy_kind kind) {
   case INVDES_STRATEGY_RANDOM: return &invdes_strategy_random_ops;
   case INVDES_STRATEGY_SOBOL: return &invdes_strategy_sobol_ops;
   case INVDES_STRATEGY_LHS: return &invdes_strategy_lhs_ops;
+  case INVDES_STRATEGY_BO: return &invdes_strategy_bo_ops;
+  case INVDES_STRATEGY_PSO: return &invdes_strategy_pso_ops;
+  case INVDES_STRATEGY_GA: return &invdes_strategy_ga_ops;
   default: return NULL;
   }
 }

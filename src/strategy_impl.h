@@ -211,5 +211,8 @@ invdes_status invdes_strategy_initial_design(invdes_strategy *s,
 extern const invdes_strategy_ops invdes_strategy_random_ops;
 extern const invdes_strategy_ops invdes_strategy_sobol_ops;
 extern const invdes_strategy_ops invdes_strategy_lhs_ops;
+extern const invdes_strategy_ops invdes_strategy_bo_ops;
+extern const invdes_strategy_ops invdes_strategy_pso_ops;
+extern const invdes_strategy_ops invdes_strategy_ga_ops;
 
 #endif

@@ -1,0 +1,330 @@
+/* strategy_bo_model.c — the model of one bo ask: a surrogate per target,
+ * fitted on the encoded z of the observations that carry that target, the
+ * incumbent, and the conditioning on pending points (strategy_bo.h).
+ *
+ * Targets combine as docs/campaign-format.md says. Maximize/minimize targets
+ * form one objective to maximize, g = sum_t w_t s_t (y_t - mean_t)/sd_t
+ * (s_t = +1 maximize, -1 minimize; mean and sd of the observed values), its
+ * prediction normal with the summed means and variances (models taken as
+ * independent). Window/below/above targets are constraints: the chance that
+ * a new measurement (latent variance plus the learned noise) falls inside.
+ * The score built from them is strategy_bo_score.c's.
+ * Failed experiments enter every target's training set with the worst value
+ * observed for that target (the simple, robust choice: the model learns to
+ * avoid the region, no extra classifier); their own values are ignored.
+ * This file neither scores nor chooses points. */
+#include "strategy_bo.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "acquisition.h"
+#include "rng.h"
+
+#define BO_XI 0.0           /* EI / PI margin (standardized objective units):
+                               0.01 would ask for 1% of the spread of y, more
+                               than is left to gain late in a run */
+#define BO_RF_TREES 100
+#define BO_FULL_REFIT 8     /* iterations between multi-start GP fits */
+#define BO_WARM_EVALS 50    /* likelihood evaluations of a carried fit */
+
+static invdes_status nomem(invdes_error *err) {
+  return invdes_error_set(err, INVDES_ERR_NOMEM, "out of memory");
+}
+
+/* How far y is from what target t wants (larger is worse). */
+static double badness(const bo_target *t, double y) {
+  if (t->role == BO_ROLE_OBJECTIVE) return -t->sign * y;
+  double below = t->lo - y, above = y - t->hi;
+  return below > above ? below : above;
+}
+
+static void set_role(bo_target *bt, const invdes_target *g) {
+  bt->sd = 1;
+  if (!g) return;
+  switch (g->goal) {
+  case INVDES_GOAL_MAXIMIZE:
+  case INVDES_GOAL_MINIMIZE:
+    bt->role = BO_ROLE_OBJECTIVE;
+    bt->sign = g->goal == INVDES_GOAL_MAXIMIZE ? 1 : -1;
+    bt->weight = g->weight > 0 ? g->weight : 1;
+    break;
+  case INVDES_GOAL_WINDOW:
+    bt->role = BO_ROLE_CONSTRAINT;
+    bt->lo = g->lo;
+    bt->hi = g->hi;
+    break;
+  case INVDES_GOAL_BELOW:
+    bt->role = BO_ROLE_CONSTRAINT;
+    bt->lo = -INFINITY;
+    bt->hi = g->threshold;
+    break;
+  case INVDES_GOAL_ABOVE:
+    bt->role = BO_ROLE_CONSTRAINT;
+    bt->lo = g->threshold;
+    bt->hi = INFINITY;
+    break;
+  }
+}
+
+/* Mean, sd and worst of target t's observed values. */
+static void target_stats(const invdes_strategy *s, bo_target *bt, size_t t) {
+  double sum = 0, ss = 0;
+  size_t n = 0;
+  for (size_t i = 0; i < s->n_hist; i++) {
+    double y = s->h_y[i * s->n_targets + t];
+    if (s->h_failed[i] || !isfinite(y)) continue;
+    if (!n || badness(bt, y) > badness(bt, bt->worst)) bt->worst = y;
+    sum += y;
+    n++;
+  }
+  bt->n_obs = n;
+  bt->mean = n ? sum / (double)n : 0;
+  for (size_t i = 0; i < s->n_hist; i++) {
+    double y = s->h_y[i * s->n_targets + t];
+    if (!s->h_failed[i] && isfinite(y)) ss += (y - bt->mean) * (y - bt->mean);
+  }
+  double sd = n > 1 ? sqrt(ss / (double)(n - 1)) : 0;
+  bt->sd = sd > 0 && isfinite(sd) ? sd : 1;
+}
+
+static invdes_status fit_gp(bo_model *m, bo_target *bt, const double *X,
+                            const double *y, size_t n, const bo_hyper *hin,
+                            bo_hyper *hout, invdes_error *e) {
+  invdes_surrogate_options o;
+  invdes_surrogate_options_init(&o);
+  invdes_surrogate_options_set_seed(&o, bt->seed);
+  o.gp.kernel = m->s->spec.kernel == INVDES_KERNEL_SQEXP ? INVDES_GP_SE
+                                                          : INVDES_GP_MATERN52;
+  /* A carried fit continues from where the last ask's ended; every
+   * BO_FULL_REFIT-th iteration (and when nothing is carried) three more
+   * starts search afresh, so a poor local optimum is left behind. */
+  int full = !hin->have || m->iteration % BO_FULL_REFIT == 0;
+  o.gp.n_starts = full ? 4 : 1;
+  if (!full) o.gp.max_eval = BO_WARM_EVALS;
+  if (!(bt->sur = invdes_surrogate_new(INVDES_MODEL_GP, &o)))
+    return invdes_error_set(e, INVDES_ERR_NOMEM, "out of memory");
+  invdes_gp *gp = invdes_surrogate_gp(bt->sur);
+  /* carried values out of range (not from a fit) leave the defaults */
+  if (hin->have)
+    (void)invdes_gp_set_hyper(gp, m->D, hin->ls, hin->signal, hin->noise, NULL);
+  invdes_status st = invdes_surrogate_fit(bt->sur, X, n, m->D, y, NULL, e);
+  if (st) return st;
+  hout->have = 1;
+  invdes_gp_lengthscales(gp, hout->ls);
+  hout->signal = invdes_gp_signal_var(gp);
+  hout->noise = invdes_gp_noise_var(gp);
+  return INVDES_OK;
+}
+
+/* (Re)fits the scoring forest of bt on its training set (lies included);
+ * the first fit is also the reporting forest. SMAC's settings: 5/6 of the
+ * dimensions per split, thresholds drawn between neighbours. */
+static invdes_status fit_rf(bo_model *m, bo_target *bt, invdes_error *e) {
+  invdes_surrogate_options o;
+  invdes_surrogate_options_init(&o);
+  invdes_surrogate_options_set_seed(&o, bt->seed);
+  o.rf.n_trees = BO_RF_TREES;
+  o.rf.mtry = (5 * m->D + 5) / 6;
+  o.rf.min_leaf = 2;
+  o.rf.random_threshold = 1;
+  invdes_surrogate *sur = invdes_surrogate_new(INVDES_MODEL_RF, &o);
+  if (!sur) return invdes_error_set(e, INVDES_ERR_NOMEM, "out of memory");
+  invdes_status st = invdes_surrogate_fit(sur, bt->X, bt->n, m->D, bt->y, NULL, e);
+  if (st) {
+    invdes_surrogate_free(sur);
+    return st;
+  }
+  if (bt->sur != bt->base) invdes_surrogate_free(bt->sur);
+  bt->sur = sur;
+  if (!bt->base) bt->base = sur;
+  return INVDES_OK;
+}
+
+/* Training set of target t: observed values, failures at the worst. */
+static invdes_status target_fit(bo_model *m, size_t t, const bo_hyper *hin,
+                                bo_hyper *hout, invdes_error *err) {
+  invdes_strategy *s = m->s;
+  bo_target *bt = &m->t[t];
+  size_t D = m->D, cap = s->n_hist + s->ctx.n_pending + 64;
+  bt->X = malloc((cap * D + 1) * sizeof *bt->X);
+  bt->y = malloc((cap + 1) * sizeof *bt->y);
+  if (!bt->X || !bt->y) return nomem(err);
+  bt->cap = cap;
+  for (size_t i = 0; i < s->n_hist; i++) {
+    double y = s->h_y[i * s->n_targets + t];
+    if (s->h_failed[i]) y = bt->n_obs ? bt->worst : NAN;
+    if (!isfinite(y)) continue;
+    memcpy(bt->X + bt->n * D, s->h_z + i * D, D * sizeof *bt->X);
+    bt->y[bt->n++] = y;
+  }
+  if (bt->n < 2) return INVDES_OK;
+  invdes_error e;
+  invdes_error_clear(&e);
+  invdes_status st = m->rf ? fit_rf(m, bt, &e)
+                           : fit_gp(m, bt, bt->X, bt->y, bt->n, hin, hout, &e);
+  if (st == INVDES_ERR_NOMEM) return nomem(err);
+  if (st) { /* a model that cannot be fitted leaves its target out */
+    invdes_surrogate_free(bt->sur);
+    bt->sur = bt->base = NULL;
+  }
+  return INVDES_OK;
+}
+
+/* The combined objective of history row i, or NAN when the row does not
+ * count (failed, no objective value, a constraint missed or unmeasured). */
+static double row_objective(const bo_model *m, size_t i, int need_feasible) {
+  const invdes_strategy *s = m->s;
+  if (s->h_failed[i]) return NAN;
+  double g = 0;
+  int any = 0;
+  for (size_t t = 0; t < m->T; t++) {
+    const bo_target *bt = &m->t[t];
+    double y = s->h_y[i * s->n_targets + t];
+    if (bt->role == BO_ROLE_OBJECTIVE && isfinite(y)) {
+      g += bt->weight * bt->sign * (y - bt->mean) / bt->sd;
+      any = 1;
+    } else if (bt->role == BO_ROLE_CONSTRAINT && need_feasible &&
+               !(y >= bt->lo && y <= bt->hi)) {
+      return NAN;
+    }
+  }
+  return any ? g : NAN; /* missing objective values count at their mean */
+}
+
+/* Rank value of history row i for bo_model_top_rows (NAN: not ranked). */
+static double rank_value(const bo_model *m, size_t i) {
+  if (m->has_objective && !m->feas_only) return row_objective(m, i, 1);
+  if (m->s->h_failed[i]) return NAN;
+  double g = 0; /* no objective: how close the row came to every constraint */
+  for (size_t t = 0; t < m->T; t++) {
+    double y = m->s->h_y[i * m->s->n_targets + t];
+    if (m->t[t].role == BO_ROLE_CONSTRAINT && isfinite(y))
+      g -= fmax(badness(&m->t[t], y), 0) / m->t[t].sd;
+  }
+  return g;
+}
+
+void bo_model_top_rows(const bo_model *m, size_t k, size_t *rows,
+                       size_t *n_rows) {
+  double gv[BO_TOP_MAX];
+  if (k > BO_TOP_MAX) k = BO_TOP_MAX;
+  *n_rows = 0;
+  for (size_t i = 0; i < m->s->n_hist && k; i++) {
+    double g = rank_value(m, i);
+    if (isnan(g)) continue;
+    size_t j = *n_rows;
+    if (j == k) {
+      if (!(g > gv[k - 1])) continue;
+      j = k - 1;
+    } else {
+      (*n_rows)++;
+    }
+    for (; j > 0 && g > gv[j - 1]; j--) { /* earlier rows first on ties */
+      gv[j] = gv[j - 1];
+      rows[j] = rows[j - 1];
+    }
+    gv[j] = g;
+    rows[j] = i;
+  }
+}
+
+/* ---- building ------------------------------------------------------------ */
+
+void bo_model_free(bo_model *m) {
+  for (size_t t = 0; m->t && t < m->T; t++) {
+    bo_target *bt = &m->t[t];
+    if (bt->base && bt->base != bt->sur) invdes_surrogate_free(bt->base);
+    invdes_surrogate_free(bt->sur);
+    free(bt->X);
+    free(bt->y);
+  }
+  free(m->t);
+  free(m->mu);
+  free(m->var);
+  free(m->dmu);
+  free(m->dvar);
+  memset(m, 0, sizeof *m);
+}
+
+invdes_status bo_model_build(invdes_strategy *s, uint64_t iteration,
+                             const bo_hyper *hyper_in, bo_hyper *hyper_out,
+                             bo_model *m, int *usable, invdes_error *err) {
+  memset(m, 0, sizeof *m);
+  *usable = 0;
+  m->s = s;
+  m->iteration = iteration;
+  m->D = s->dim;
+  m->T = s->n_targets;
+  m->rf = s->spec.surrogate == INVDES_SURROGATE_RF;
+  m->kind = s->spec.acquisition;
+  m->xi = BO_XI;
+  m->t = calloc(m->T + 1, sizeof *m->t);
+  m->dmu = malloc((m->T * m->D + 1) * sizeof *m->dmu);
+  m->dvar = malloc((m->T * m->D + 1) * sizeof *m->dvar);
+  if (!m->t || !m->dmu || !m->dvar) return nomem(err);
+  int n_obj = 0, obj_ready = 1, con_ready = 0;
+  for (size_t t = 0; t < m->T; t++) {
+    bo_target *bt = &m->t[t];
+    set_role(bt, t < s->c->n_targets ? &s->c->targets[t] : NULL);
+    bt->seed = invdes_rng_stream_id(
+        s->seed, invdes_rng_stream_id(iteration, BO_K_MODEL + t));
+    if (bt->role == BO_ROLE_NONE) continue;
+    target_stats(s, bt, t);
+    invdes_status st = target_fit(m, t, &hyper_in[t], &hyper_out[t], err);
+    if (st) return st;
+    if (bt->role == BO_ROLE_OBJECTIVE) {
+      n_obj++;
+      obj_ready &= bt->sur != NULL;
+    } else {
+      con_ready |= bt->sur != NULL;
+    }
+  }
+  m->has_objective = n_obj > 0;
+  if (m->has_objective ? !obj_ready : !con_ready) return INVDES_OK;
+  *usable = 1;
+  m->best = -INFINITY;
+  m->floor = INFINITY;
+  size_t n_counted = 0;
+  for (size_t i = 0; m->has_objective && i < s->n_hist; i++) {
+    double g = row_objective(m, i, 1), g0 = row_objective(m, i, 0);
+    if (!isnan(g) && g > m->best) m->best = g;
+    if (!isnan(g0)) {
+      if (g0 < m->floor) m->floor = g0;
+      n_counted++;
+    }
+  }
+  m->feas_only = !m->has_objective || m->best == -INFINITY;
+  m->beta = invdes_acq_ucb_beta(m->D, n_counted);
+  return INVDES_OK;
+}
+
+invdes_status bo_model_condition(bo_model *m, const double *Z, size_t k,
+                                 invdes_error *err) {
+  if (!k) return INVDES_OK;
+  for (size_t t = 0; t < m->T; t++) {
+    bo_target *bt = &m->t[t];
+    if (!bt->sur) continue;
+    if (!m->rf) {
+      invdes_status st =
+          invdes_gp_fantasy_add(invdes_surrogate_gp(bt->sur), Z, k, err);
+      if (st) return st;
+      continue;
+    }
+    if (bt->n + k > bt->cap) {
+      size_t cap = 2 * (bt->n + k);
+      double *X = realloc(bt->X, (cap * m->D + 1) * sizeof *X);
+      if (X) bt->X = X;
+      double *y = realloc(bt->y, (cap + 1) * sizeof *y);
+      if (y) bt->y = y;
+      if (!X || !y) return nomem(err);
+      bt->cap = cap;
+    }
+    memcpy(bt->X + bt->n * m->D, Z, k * m->D * sizeof *Z);
+    for (size_t i = 0; i < k; i++) bt->y[bt->n++] = bt->worst;
+    invdes_status st = fit_rf(m, bt, err);
+    if (st) return st;
+  }
+  return INVDES_OK;
+}

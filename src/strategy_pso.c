@@ -1,0 +1,424 @@
+/* strategy_pso.c — the `pso` strategy: inertia-weight particle swarm
+ * optimization on the encoded z in [0,1]^D, asynchronous, for stations
+ * and batches of any size.
+ *
+ * An ask first hands out the shared initial design (strategy_impl.h); the
+ * swarm of spec.pso.swarm particles is born at the first ask after it:
+ * particles sit on the best told points (ranked by strategy_score.h), then
+ * on points still pending and on the initial design's points of the same
+ * batch (the particle waits for their outcome), then on a Sobol design (fixed stream PSO_K_SWARM), with velocities
+ * (u - x) / 2 for uniform u, clamped. A particle is FRESH (its position not
+ * yet handed out), WAITING (its proposal is pending) or READY (its proposal
+ * was told). Each ask first absorbs the tells: a waiting particle whose
+ * proposal is told updates its personal best (if better) and becomes
+ * ready. Proposals are then made one at a time: the next non-waiting
+ * particle in round-robin order (a cursor) is moved,
+ *   v <- w v + c1 r1 (pbest - x) + c2 r2 (gbest - x),  |v_j| <= PSO_VMAX,
+ *   x <- x + v, reflected at 0 and 1 (the velocity component reversed),
+ * with r1, r2 uniform per dimension and gbest the best told point of the
+ * whole history (initial design and late results included); a fresh
+ * particle is handed out where it is. When every particle waits — a batch
+ * larger than the swarm, or proposals that never return (abandoned) — the
+ * particle waiting longest is moved again from its last known state (its
+ * position, velocity and personal best as they are); a result for its
+ * earlier proposal still counts for gbest. The particle's position stays
+ * continuous; what is handed out is its canonical feasible point
+ * (strategy_evo.h: nearest untried candidate in finite spaces, jitter when
+ * taken).
+ *
+ * Randomness: ask at iteration t draws moves from (t, 0), the birth's
+ * velocities from (t, 1), jitter from (t, 2) and the uniform fallback from
+ * (t, 3). The swarm (positions, velocities, personal bests, proposals
+ * handed out, phases, cursor) is the saved state (b); personal and global
+ * best scores are looked up in the history at each ask, so a result that
+ * gains targets later is ranked by its latest values. A spec whose swarm is
+ * below 2 (not filled in) takes the defaults 24, 0.72, 1.49, 1.49. This
+ * file fits no model. */
+#include "strategy_evo.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rng.h"
+
+#define PSO_VMAX 0.2
+#define PSO_K_SWARM 64 /* fixed stream of the swarm's Sobol design */
+
+enum { P_FRESH = 0, P_READY = 1, P_WAIT = 2 };
+
+typedef struct pso_state {
+  uint64_t born, serial, cursor;
+  double *x, *v, *pb, *oz;  /* np × D: position, velocity, personal best,
+                               the z handed out last */
+  unsigned char *phase, *has_pb;
+  uint64_t *since;          /* serial at the last hand-out */
+} pso_state;
+
+typedef struct pso_impl {
+  size_t np;
+  double w, c1, c2;
+  pso_state st, wk;         /* committed state, working copy of an ask */
+  invdes_evo_hist hist;
+  invdes_zset pend;         /* the pending z of the current ask */
+} pso_impl;
+
+static invdes_status nomem(invdes_error *err) {
+  return invdes_error_set(err, INVDES_ERR_NOMEM, "out of memory");
+}
+
+static void state_free(pso_state *q) {
+  free(q->x);
+  free(q->v);
+  free(q->pb);
+  free(q->oz);
+  free(q->phase);
+  free(q->has_pb);
+  free(q->since);
+  memset(q, 0, sizeof *q);
+}
+
+static int state_alloc(pso_state *q, size_t np, size_t D) {
+  memset(q, 0, sizeof *q);
+  q->x = calloc(np * D + 1, sizeof *q->x);
+  q->v = calloc(np * D + 1, sizeof *q->v);
+  q->pb = calloc(np * D + 1, sizeof *q->pb);
+  q->oz = calloc(np * D + 1, sizeof *q->oz);
+  q->phase = calloc(np + 1, 1);
+  q->has_pb = calloc(np + 1, 1);
+  q->since = calloc(np + 1, sizeof *q->since);
+  if (q->x && q->v && q->pb && q->oz && q->phase && q->has_pb && q->since)
+    return 0;
+  state_free(q);
+  return -1;
+}
+
+static void state_copy(pso_state *to, const pso_state *from, size_t np,
+                       size_t D) {
+  to->born = from->born;
+  to->serial = from->serial;
+  to->cursor = from->cursor;
+  memcpy(to->x, from->x, np * D * sizeof *to->x);
+  memcpy(to->v, from->v, np * D * sizeof *to->v);
+  memcpy(to->pb, from->pb, np * D * sizeof *to->pb);
+  memcpy(to->oz, from->oz, np * D * sizeof *to->oz);
+  memcpy(to->phase, from->phase, np);
+  memcpy(to->has_pb, from->has_pb, np);
+  memcpy(to->since, from->since, np * sizeof *to->since);
+}
+
+static void state_reset(pso_state *q) {
+  q->born = q->serial = q->cursor = 0;
+}
+
+static void pso_destroy(invdes_strategy *s) {
+  pso_impl *p = s->impl;
+  if (!p) return;
+  state_free(&p->st);
+  state_free(&p->wk);
+  invdes_evo_hist_free(&p->hist);
+  invdes_zset_free(&p->pend);
+  free(p);
+  s->impl = NULL;
+}
+
+static invdes_status pso_init(invdes_strategy *s, invdes_error *err) {
+  pso_impl *p = calloc(1, sizeof *p);
+  if (!p) return nomem(err);
+  s->impl = p;
+  if (s->spec.pso.swarm >= 2) {
+    p->np = (size_t)s->spec.pso.swarm;
+    p->w = s->spec.pso.inertia;
+    p->c1 = s->spec.pso.c1;
+    p->c2 = s->spec.pso.c2;
+  } else {
+    p->np = 24;
+    p->w = 0.72;
+    p->c1 = p->c2 = 1.49;
+  }
+  invdes_evo_hist_init(&p->hist, s->dim);
+  invdes_zset_init(&p->pend, s->dim);
+  if (state_alloc(&p->st, p->np, s->dim) || state_alloc(&p->wk, p->np, s->dim))
+    return nomem(err);
+  return INVDES_OK;
+}
+
+/* ---- the swarm ------------------------------------------------------------- */
+
+static double clampv(double v) {
+  return v > PSO_VMAX ? PSO_VMAX : v < -PSO_VMAX ? -PSO_VMAX : v;
+}
+
+/* Births the swarm into q (see the top of the file). */
+static invdes_status birth(invdes_strategy *s, pso_impl *p, pso_state *q,
+                           const invdes_strategy_ctx *ctx,
+                           const invdes_proposals *out, invdes_error *err) {
+  size_t D = s->dim, i = 0;
+  const invdes_evo_hist *h = &p->hist;
+  for (size_t k = 0; k < h->n_ranked && i < p->np; k++, i++) {
+    memcpy(q->x + i * D, s->h_z + h->order[k] * D, D * sizeof *q->x);
+    memcpy(q->pb + i * D, q->x + i * D, D * sizeof *q->x);
+    q->has_pb[i] = 1;
+    q->phase[i] = P_READY;
+    q->since[i] = 0;
+  }
+  /* points pending, then the initial design's points of this batch */
+  for (size_t k = 0; k < ctx->n_pending + out->n && i < p->np; k++) {
+    const double *z = k < ctx->n_pending ? ctx->pending_z + k * D
+                                         : out->z + (k - ctx->n_pending) * D;
+    if (invdes_evo_hist_find(h, z) != SIZE_MAX) continue;
+    for (size_t j = 0; j < D; j++)
+      q->x[i * D + j] = z[j] >= 0 ? (z[j] <= 1 ? z[j] : 1) : 0;
+    memcpy(q->oz + i * D, z, D * sizeof *q->x);
+    q->has_pb[i] = 0;
+    q->phase[i] = P_WAIT;
+    q->since[i++] = q->serial++;
+  }
+  invdes_status st = INVDES_OK;
+  double *u = malloc((s->cube_dim + 1) * sizeof *u);
+  double *x = malloc((s->n_vars + 1) * sizeof *x);
+  gsl_rng *r = invdes_rng_new(s->seed, invdes_rng_stream_id(ctx->iteration, 1));
+  invdes_sample_seq *seq = NULL;
+  if (!u || !x || !r) st = nomem(err);
+  if (!st && i < p->np)
+    st = invdes_sample_seq_new(
+        INVDES_DESIGN_SOBOL, s->cube_dim, s->seed,
+        invdes_rng_stream_id(INVDES_STRATEGY_FIXED_ITERATION, PSO_K_SWARM),
+        &seq, err);
+  int pool = invdes_space_is_pool(s->space);
+  for (; !st && i < p->np; i++) {
+    double *z = q->x + i * D;
+    int ok = 0;
+    for (int tries = 0; !ok && tries < 100 && !st; tries++) {
+      if ((st = invdes_sample_seq_next(seq, u, 1, err))) break;
+      if (pool) {
+        memcpy(z, u, D * sizeof *z);
+        ok = 1;
+      } else {
+        ok = invdes_space_from_cube(s->space, u, x) &&
+             invdes_space_encode(s->space, x, z, NULL) == INVDES_OK;
+      }
+    }
+    if (!ok && !st) invdes_evo_random_z(s, r, x, z);
+    q->has_pb[i] = 0;
+    q->phase[i] = P_FRESH;
+    q->since[i] = 0;
+  }
+  for (size_t k = 0; !st && k < p->np * D; k++)
+    q->v[k] = clampv(0.5 * (gsl_rng_uniform(r) - q->x[k]));
+  q->born = 1;
+  invdes_sample_seq_free(seq);
+  if (r) gsl_rng_free(r);
+  free(u);
+  free(x);
+  return st;
+}
+
+/* The score of personal best i (unknown when it is not in the history). */
+static invdes_score pb_score(const pso_impl *p, const pso_state *q, size_t i,
+                             size_t D) {
+  invdes_score none = {NAN, 0, 0};
+  if (!q->has_pb[i]) return none;
+  size_t h = invdes_evo_hist_find(&p->hist, q->pb + i * D);
+  return h == SIZE_MAX ? none : p->hist.sc[h];
+}
+
+/* Waiting particles whose proposal was told update their personal best
+ * and become ready; so do those whose proposal is neither told nor
+ * pending (lost). */
+static void absorb(const invdes_strategy *s, pso_impl *p, pso_state *q) {
+  size_t D = s->dim;
+  for (size_t i = 0; i < p->np; i++) {
+    if (q->phase[i] != P_WAIT) continue;
+    const double *oz = q->oz + i * D;
+    size_t h = invdes_evo_hist_find(&p->hist, oz);
+    if (h == SIZE_MAX) {
+      if (invdes_zset_find(&p->pend, oz) == SIZE_MAX) q->phase[i] = P_READY;
+      continue;
+    }
+    invdes_score cur = pb_score(p, q, i, D);
+    if (p->hist.sc[h].known && invdes_score_compare(&p->hist.sc[h], &cur) < 0) {
+      memcpy(q->pb + i * D, oz, D * sizeof *oz);
+      q->has_pb[i] = 1;
+    }
+    q->phase[i] = P_READY;
+  }
+}
+
+/* The next particle to hand out: the first not waiting from the cursor on,
+ * else the one waiting longest. */
+static size_t pick(const pso_impl *p, const pso_state *q) {
+  for (size_t k = 0; k < p->np; k++) {
+    size_t i = (size_t)((q->cursor + k) % p->np);
+    if (q->phase[i] != P_WAIT) return i;
+  }
+  size_t best = 0;
+  for (size_t i = 1; i < p->np; i++)
+    if (q->since[i] < q->since[best]) best = i;
+  return best;
+}
+
+static void move(const invdes_strategy *s, const pso_impl *p, pso_state *q,
+                 size_t i, const double *g, gsl_rng *r) {
+  size_t D = s->dim;
+  double *x = q->x + i * D, *v = q->v + i * D;
+  const double *pb = q->has_pb[i] ? q->pb + i * D : x;
+  if (!g) g = pb;
+  for (size_t j = 0; j < D; j++) {
+    double r1 = gsl_rng_uniform(r), r2 = gsl_rng_uniform(r);
+    double vj = p->w * v[j] + p->c1 * r1 * (pb[j] - x[j]) +
+                p->c2 * r2 * (g[j] - x[j]);
+    vj = clampv(vj);
+    double xj = x[j] + vj;
+    if (xj < 0) {
+      xj = -xj;
+      vj = -vj;
+    } else if (xj > 1) {
+      xj = 2 - xj;
+      vj = -vj;
+    }
+    x[j] = xj < 0 ? 0 : xj > 1 ? 1 : xj;
+    v[j] = vj;
+  }
+}
+
+static invdes_status pso_ask(invdes_strategy *s, invdes_strategy_ctx *ctx,
+                             size_t n, invdes_proposals *out,
+                             invdes_error *err) {
+  pso_impl *p = s->impl;
+  size_t made = 0, D = s->dim;
+  invdes_status st = invdes_strategy_initial_design(s, ctx, n, out, &made, err);
+  if (st || made == n) return st;
+  if ((st = invdes_evo_hist_update(s, &p->hist, err))) return st;
+  invdes_zset_clear(&p->pend);
+  /* pending: the caller's, and this batch's initial-design points */
+  for (size_t k = 0; k < ctx->n_pending; k++)
+    if (invdes_zset_add(&p->pend, ctx->pending_z + k * D, NULL))
+      return nomem(err);
+  for (size_t k = 0; k < out->n; k++)
+    if (invdes_zset_add(&p->pend, out->z + k * D, NULL)) return nomem(err);
+  pso_state *q = &p->wk;
+  state_copy(q, &p->st, p->np, D);
+  if (!q->born && (st = birth(s, p, q, ctx, out, err))) return st;
+  absorb(s, p, q);
+  const double *g = p->hist.n_ranked ? s->h_z + p->hist.order[0] * D : NULL;
+  gsl_rng *rm = invdes_rng_new(s->seed, invdes_rng_stream_id(ctx->iteration, 0));
+  gsl_rng *rj = invdes_rng_new(s->seed, invdes_rng_stream_id(ctx->iteration, 2));
+  invdes_evo_pusher push;
+  memset(&push, 0, sizeof push);
+  if (!rm || !rj) st = nomem(err);
+  if (!st)
+    st = invdes_evo_push_begin(s, &push, rj,
+                               invdes_rng_stream_id(ctx->iteration, 3), err);
+  for (size_t k = made; !st && k < n; k++) {
+    size_t i = pick(p, q);
+    if (q->phase[i] != P_FRESH) move(s, p, q, i, g, rm);
+    if ((st = invdes_evo_push(s, ctx, &push, out, q->x + i * D, err))) break;
+    memcpy(q->oz + i * D, out->z + (out->n - 1) * D, D * sizeof *q->oz);
+    q->phase[i] = P_WAIT;
+    q->since[i] = q->serial++;
+    q->cursor = (i + 1) % p->np;
+  }
+  invdes_evo_push_done(&push);
+  if (rm) gsl_rng_free(rm);
+  if (rj) gsl_rng_free(rj);
+  if (!st) {
+    pso_state t = p->st;
+    p->st = p->wk;
+    p->wk = t;
+  }
+  return st;
+}
+
+/* ---- saved state -------------------------------------------------------------- */
+
+static invdes_status pso_save(const invdes_strategy *s,
+                              unsigned char **payload, size_t *len,
+                              invdes_error *err) {
+  const pso_impl *p = s->impl;
+  const pso_state *q = &p->st;
+  size_t nd = p->np * s->dim;
+  invdes_evo_writer w;
+  invdes_evo_write_begin(&w, s->dim);
+  invdes_evo_write_u64(&w, p->np);
+  invdes_evo_write_u64(&w, q->born);
+  invdes_evo_write_u64(&w, q->serial);
+  invdes_evo_write_u64(&w, q->cursor);
+  if (q->born) {
+    invdes_evo_write_f64s(&w, q->x, nd);
+    invdes_evo_write_f64s(&w, q->v, nd);
+    invdes_evo_write_f64s(&w, q->pb, nd);
+    invdes_evo_write_f64s(&w, q->oz, nd);
+    invdes_evo_write_bytes(&w, q->phase, p->np);
+    invdes_evo_write_bytes(&w, q->has_pb, p->np);
+    for (size_t i = 0; i < p->np; i++) invdes_evo_write_u64(&w, q->since[i]);
+  }
+  return invdes_evo_write_end(&w, payload, len, err);
+}
+
+static int in01(const double *v, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (!(v[i] >= 0 && v[i] <= 1)) return 0;
+  return 1;
+}
+
+static int all_finite(const double *v, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (!isfinite(v[i])) return 0;
+  return 1;
+}
+
+static invdes_status pso_load(invdes_strategy *s,
+                              const unsigned char *payload, size_t len,
+                              invdes_error *err) {
+  pso_impl *p = s->impl;
+  if (!payload) {
+    state_reset(&p->st);
+    return INVDES_OK;
+  }
+  invdes_evo_reader r;
+  invdes_status st =
+      invdes_evo_read_begin(&r, payload, len, s->dim, "pso", err);
+  if (st) return st;
+  pso_state *q = &p->wk;
+  size_t nd = p->np * s->dim;
+  uint64_t np = invdes_evo_read_u64(&r);
+  if (!r.bad && np != p->np)
+    return invdes_error_set(err, INVDES_ERR_INVALID, "the saved pso state "
+                            "has a swarm of %llu, the campaign %zu",
+                            (unsigned long long)np, p->np);
+  q->born = invdes_evo_read_u64(&r);
+  q->serial = invdes_evo_read_u64(&r);
+  q->cursor = invdes_evo_read_u64(&r);
+  if (q->born == 1) {
+    invdes_evo_read_f64s(&r, q->x, nd);
+    invdes_evo_read_f64s(&r, q->v, nd);
+    invdes_evo_read_f64s(&r, q->pb, nd);
+    invdes_evo_read_f64s(&r, q->oz, nd);
+    invdes_evo_read_bytes(&r, q->phase, p->np);
+    invdes_evo_read_bytes(&r, q->has_pb, p->np);
+    for (size_t i = 0; i < p->np; i++) q->since[i] = invdes_evo_read_u64(&r);
+  }
+  if ((st = invdes_evo_read_end(&r, "pso", err))) return st;
+  int ok = q->born <= 1 && q->cursor < p->np;
+  if (ok && q->born) {
+    /* oz is a z as handed out or as pending, compared by value only */
+    ok = in01(q->x, nd) && in01(q->pb, nd) && all_finite(q->oz, nd);
+    for (size_t k = 0; ok && k < nd; k++)
+      ok = fabs(q->v[k]) <= PSO_VMAX;
+    for (size_t i = 0; ok && i < p->np; i++)
+      ok = q->phase[i] <= P_WAIT && q->has_pb[i] <= 1 &&
+           q->since[i] <= q->serial;
+  }
+  if (!ok)
+    return invdes_error_set(err, INVDES_ERR_INVALID, "the saved pso state "
+                            "holds values out of range");
+  pso_state t = p->st;
+  p->st = p->wk;
+  p->wk = t;
+  return INVDES_OK;
+}
+
+const invdes_strategy_ops invdes_strategy_pso_ops = {
+    INVDES_STRATEGY_PSO, "pso", pso_init, pso_destroy,
+    pso_ask,             pso_save, pso_load};
