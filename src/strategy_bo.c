@@ -25,7 +25,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rng.h"
 
 #define BO_BLOB_VERSION 1
 
@@ -77,18 +76,6 @@ static void hyper_copy(bo_hyper *to, const bo_hyper *from, size_t D) {
   to->noise = from->noise;
 }
 
-static invdes_status random_fill(invdes_strategy *s, invdes_strategy_ctx *ctx,
-                                 size_t n, invdes_proposals *out,
-                                 invdes_error *err) {
-  invdes_sample_seq *seq = NULL;
-  invdes_status st = invdes_sample_seq_new(
-      INVDES_DESIGN_RANDOM, s->cube_dim, s->seed,
-      invdes_rng_stream_id(ctx->iteration, BO_K_FALLBACK), &seq, err);
-  if (!st) st = invdes_strategy_design_fill(s, ctx, seq, n, out, err);
-  invdes_sample_seq_free(seq);
-  return st;
-}
-
 static invdes_status bo_ask(invdes_strategy *s, invdes_strategy_ctx *ctx,
                             size_t n, invdes_proposals *out,
                             invdes_error *err) {
@@ -100,7 +87,9 @@ static invdes_status bo_ask(invdes_strategy *s, invdes_strategy_ctx *ctx,
   bo_model m;
   int usable = 0;
   st = bo_model_build(s, ctx->iteration, b->hyper, b->next, &m, &usable, err);
-  if (!st && !usable) st = random_fill(s, ctx, n - out->n, out, err);
+  if (!st && !usable)
+    st = invdes_strategy_random_fill(s, ctx, BO_K_FALLBACK, n - out->n, out,
+                                     err);
   if (!st && usable) {
     size_t start = out->n;
     st = bo_model_condition(&m, ctx->pending_z, ctx->n_pending, err);

@@ -96,8 +96,9 @@ invdes_status bo_model_score(bo_model *m, const double *Z, size_t k,
 invdes_status bo_model_report(bo_model *m, const double *Z, size_t k,
                               double *mean, double *sd, invdes_error *err);
 
-/* Rows of the history ranked by the combined objective (the incumbent
- * first, earlier rows first on ties), for local candidates: up to k <=
+/* Rows of the history ranked as observed results rank (strategy_score.h:
+ * conditions met first, then the weighted objective; earlier rows first on
+ * ties), failed and empty rows left out, for local candidates: up to k <=
  * BO_TOP_MAX entries into rows, *n_rows set. */
 void bo_model_top_rows(const bo_model *m, size_t k, size_t *rows,
                        size_t *n_rows);

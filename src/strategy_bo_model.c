@@ -21,6 +21,7 @@
 
 #include "acquisition.h"
 #include "rng.h"
+#include "strategy_score.h"
 
 #define BO_XI 0.0           /* EI / PI margin (standardized objective units):
                                0.01 would ask for 1% of the spread of y, more
@@ -193,39 +194,30 @@ static double row_objective(const bo_model *m, size_t i, int need_feasible) {
   return any ? g : NAN; /* missing objective values count at their mean */
 }
 
-/* Rank value of history row i for bo_model_top_rows (NAN: not ranked). */
-static double rank_value(const bo_model *m, size_t i) {
-  if (m->has_objective && !m->feas_only) return row_objective(m, i, 1);
-  if (m->s->h_failed[i]) return NAN;
-  double g = 0; /* no objective: how close the row came to every constraint */
-  for (size_t t = 0; t < m->T; t++) {
-    double y = m->s->h_y[i * m->s->n_targets + t];
-    if (m->t[t].role == BO_ROLE_CONSTRAINT && isfinite(y))
-      g -= fmax(badness(&m->t[t], y), 0) / m->t[t].sd;
-  }
-  return g;
-}
-
 void bo_model_top_rows(const bo_model *m, size_t k, size_t *rows,
                        size_t *n_rows) {
-  double gv[BO_TOP_MAX];
+  const invdes_strategy *s = m->s;
+  const invdes_target *tg =
+      s->c->n_targets == s->n_targets ? s->c->targets : NULL;
+  invdes_score sv[BO_TOP_MAX];
   if (k > BO_TOP_MAX) k = BO_TOP_MAX;
   *n_rows = 0;
-  for (size_t i = 0; i < m->s->n_hist && k; i++) {
-    double g = rank_value(m, i);
-    if (isnan(g)) continue;
+  for (size_t i = 0; i < s->n_hist && k; i++) {
+    invdes_score sc = invdes_score_observation(
+        tg, s->n_targets, s->h_y + i * s->n_targets, s->h_failed[i]);
+    if (!sc.known || isinf(sc.violation)) continue; /* nothing, or failed */
     size_t j = *n_rows;
     if (j == k) {
-      if (!(g > gv[k - 1])) continue;
+      if (invdes_score_compare(&sc, &sv[k - 1]) >= 0) continue;
       j = k - 1;
     } else {
       (*n_rows)++;
     }
-    for (; j > 0 && g > gv[j - 1]; j--) { /* earlier rows first on ties */
-      gv[j] = gv[j - 1];
+    for (; j > 0 && invdes_score_compare(&sc, &sv[j - 1]) < 0; j--) {
+      sv[j] = sv[j - 1]; /* earlier rows first on ties */
       rows[j] = rows[j - 1];
     }
-    gv[j] = g;
+    sv[j] = sc;
     rows[j] = i;
   }
 }

@@ -185,16 +185,24 @@ invdes_status invdes_strategy_initial_design(invdes_strategy *s,
 
 /* ---- random ---------------------------------------------------------------- */
 
-static invdes_status random_ask(invdes_strategy *s, invdes_strategy_ctx *ctx,
-                                size_t n, invdes_proposals *out,
-                                invdes_error *err) {
+invdes_status invdes_strategy_random_fill(invdes_strategy *s,
+                                          invdes_strategy_ctx *ctx,
+                                          uint64_t k, size_t n,
+                                          invdes_proposals *out,
+                                          invdes_error *err) {
   invdes_sample_seq *seq = NULL;
   invdes_status st = invdes_sample_seq_new(
       INVDES_DESIGN_RANDOM, s->cube_dim, s->seed,
-      invdes_rng_stream_id(ctx->iteration, 0), &seq, err);
+      invdes_rng_stream_id(ctx->iteration, k), &seq, err);
   if (!st) st = invdes_strategy_design_fill(s, ctx, seq, n, out, err);
   invdes_sample_seq_free(seq);
   return st;
+}
+
+static invdes_status random_ask(invdes_strategy *s, invdes_strategy_ctx *ctx,
+                                size_t n, invdes_proposals *out,
+                                invdes_error *err) {
+  return invdes_strategy_random_fill(s, ctx, 0, n, out, err);
 }
 
 const invdes_strategy_ops invdes_strategy_random_ops = {

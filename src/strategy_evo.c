@@ -162,29 +162,6 @@ void invdes_evo_push_done(invdes_evo_pusher *p) {
   memset(p, 0, sizeof *p);
 }
 
-/* The untried candidate group nearest z, lowest on ties. */
-static size_t nearest_untried(const invdes_strategy *s,
-                              const invdes_strategy_ctx *ctx,
-                              const double *z) {
-  const invdes_cands *c = s->cands;
-  size_t best = SIZE_MAX;
-  double bd = INFINITY;
-  for (size_t g = 0; g < c->n_groups; g++) {
-    if (ctx->count[g] >= c->g_size[g]) continue;
-    const double *zg = c->index.z + g * s->dim;
-    double d = 0;
-    for (size_t j = 0; j < s->dim && d < bd; j++) {
-      double v = z[j] >= 0 ? (z[j] <= 1 ? z[j] : 1) : 0;
-      d += (zg[j] - v) * (zg[j] - v);
-    }
-    if (d < bd || best == SIZE_MAX) {
-      bd = d;
-      best = g;
-    }
-  }
-  return best;
-}
-
 invdes_status invdes_evo_push(invdes_strategy *s, invdes_strategy_ctx *ctx,
                               invdes_evo_pusher *p, invdes_proposals *out,
                               const double *z, invdes_error *err) {
@@ -193,7 +170,7 @@ invdes_status invdes_evo_push(invdes_strategy *s, invdes_strategy_ctx *ctx,
   if (s->cands) {
     size_t g = invdes_zset_find(&s->cands->index, p->z);
     if (g == SIZE_MAX || ctx->count[g] >= s->cands->g_size[g])
-      g = nearest_untried(s, ctx, z);
+      g = invdes_strategy_untried_group(s, ctx, z);
     if (g == SIZE_MAX)
       return invdes_error_set(err, INVDES_ERR_INFEASIBLE, "no untried "
                               "candidate is left");

@@ -136,6 +136,13 @@ int invdes_strategy_ctx_free_z(const invdes_strategy *s,
 /* Finite spaces: appends the lowest untried member of group g. */
 void invdes_strategy_push_group(invdes_strategy *s, invdes_strategy_ctx *ctx,
                                 invdes_proposals *out, size_t g);
+/* Finite spaces: the candidate group to hand out for a wanted z: z's own
+ * group while it has an untried member, else the untried group nearest z
+ * (squared Euclidean, z clamped to [0, 1]; lowest on ties); SIZE_MAX when
+ * every candidate is taken. */
+size_t invdes_strategy_untried_group(const invdes_strategy *s,
+                                     const invdes_strategy_ctx *ctx,
+                                     const double *z);
 /* Any z in R^D -> a feasible x and its canonical z' = encode(x), for
  * strategies that search in z (bo, pso, ga). */
 invdes_status invdes_strategy_canonical(invdes_strategy *s, const double *z,
@@ -168,6 +175,14 @@ void invdes_strategy_cands_free(invdes_cands *c);
 invdes_status invdes_strategy_design_fill(invdes_strategy *s,
                                           invdes_strategy_ctx *ctx,
                                           invdes_sample_seq *seq, size_t n,
+                                          invdes_proposals *out,
+                                          invdes_error *err);
+
+/* The design engine on uniform random points from the stream
+ * (ctx->iteration, k) of s->seed: n feasible, untried proposals appended. */
+invdes_status invdes_strategy_random_fill(invdes_strategy *s,
+                                          invdes_strategy_ctx *ctx,
+                                          uint64_t k, size_t n,
                                           invdes_proposals *out,
                                           invdes_error *err);
 

@@ -349,6 +349,30 @@ void invdes_strategy_push_group(invdes_strategy *s, invdes_strategy_ctx *ctx,
   put_row(s, out, c->x + member * s->n_vars, c->index.z + g * s->dim);
 }
 
+size_t invdes_strategy_untried_group(const invdes_strategy *s,
+                                     const invdes_strategy_ctx *ctx,
+                                     const double *z) {
+  const invdes_cands *c = s->cands;
+  size_t best = invdes_zset_find(&c->index, z);
+  if (best != SIZE_MAX && ctx->count[best] < c->g_size[best]) return best;
+  best = SIZE_MAX;
+  double bd = INFINITY;
+  for (size_t g = 0; g < c->n_groups; g++) {
+    if (ctx->count[g] >= c->g_size[g]) continue;
+    const double *zg = c->index.z + g * s->dim;
+    double d = 0;
+    for (size_t j = 0; j < s->dim && d < bd; j++) {
+      double v = z[j] >= 0 ? (z[j] <= 1 ? z[j] : 1) : 0;
+      d += (zg[j] - v) * (zg[j] - v);
+    }
+    if (d < bd || best == SIZE_MAX) {
+      bd = d;
+      best = g;
+    }
+  }
+  return best;
+}
+
 invdes_status invdes_strategy_canonical(invdes_strategy *s, const double *z,
                                         double *x, double *z_out,
                                         invdes_error *err) {

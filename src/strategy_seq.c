@@ -46,26 +46,6 @@ static invdes_status fill_finite_random(invdes_strategy *s,
   return INVDES_OK;
 }
 
-/* The untried group nearest z0 (squared Euclidean in z), lowest on ties. */
-static size_t nearest_group(const invdes_strategy *s,
-                            const invdes_strategy_ctx *ctx, const double *z0) {
-  const invdes_cands *c = s->cands;
-  size_t best = SIZE_MAX;
-  double best_d = INFINITY;
-  for (size_t g = 0; g < c->n_groups; g++) {
-    if (ctx->count[g] >= c->g_size[g]) continue;
-    const double *zg = c->index.z + g * s->dim;
-    double d = 0;
-    for (size_t j = 0; j < s->dim && d < best_d; j++)
-      d += (zg[j] - z0[j]) * (zg[j] - z0[j]);
-    if (d < best_d) {
-      best_d = d;
-      best = g;
-    }
-  }
-  return best;
-}
-
 static invdes_status too_many_rejected(const invdes_strategy *s, size_t made,
                                        size_t n, size_t tries,
                                        invdes_error *err) {
@@ -105,7 +85,8 @@ invdes_status invdes_strategy_design_fill(invdes_strategy *s,
     if ((st = invdes_sample_seq_next(seq, u, n - made, err))) break;
     tries++;
     if (pool) {
-      invdes_strategy_push_group(s, ctx, out, nearest_group(s, ctx, u));
+      invdes_strategy_push_group(s, ctx, out,
+                                 invdes_strategy_untried_group(s, ctx, u));
       made++;
       continue;
     }
@@ -114,10 +95,8 @@ invdes_status invdes_strategy_design_fill(invdes_strategy *s,
       continue;
     if ((st = invdes_space_encode(s->space, x, z, err))) break;
     if (s->cands) {
-      size_t g = invdes_zset_find(&s->cands->index, z);
-      if (g == SIZE_MAX || ctx->count[g] >= s->cands->g_size[g])
-        g = nearest_group(s, ctx, z);
-      invdes_strategy_push_group(s, ctx, out, g);
+      invdes_strategy_push_group(s, ctx, out,
+                                 invdes_strategy_untried_group(s, ctx, z));
       made++;
     } else if (invdes_strategy_ctx_free_z(s, ctx, z)) {
       st = invdes_strategy_push(s, ctx, out, x, z, err);

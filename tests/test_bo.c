@@ -26,6 +26,7 @@
 #include "campaign.h"
 #include "space.h"
 #include "strategy.h"
+#include "strategy_harness.h"
 
 static char tmpdir[256];
 
@@ -60,22 +61,14 @@ static invdes_campaign *parse(const char *text) {
 }
 
 static invdes_strategy *strategy_for(run *r, uint64_t seed) {
-  invdes_error err;
-  invdes_error_clear(&err);
-  invdes_strategy *s =
-      invdes_strategy_new(r->sp, &r->c->strategy, r->T, seed, &err);
-  if (!s) fail_msg("strategy: %s", err.message);
-  return s;
+  return must_strategy_spec(r->sp, &r->c->strategy, r->T, seed);
 }
 
 static run *run_from(invdes_campaign *c, uint64_t seed, size_t cap) {
   run *r = calloc(1, sizeof *r);
   assert_non_null(r);
   r->c = c;
-  invdes_error err;
-  invdes_error_clear(&err);
-  r->sp = invdes_space_new(r->c, &err);
-  if (!r->sp) fail_msg("space: %s", err.message);
+  r->sp = must_space(r->c);
   r->T = r->c->n_targets;
   r->s = strategy_for(r, seed);
   r->dim = invdes_space_dim(r->sp);
@@ -117,12 +110,7 @@ static void run_free(run *r) {
 
 /* z of the untold proposals; *np their number. */
 static double *pending(const run *r, size_t *np) {
-  double *p = malloc((r->n * r->dim + 1) * sizeof *p);
-  *np = 0;
-  for (size_t i = 0; i < r->n; i++)
-    if (!r->told[i])
-      memcpy(p + (*np)++ * r->dim, r->z + i * r->dim, r->dim * sizeof *p);
-  return p;
+  return untold_z(r->z, r->told, r->n, r->dim, np);
 }
 
 /* Asks n (pending = every untold proposal) into r->p; records them. */
@@ -178,14 +166,8 @@ static double run_best(const run *r, double sign) {
 }
 
 static void assert_feasible_distinct(const run *r) {
-  invdes_space_work *w = invdes_space_work_new(r->sp);
-  for (size_t i = 0; i < r->n; i++) {
-    assert_true(invdes_space_violation(r->sp, w, r->x + i * r->nv) <= 1e-9);
-    for (size_t j = 0; j < i; j++)
-      if (!memcmp(r->z + i * r->dim, r->z + j * r->dim, r->dim * sizeof(double)))
-        fail_msg("proposals %zu and %zu are the same point", j + 1, i + 1);
-  }
-  invdes_space_work_free(w);
+  assert_feasible_x(r->sp, r->x, r->n);
+  assert_distinct(r->z, r->n, r->dim);
 }
 
 /* ---- objectives -------------------------------------------------------------- */
@@ -588,10 +570,10 @@ static void eval_example(const run *r, const double *x, double *y, int *failed) 
 static void test_example_campaigns(void **state) {
   static const char *const files[] = {"porous-electrode.yaml", "redox-window.yaml",
                                       "mxene-rf.yaml"};
-  const char *top = getenv("top_srcdir");
   for (int k = 0; k < 3; k++) {
-    char path[1024];
-    snprintf(path, sizeof path, "%s/campaigns/%s", top && *top ? top : ".", files[k]);
+    char rel[256];
+    snprintf(rel, sizeof rel, "campaigns/%s", files[k]);
+    const char *path = data_path(rel);
     invdes_error err;
     invdes_error_clear(&err);
     invdes_campaign *c = invdes_campaign_load(path, &err);

@@ -22,171 +22,28 @@
 #include "space.h"
 #include "space_fixtures.h"
 #include "strategy.h"
+#include "strategy_harness.h"
 #include "strategy_impl.h"
 
-#define NT 2 /* targets in every test campaign */
+#define NT HARNESS_NT /* targets in every test campaign */
 
 static const invdes_strategy_kind KINDS[] = {
     INVDES_STRATEGY_RANDOM, INVDES_STRATEGY_SOBOL, INVDES_STRATEGY_LHS};
 #define N_KINDS 3
 
-static invdes_space *must_space(const invdes_campaign *c) {
-  invdes_error err;
-  invdes_error_clear(&err);
-  invdes_space *s = invdes_space_new(c, &err);
-  if (!s) fail_msg("invdes_space_new: %s", err.message);
-  return s;
+static invdes_strategy_spec spec_of(invdes_strategy_kind kind) {
+  invdes_strategy_spec spec;
+  memset(&spec, 0, sizeof spec);
+  spec.kind = kind;
+  spec.batch = 1;
+  return spec;
 }
 
 static invdes_strategy *must_strategy(const invdes_space *sp,
                                       invdes_strategy_kind kind,
                                       uint64_t seed) {
-  invdes_strategy_spec spec;
-  memset(&spec, 0, sizeof spec);
-  spec.kind = kind;
-  spec.batch = 1;
-  invdes_error err;
-  invdes_error_clear(&err);
-  invdes_strategy *s = invdes_strategy_new(sp, &spec, NT, seed, &err);
-  if (!s) fail_msg("invdes_strategy_new(%s): %s",
-                   invdes_strategy_kind_name(kind), err.message);
-  return s;
-}
-
-/* ---- a simulated campaign database ------------------------------------- */
-
-/* Proposals as a store would keep them: id i+1 is row i. */
-typedef struct sim {
-  size_t dim, nv, n, cap;
-  double *z, *x;
-  int *told;
-  uint64_t iteration;
-} sim;
-
-static sim *sim_new(const invdes_strategy *s, size_t cap) {
-  sim *m = calloc(1, sizeof *m);
-  m->dim = invdes_space_dim(invdes_strategy_space(s));
-  m->nv = invdes_space_n_vars(invdes_strategy_space(s));
-  m->cap = cap;
-  m->z = malloc(cap * m->dim * sizeof *m->z);
-  m->x = malloc(cap * m->nv * sizeof *m->x);
-  m->told = calloc(cap, sizeof *m->told);
-  return m;
-}
-
-static void sim_free(sim *m) {
-  if (!m) return;
-  free(m->z);
-  free(m->x);
-  free(m->told);
-  free(m);
-}
-
-/* z of the proposals without an outcome; *np their number. */
-static double *sim_pending(const sim *m, size_t *np) {
-  double *p = malloc((m->n * m->dim + 1) * sizeof *p);
-  *np = 0;
-  for (size_t i = 0; i < m->n; i++)
-    if (!m->told[i])
-      memcpy(p + (*np)++ * m->dim, m->z + i * m->dim, m->dim * sizeof *p);
-  return p;
-}
-
-/* The outcome of proposal i: a smooth function of z; every fifth fails,
- * every fourth carries only the first target. */
-static void sim_outcome(const sim *m, size_t i, double y[NT], int *failed) {
-  double a = 0;
-  for (size_t j = 0; j < m->dim; j++) a += (j + 1) * m->z[i * m->dim + j];
-  y[0] = sin(a);
-  y[1] = (i + 1) % 4 == 0 ? NAN : a * a;
-  *failed = (i + 1) % 5 == 0;
-}
-
-static invdes_observation sim_obs(const sim *m, size_t i, double *y) {
-  invdes_observation o;
-  memset(&o, 0, sizeof o);
-  o.id = (int64_t)i + 1;
-  o.z = m->z + i * m->dim;
-  o.x = (i % 2) ? m->x + i * m->nv : NULL;
-  sim_outcome(m, i, y, &o.failed);
-  o.y = o.failed ? NULL : y;
-  return o;
-}
-
-static void must_tell(invdes_strategy *s, const invdes_observation *o,
-                      size_t n) {
-  invdes_error err;
-  invdes_error_clear(&err);
-  if (invdes_strategy_tell(s, o, n, &err))
-    fail_msg("tell: %s", err.message);
-}
-
-/* One batch: ask n with the pending ones, record them; then outcomes
- * arrive for the pending proposals whose id is not congruent to the
- * iteration mod 3 (so some stay pending for a while), newest first. */
-static void sim_step(invdes_strategy *s, sim *m, size_t n,
-                     invdes_proposals *out) {
-  size_t np;
-  double *p = sim_pending(m, &np);
-  invdes_error err;
-  invdes_error_clear(&err);
-  if (invdes_strategy_ask(s, m->iteration, n, p, np, out, &err))
-    fail_msg("ask at iteration %llu: %s", (unsigned long long)m->iteration,
-             err.message);
-  free(p);
-  assert_int_equal(out->n, n);
-  assert_true(m->n + n <= m->cap);
-  memcpy(m->z + m->n * m->dim, out->z, n * m->dim * sizeof *m->z);
-  memcpy(m->x + m->n * m->nv, out->x, n * m->nv * sizeof *m->x);
-  m->n += n;
-  for (size_t i = m->n; i-- > 0;) {
-    if (m->told[i] || (i + 1) % 3 == m->iteration % 3) continue;
-    double y[NT];
-    invdes_observation o = sim_obs(m, i, y);
-    must_tell(s, &o, 1);
-    m->told[i] = 1;
-  }
-  m->iteration++;
-}
-
-/* Every proposal feasible, z exactly encode(x), no model information. */
-static void check_batch(const invdes_strategy *s, const invdes_proposals *p) {
-  const invdes_space *sp = invdes_strategy_space(s);
-  invdes_space_work *w = invdes_space_work_new(sp);
-  size_t D = p->dim, nv = p->n_vars;
-  double *z = malloc((D + 1) * sizeof *z);
-  for (size_t i = 0; i < p->n; i++) {
-    assert_true(invdes_space_violation(sp, w, p->x + i * nv) <=
-                INVDES_STRATEGY_FEASIBLE_TOL);
-    assert_true(invdes_space_constraints_hold(sp, w, p->x + i * nv));
-    invdes_error err;
-    invdes_error_clear(&err);
-    if (invdes_space_encode(sp, p->x + i * nv, z, &err))
-      fail_msg("encode: %s", err.message);
-    assert_memory_equal(z, p->z + i * D, D * sizeof *z);
-    assert_true(isnan(p->acquisition[i]));
-    for (size_t t = 0; t < p->n_targets; t++) {
-      assert_true(isnan(p->pred_mean[i * p->n_targets + t]));
-      assert_true(isnan(p->pred_sd[i * p->n_targets + t]));
-    }
-  }
-  free(z);
-  invdes_space_work_free(w);
-}
-
-/* Runs `iters` batches of `batch` on a fresh strategy; returns the sim. */
-static sim *run_campaign(const invdes_space *sp, invdes_strategy_kind kind,
-                         uint64_t seed, size_t iters, size_t batch) {
-  invdes_strategy *s = must_strategy(sp, kind, seed);
-  sim *m = sim_new(s, iters * batch);
-  invdes_proposals *out = invdes_proposals_new(s, batch);
-  for (size_t it = 0; it < iters; it++) {
-    sim_step(s, m, batch, out);
-    check_batch(s, out);
-  }
-  invdes_proposals_free(out);
-  invdes_strategy_free(s);
-  return m;
+  invdes_strategy_spec spec = spec_of(kind);
+  return must_strategy_spec(sp, &spec, NT, seed);
 }
 
 /* ---- tests ------------------------------------------------------------------- */
@@ -198,20 +55,8 @@ static void test_feasible_and_reproducible(void **state) {
     fx[f]->c.budget.evaluations = 30;
     invdes_space *sp = must_space(&fx[f]->c);
     for (int k = 0; k < N_KINDS; k++) {
-      sim *a = run_campaign(sp, KINDS[k], 11, 8, 5);
-      sim *b = run_campaign(sp, KINDS[k], 11, 8, 5);
-      sim *c = run_campaign(sp, KINDS[k], 12, 8, 5);
-      assert_memory_equal(a->z, b->z, a->n * a->dim * sizeof *a->z);
-      assert_memory_equal(a->x, b->x, a->n * a->nv * sizeof *a->x);
-      assert_memory_not_equal(a->z, c->z, a->n * a->dim * sizeof *a->z);
-      /* no two proposals alike */
-      for (size_t i = 0; i < a->n; i++)
-        for (size_t j = 0; j < i; j++)
-          assert_memory_not_equal(a->z + i * a->dim, a->z + j * a->dim,
-                                  a->dim * sizeof *a->z);
-      sim_free(a);
-      sim_free(b);
-      sim_free(c);
+      invdes_strategy_spec spec = spec_of(KINDS[k]);
+      harness_check_reproducible(sp, &spec, 8, 5);
     }
     invdes_space_free(sp);
     fx_free(fx[f]);
@@ -324,45 +169,15 @@ static void test_lhs_strata(void **state) {
 
 /* A strategy rebuilt at any point of a campaign from the seed, the told
  * history (told in reverse order) and the saved state continues exactly as
- * the original. */
+ * the original; only sobol has a saved state. */
 static void check_resume(const invdes_space *sp, invdes_strategy_kind kind,
                          size_t iters, size_t batch) {
-  const uint64_t seed = 21;
-  sim *ref = run_campaign(sp, kind, seed, iters, batch);
-  for (size_t cut = 1; cut < iters; cut++) {
-    /* the original up to `cut` batches, its state saved after the last ask */
-    invdes_strategy *a = must_strategy(sp, kind, seed);
-    sim *m = sim_new(a, iters * batch);
-    invdes_proposals *out = invdes_proposals_new(a, batch);
-    for (size_t it = 0; it < cut; it++) sim_step(a, m, batch, out);
-    void *blob;
-    size_t len;
-    assert_int_equal(invdes_strategy_save_state(a, &blob, &len, NULL),
-                     INVDES_OK);
-    assert_true(kind == INVDES_STRATEGY_SOBOL ? len > 0 : len == 0);
-    /* the rebuilt one */
-    invdes_strategy *b = must_strategy(sp, kind, seed);
-    for (size_t i = m->n; i-- > 0;) {
-      if (!m->told[i]) continue;
-      double y[NT];
-      invdes_observation o = sim_obs(m, i, y);
-      must_tell(b, &o, 1);
-    }
-    assert_int_equal(invdes_strategy_n_told(b), invdes_strategy_n_told(a));
-    invdes_error err;
-    invdes_error_clear(&err);
-    if (invdes_strategy_load_state(b, blob, len, &err))
-      fail_msg("load_state: %s", err.message);
-    free(blob);
-    for (size_t it = cut; it < iters; it++) sim_step(b, m, batch, out);
-    assert_memory_equal(m->z, ref->z, ref->n * ref->dim * sizeof *m->z);
-    assert_memory_equal(m->x, ref->x, ref->n * ref->nv * sizeof *m->x);
-    invdes_proposals_free(out);
-    sim_free(m);
-    invdes_strategy_free(a);
-    invdes_strategy_free(b);
-  }
-  sim_free(ref);
+  size_t sizes[16];
+  assert_true(iters <= 16);
+  for (size_t it = 0; it < iters; it++) sizes[it] = batch;
+  invdes_strategy_spec spec = spec_of(kind);
+  harness_check_resume(sp, &spec, iters, sizes,
+                       kind == INVDES_STRATEGY_SOBOL);
 }
 
 static void test_resume_exact(void **state) {
@@ -393,44 +208,10 @@ static void test_resume_exact(void **state) {
   fx_free(f);
 }
 
-/* Distinct raw points in x (n × nv). */
-static void assert_distinct(const double *x, size_t n, size_t nv) {
-  for (size_t i = 0; i < n; i++)
-    for (size_t j = 0; j < i; j++)
-      assert_memory_not_equal(x + i * nv, x + j * nv, nv * sizeof *x);
-}
-
-/* Exhausts a finite space of `total` feasible points in batches, with the
- * earlier proposals pending or told; then one more is a clear error. */
 static void check_exhaust(const invdes_space *sp, invdes_strategy_kind kind,
                           size_t total, size_t batch, const char *what) {
-  invdes_strategy *s = must_strategy(sp, kind, 4);
-  sim *m = sim_new(s, total);
-  invdes_proposals *out = invdes_proposals_new(s, batch);
-  while (m->n < total) {
-    size_t np;
-    double *p = sim_pending(m, &np);
-    assert_int_equal(invdes_strategy_remaining(s, p, np), total - m->n);
-    free(p);
-    size_t n = total - m->n < batch ? total - m->n : batch;
-    sim_step(s, m, n, out);
-    check_batch(s, out);
-  }
-  assert_distinct(m->x, m->n, m->nv);
-  size_t np;
-  double *p = sim_pending(m, &np);
-  assert_int_equal(invdes_strategy_remaining(s, p, np), 0);
-  invdes_error err;
-  invdes_error_clear(&err);
-  assert_int_equal(invdes_strategy_ask(s, 99, 1, p, np, out, &err),
-                   INVDES_ERR_INFEASIBLE);
-  assert_int_equal(out->n, 0);
-  assert_non_null(strstr(err.message, what));
-  assert_non_null(strstr(err.message, "0 untried"));
-  free(p);
-  invdes_proposals_free(out);
-  sim_free(m);
-  invdes_strategy_free(s);
+  invdes_strategy_spec spec = spec_of(kind);
+  harness_check_exhaust(sp, &spec, total, batch, what);
 }
 
 static void test_pool_never_repeats(void **state) {
@@ -502,13 +283,6 @@ static void test_small_finite_space(void **state) {
   fx_free(f);
 }
 
-static char *data_path(const char *rel) {
-  const char *top = getenv("top_srcdir");
-  static char buf[4096];
-  snprintf(buf, sizeof buf, "%s/%s", top ? top : ".", rel);
-  return buf;
-}
-
 /* The redox-mer pool of tests/campaigns/good/pool.yaml, asked in batches
  * of 100 with everything earlier pending, until none is left. */
 static void test_pool_campaign_file(void **state) {
@@ -522,29 +296,8 @@ static void test_pool_campaign_file(void **state) {
   size_t rows = invdes_space_pool_feasible_rows(sp);
   assert_true(rows > 1000);
   for (int k = 0; k < N_KINDS; k++) {
-    invdes_strategy *s = must_strategy(sp, KINDS[k], c->seed);
-    invdes_proposals *out = invdes_proposals_new(s, 100);
-    size_t D = invdes_space_dim(sp), n = 0;
-    double *pend = malloc(rows * D * sizeof *pend);
-    unsigned char *seen = calloc(c->pool->n_rows, 1);
-    while (n < rows) {
-      size_t want = rows - n < 100 ? rows - n : 100;
-      if (invdes_strategy_ask(s, n, want, pend, n, out, &err))
-        fail_msg("ask: %s", err.message);
-      for (size_t i = 0; i < want; i++) {
-        size_t r = (size_t)out->x[i];
-        assert_int_equal(seen[r], 0);
-        seen[r] = 1;
-      }
-      memcpy(pend + n * D, out->z, want * D * sizeof *pend);
-      n += want;
-    }
-    assert_int_equal(invdes_strategy_ask(s, n, 1, pend, n, out, &err),
-                     INVDES_ERR_INFEASIBLE);
-    free(pend);
-    free(seen);
-    invdes_proposals_free(out);
-    invdes_strategy_free(s);
+    invdes_strategy_spec spec = spec_of(KINDS[k]);
+    harness_exhaust_pool(sp, c, &spec);
   }
   invdes_space_free(sp);
   invdes_campaign_free(c);
