@@ -46,7 +46,8 @@ static void on_signal(int sig) {
 }
 
 typedef struct progress_state {
-  double last;   /* monotonic time of the last line */
+  double last;      /* monotonic time of the last line */
+  int64_t printed;  /* results shown by the last line, -1 before any */
 } progress_state;
 
 static double mono(void) {
@@ -65,8 +66,11 @@ static void fmt_time(double s, char *buf, size_t n) {
 static void print_progress(const invdes_run_progress *p, void *data) {
   progress_state *ps = data;
   double t = mono();
+  /* At most five lines a second; the final line only when it says more. */
   if (!p->final && t - ps->last < 0.2) return;
+  if (p->final && p->evaluated == ps->printed) return;
   ps->last = t;
+  ps->printed = p->evaluated;
   char el[32], eta[32];
   fmt_time(p->elapsed, el, sizeof el);
   fmt_time(p->eta, eta, sizeof eta);
@@ -79,7 +83,7 @@ static void print_progress(const invdes_run_progress *p, void *data) {
     else
       fprintf(stderr, " %s=-", p->target_names[t2]);
   }
-  fprintf(stderr, "; elapsed %s, ETA %s\n", el, p->final ? "0s" : eta);
+  fprintf(stderr, "; elapsed %s, ETA %s\n", el, p->final ? "0.0s" : eta);
 }
 
 int invdes_cmd_run(int argc, char **argv) {
@@ -132,7 +136,7 @@ int invdes_cmd_run(int argc, char **argv) {
   sa.sa_flags = SA_RESTART;
   sigaction(SIGINT, &sa, &old_int);
   sigaction(SIGTERM, &sa, &old_term);
-  progress_state ps = {.last = -1};
+  progress_state ps = {.last = -1, .printed = -1};
   invdes_run_options ro = {.stop = &stop_signal, .progress = quiet ? NULL : print_progress,
                            .data = &ps};
   invdes_run_end end = INVDES_RUN_BUDGET;
