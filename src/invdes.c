@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <gsl/gsl_errno.h>
+
 #include "commands.h"
 
 typedef struct {
@@ -41,6 +43,11 @@ static void usage(FILE *out) {
 }
 
 int main(int argc, char **argv) {
+  /* GSL's default handler aborts the process on any error; libinvdes checks
+   * the status GSL returns instead, so a failure becomes a message and an
+   * exit status, never a core dump with a half-written output. Process-wide,
+   * hence set here and not in the library. */
+  gsl_set_error_handler_off();
   if (argc < 2) {
     usage(stderr);
     return INVDES_EXIT_USAGE;
