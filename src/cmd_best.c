@@ -3,7 +3,6 @@
  * largest for maximize/above, smallest for minimize/below, nearest the window,
  * ties to the older proposal), with its parameters and everything measured
  * on it. Text for people, JSON for scripts. Reads only. */
-#include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdint.h>
@@ -120,33 +119,10 @@ static void print_text(invdes_store *s, const invdes_campaign *c, const invdes_s
 }
 
 int invdes_cmd_best(int argc, char **argv) {
-  static const struct option options[] = {
-      {"db", required_argument, NULL, 'd'}, {"format", required_argument, NULL, 'f'},
-      {"help", no_argument, NULL, 'h'},     {"version", no_argument, NULL, 'V'},
-      {NULL, 0, NULL, 0}};
-  const char *db = NULL;
-  int opt, json = 0;
-  optind = 1;
-  while ((opt = getopt_long(argc, argv, "d:f:hV", options, NULL)) != -1) {
-    switch (opt) {
-    case 'd': db = optarg; break;
-    case 'f':
-      if (strcmp(optarg, "text") && strcmp(optarg, "json")) {
-        fprintf(stderr, "invdes best: --format is text or json, not '%s'\n", optarg);
-        return INVDES_EXIT_USAGE;
-      }
-      json = strcmp(optarg, "json") == 0;
-      break;
-    case 'h': fputs(best_usage, stdout); return INVDES_EXIT_OK;
-    case 'V': invdes_cli_print_version(); return INVDES_EXIT_OK;
-    default: fputs(best_usage, stderr); return INVDES_EXIT_USAGE;
-    }
-  }
-  if (!db || optind != argc) {
-    fprintf(stderr, "invdes best: %s (see invdes best --help)\n",
-            db ? "unexpected argument" : "--db FILE is required");
-    return INVDES_EXIT_USAGE;
-  }
+  const char *db;
+  int json;
+  int early = invdes_cli_report_options("best", best_usage, argc, argv, &db, &json);
+  if (early >= 0) return early;
   int rc;
   invdes_store *s = invdes_cli_open_db("best", db, &rc);
   if (!s) return rc;

@@ -3,7 +3,6 @@
  * value so far per target (with its proposal), and the pending proposals with
  * their stations and leases (expired ones marked). As text for people or as
  * one JSON object for scripts. Reads only; never changes the database. */
-#include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -162,33 +161,10 @@ static json_t *status_json(const status_data *d) {
 }
 
 int invdes_cmd_status(int argc, char **argv) {
-  static const struct option options[] = {
-      {"db", required_argument, NULL, 'd'}, {"format", required_argument, NULL, 'f'},
-      {"help", no_argument, NULL, 'h'},     {"version", no_argument, NULL, 'V'},
-      {NULL, 0, NULL, 0}};
-  const char *db = NULL;
-  int opt, json = 0;
-  optind = 1;
-  while ((opt = getopt_long(argc, argv, "d:f:hV", options, NULL)) != -1) {
-    switch (opt) {
-    case 'd': db = optarg; break;
-    case 'f':
-      if (strcmp(optarg, "text") && strcmp(optarg, "json")) {
-        fprintf(stderr, "invdes status: --format is text or json, not '%s'\n", optarg);
-        return INVDES_EXIT_USAGE;
-      }
-      json = strcmp(optarg, "json") == 0;
-      break;
-    case 'h': fputs(status_usage, stdout); return INVDES_EXIT_OK;
-    case 'V': invdes_cli_print_version(); return INVDES_EXIT_OK;
-    default: fputs(status_usage, stderr); return INVDES_EXIT_USAGE;
-    }
-  }
-  if (!db || optind != argc) {
-    fprintf(stderr, "invdes status: %s (see invdes status --help)\n",
-            db ? "unexpected argument" : "--db FILE is required");
-    return INVDES_EXIT_USAGE;
-  }
+  const char *db;
+  int json;
+  int early = invdes_cli_report_options("status", status_usage, argc, argv, &db, &json);
+  if (early >= 0) return early;
   int rc;
   status_data d = {0};
   if (!(d.s = invdes_cli_open_db("status", db, &rc))) return rc;
