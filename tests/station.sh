@@ -8,13 +8,10 @@
 # distinct proposals and 200 results without an error.
 # Needs $INVDES, $top_srcdir and $top_builddir (set by make check) and the
 # sqlite3 and jq programs (scripts/install-deps). Databases come from
-# `invdes init` and proposals from `invdes ask`; where those verbs are missing
-# tests/test_station's helper makes them (the concurrency part is then
-# skipped, said so on the output).
+# `invdes init` and proposals from `invdes ask`.
 set -u
 : "${INVDES:?INVDES must name the invdes binary}"
 : "${top_srcdir:?top_srcdir must name the source tree}"
-helper="${top_builddir:-.}/tests/test_station"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 passed=0
@@ -27,24 +24,16 @@ expect_exit() {
   [ "$got" -eq "$want" ] && ok || bad "$what: exit $got, wanted $want ($(head -c 400 "$tmp/err"))"
 }
 for tool in sqlite3 jq; do
-  command -v "$tool" >/dev/null 2>&1 || { echo "SKIP: station.sh needs $tool"; exit 77; }
+  command -v "$tool" >/dev/null 2>&1 || { echo "FAIL: station.sh needs $tool (scripts/install-deps installs it)"; exit 1; }
 done
 campaign="$top_srcdir/tests/campaigns/good/station.yaml"
 db="$tmp/station.db"
 sum() { sqlite3 "$1" .dump | sha256sum; }
 
-have_init=0 have_ask=0
-"$INVDES" init --help >/dev/null 2>&1 && have_init=1
-"$INVDES" ask --help >/dev/null 2>&1 && have_ask=1
-make_db() {
-  if [ $have_init -eq 1 ]; then "$INVDES" init "$campaign" --db "$1" >/dev/null
-  else "$helper" make-db "$campaign" "$1"; fi
-}
+make_db() { "$INVDES" init "$campaign" --db "$1" >/dev/null; }
 # ask_ids DB N STATION: prints the ids handed out, one a line.
 ask_ids() {
-  if [ $have_ask -eq 1 ]; then
-    "$INVDES" ask --db "$1" -n "$2" --station "$3" --format json | jq -r '.[].id'
-  else "$helper" propose "$1" "$2" "$3" 86400; fi
+  "$INVDES" ask --db "$1" -n "$2" --station "$3" --format json | jq -r '.[].id'
 }
 # field ID COLUMN: the cell of proposal ID in the CSV export of $db (no quoting).
 field() {
@@ -146,16 +135,11 @@ expect_exit 0 "tell --failed" "$INVDES" tell --db "$db" "$p3" --failed "furnace 
 grep -q "^$p3,.*,\"furnace tripped, sample lost\"," "$tmp/x.csv" && ok || bad "failure reason exported"
 expect_exit 0 "tell --abandon" "$INVDES" tell --db "$db" "$p4" --abandon --reason "out of Mg"
 [ "$(field "$p4" status)" = abandoned ] && ok || bad "$p4 abandoned"
-if [ $have_ask -eq 1 ]; then
-  ask_ids "$db" 1 r2 >"$tmp/again"
-  [ "$(cat "$tmp/again")" = "$p4" ] && ok || bad "the given-back proposal is offered again (got $(cat "$tmp/again"))"
-  [ "$(field "$p4" status)" = pending ] && [ "$(field "$p4" station)" = r2 ] && ok ||
-    bad "offered again to r2: $(grep "^$p4," "$tmp/x.csv")"
-  expect_exit 0 "result for the proposal offered again" "$INVDES" tell --db "$db" "$p4" capacity=175 voltage=3.75
-else
-  echo "SKIP: invdes ask is missing: 'abandon → offered again' not checked"
-  expect_exit 0 "late result for a given-back proposal" "$INVDES" tell --db "$db" "$p4" capacity=175 voltage=3.75
-fi
+ask_ids "$db" 1 r2 >"$tmp/again"
+[ "$(cat "$tmp/again")" = "$p4" ] && ok || bad "the given-back proposal is offered again (got $(cat "$tmp/again"))"
+[ "$(field "$p4" status)" = pending ] && [ "$(field "$p4" station)" = r2 ] && ok ||
+  bad "offered again to r2: $(grep "^$p4," "$tmp/x.csv")"
+expect_exit 0 "result for the proposal offered again" "$INVDES" tell --db "$db" "$p4" capacity=175 voltage=3.75
 
 # 7. Results files: CSV and JSON, each all or nothing, every accepted form.
 ask_ids "$db" 5 r3 >"$tmp/ids2"
@@ -226,34 +210,30 @@ new=$(sqlite3 "$db" "SELECT lease_expires FROM proposals WHERE id = $h")
 awk -v a="$old" -v b="$new" 'BEGIN { exit !(b > a) }' && ok || bad "lease $old not extended ($new)"
 
 # 12. Concurrency: 8 stations × 25 ask(1)/tell cycles on one database at once.
-if [ $have_ask -eq 1 ]; then
-  cdb="$tmp/conc.db"
-  make_db "$cdb"
-  k=1
-  while [ $k -le 8 ]; do
-    (
-      i=1
-      while [ $i -le 25 ]; do
-        id=$("$INVDES" ask --db "$cdb" -n 1 --station "s$k" --format json 2>>"$tmp/conc.err" | jq -r '.[0].id')
-        echo "$id" >>"$tmp/conc.$k"
-        "$INVDES" tell --db "$cdb" "$id" capacity="$k$i" voltage=3.7 --station "s$k" -q 2>>"$tmp/conc.err" ||
-          echo "tell $id failed" >>"$tmp/conc.err"
-        i=$((i + 1))
-      done
-    ) &
-    k=$((k + 1))
-  done
-  wait
-  [ ! -s "$tmp/conc.err" ] && ok || bad "concurrency errors: $(head -c 600 "$tmp/conc.err")"
-  cat "$tmp"/conc.[1-8] >"$tmp/conc.ids"
-  [ "$(grep -cE '^[0-9]+$' "$tmp/conc.ids")" -eq 200 ] && ok || bad "concurrency: $(wc -l <"$tmp/conc.ids") ids handed out"
-  [ "$(sort -u "$tmp/conc.ids" | wc -l)" -eq 200 ] && ok || bad "concurrency: $(sort -u "$tmp/conc.ids" | wc -l) distinct proposals, wanted 200"
-  "$INVDES" status --db "$cdb" --format json >"$tmp/conc.json"
-  jq -e '.counts.proposals == 200 and .counts.done == 200 and .counts.results == 400 and .evaluated == 200' \
-    "$tmp/conc.json" >/dev/null && ok || bad "concurrency status: $(cat "$tmp/conc.json" | head -c 400)"
-else
-  echo "SKIP: invdes ask is missing: the concurrency acceptance (8 x 25 ask/tell) did not run"
-fi
+cdb="$tmp/conc.db"
+make_db "$cdb"
+k=1
+while [ $k -le 8 ]; do
+  (
+    i=1
+    while [ $i -le 25 ]; do
+      id=$("$INVDES" ask --db "$cdb" -n 1 --station "s$k" --format json 2>>"$tmp/conc.err" | jq -r '.[0].id')
+      echo "$id" >>"$tmp/conc.$k"
+      "$INVDES" tell --db "$cdb" "$id" capacity="$k$i" voltage=3.7 --station "s$k" -q 2>>"$tmp/conc.err" ||
+        echo "tell $id failed" >>"$tmp/conc.err"
+      i=$((i + 1))
+    done
+  ) &
+  k=$((k + 1))
+done
+wait
+[ ! -s "$tmp/conc.err" ] && ok || bad "concurrency errors: $(head -c 600 "$tmp/conc.err")"
+cat "$tmp"/conc.[1-8] >"$tmp/conc.ids"
+[ "$(grep -cE '^[0-9]+$' "$tmp/conc.ids")" -eq 200 ] && ok || bad "concurrency: $(wc -l <"$tmp/conc.ids") ids handed out"
+[ "$(sort -u "$tmp/conc.ids" | wc -l)" -eq 200 ] && ok || bad "concurrency: $(sort -u "$tmp/conc.ids" | wc -l) distinct proposals, wanted 200"
+"$INVDES" status --db "$cdb" --format json >"$tmp/conc.json"
+jq -e '.counts.proposals == 200 and .counts.done == 200 and .counts.results == 400 and .evaluated == 200' \
+  "$tmp/conc.json" >/dev/null && ok || bad "concurrency status: $(cat "$tmp/conc.json" | head -c 400)"
 
 echo "station.sh: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -2,12 +2,7 @@
  * (tell_input.h: numbers, NAME=VALUE, CSV and JSON results files, all or
  * nothing) and writing export rows (report.h: the column contract, nulls,
  * numbers that read back exactly, ISO 8601 times), on a real database made
- * from tests/campaigns/good/station.yaml.
- *
- * Run with arguments it is also tests/station.sh's fallback for making a
- * database and proposals when `invdes init`/`invdes ask` are missing:
- *   test_station make-db CAMPAIGN.yaml DB
- *   test_station propose DB N STATION LEASE_SECONDS   (prints the new ids) */
+ * from tests/campaigns/good/station.yaml. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -25,67 +20,6 @@
 #include "report.h"
 #include "store.h"
 #include "tell_input.h"
-
-/* ---- fallback helper ------------------------------------------------------ */
-
-/* Parameters for the k-th proposal: spread over each parameter's range. */
-static char *helper_params(const invdes_campaign *c, int64_t k) {
-  json_t *o = json_object();
-  for (size_t i = 0; o && i < c->n_params; i++) {
-    const invdes_param *p = &c->params[i];
-    double u = fmod(0.5 + 0.618033988749895 * (double)(k + (int64_t)i), 1.0);
-    json_t *v = NULL;
-    switch (p->type) {
-    case INVDES_PARAM_CONTINUOUS: v = json_real(p->lo + u * (p->hi - p->lo)); break;
-    case INVDES_PARAM_INTEGER: v = json_integer((json_int_t)(p->lo + floor(u * (p->hi - p->lo + 1)))); break;
-    case INVDES_PARAM_DISCRETE: v = json_real(p->values[(size_t)(u * p->n_values)]); break;
-    case INVDES_PARAM_CATEGORICAL: v = json_string(p->labels[(size_t)(u * p->n_values)]); break;
-    }
-    json_object_set_new(o, p->name, v);
-  }
-  char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
-  json_decref(o);
-  return text;
-}
-
-static int helper(int argc, char **argv) {
-  invdes_error err;
-  invdes_error_clear(&err);
-  if (argc == 4 && strcmp(argv[1], "make-db") == 0) {
-    invdes_campaign *c = invdes_campaign_load(argv[2], &err);
-    invdes_store *s = c ? invdes_store_create(argv[3], c, &err) : NULL;
-    if (!s) fprintf(stderr, "%s\n", err.message);
-    invdes_store_close(s);
-    invdes_campaign_free(c);
-    return s ? 0 : 1;
-  }
-  if (argc == 6 && strcmp(argv[1], "propose") == 0) {
-    invdes_store *s = invdes_store_open(argv[2], &err);
-    const char *text = s ? invdes_store_campaign_text(s) : NULL;
-    invdes_campaign *c = text ? invdes_campaign_parse(argv[2], text, strlen(text), &err) : NULL;
-    size_t n = (size_t)atoi(argv[3]);
-    invdes_store_counts k = {0};
-    int ok = c && n > 0 && invdes_store_counts_get(s, &k, &err) == INVDES_OK;
-    invdes_store_new_proposal *p = ok ? calloc(n, sizeof *p) : NULL;
-    int64_t *ids = ok ? calloc(n, sizeof *ids) : NULL;
-    for (size_t i = 0; p && i < n; i++) {
-      p[i].parameters = helper_params(c, k.proposals + (int64_t)i);
-      p[i].acquisition = NAN;
-    }
-    ok = p && ids && invdes_store_insert(s, k.batches + 1, "helper", p, n, argv[4],
-                                         atof(argv[5]), ids, NULL, &err) == INVDES_OK;
-    for (size_t i = 0; ok && i < n; i++) printf("%lld\n", (long long)ids[i]);
-    if (!ok) fprintf(stderr, "%s\n", err.message);
-    for (size_t i = 0; p && i < n; i++) free((char *)p[i].parameters);
-    free(p);
-    free(ids);
-    invdes_campaign_free(c);
-    invdes_store_close(s);
-    return ok ? 0 : 1;
-  }
-  fprintf(stderr, "usage: test_station [make-db CAMPAIGN DB | propose DB N STATION LEASE]\n");
-  return 2;
-}
 
 /* ---- fixtures ------------------------------------------------------------- */
 
@@ -410,8 +344,7 @@ static void export_columns_are_the_contract(void **state) {
   invdes_store_rows_free(rows);
 }
 
-int main(int argc, char **argv) {
-  if (argc > 1) return helper(argc, argv);
+int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(numbers_are_whole_and_finite),
       cmocka_unit_test(assignments_name_the_bad_argument),
