@@ -136,7 +136,9 @@ typedef struct invdes_strategy_spec {
   invdes_acquisition_kind acquisition; /* bo */
   int batch;                           /* proposals per ask, >= 1 */
   invdes_design_kind initial_design;
-  int initial_count;                   /* >= 0; default: max(2*D, 5) capped by budget */
+  int initial_count;                   /* >= 0; default for bo/pso/ga: max(5, 2 x
+                                          variables, or features of a pool) capped by the
+                                          budget; 0 for random/sobol/lhs */
   struct { int swarm; double inertia, c1, c2; } pso;
   struct { int population; double crossover, mutation; } ga;
   invdes_mark mark;

@@ -97,7 +97,8 @@ typedef struct invdes_observation {
   int failed;           /* the experiment was done and failed */
 } invdes_observation;
 
-/* Whether this build has strategy `kind` (random, sobol and lhs always). */
+/* Whether strategy `kind` is in the registry (every kind a campaign can name
+ * is; a value outside the enum is not). */
 int invdes_strategy_available(invdes_strategy_kind kind);
 
 /* A new strategy of kind spec->kind over `space` (borrowed; it and its
