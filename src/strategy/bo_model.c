@@ -1,6 +1,6 @@
-/* strategy_bo_model.c — the model of one bo ask: a surrogate per target,
+/* bo_model.c — the model of one bo ask: a surrogate per target,
  * fitted on the encoded z of the observations that carry that target, the
- * incumbent, and the conditioning on pending points (strategy_bo.h).
+ * incumbent, and the conditioning on pending points (bo.h).
  *
  * Targets combine as docs/campaign-format.md says. Maximize/minimize targets
  * form one objective to maximize, g = sum_t w_t s_t (y_t - mean_t)/sd_t
@@ -8,12 +8,12 @@
  * prediction normal with the summed means and variances (models taken as
  * independent). Window/below/above targets are constraints: the chance that
  * a new measurement (latent variance plus the learned noise) falls inside.
- * The score built from them is strategy_bo_score.c's.
+ * The score built from them is bo_score.c's.
  * Failed experiments enter every target's training set with the worst value
  * observed for that target (the simple, robust choice: the model learns to
  * avoid the region, no extra classifier); their own values are ignored.
  * This file neither scores nor chooses points. */
-#include "strategy_bo.h"
+#include "bo.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -21,7 +21,7 @@
 
 #include "acquisition.h"
 #include "rng.h"
-#include "strategy_score.h"
+#include "score.h"
 
 #define BO_XI 0.0           /* EI / PI margin (standardized objective units):
                                0.01 would ask for 1% of the spread of y, more

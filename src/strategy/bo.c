@@ -1,25 +1,25 @@
-/* strategy_bo.c — the bo strategy (Bayesian optimization) behind the
+/* bo.c — the bo strategy (Bayesian optimization) behind the
  * ask/tell interface of strategy.h: the phases of an ask and the saved state.
  *
  * An ask hands out, in order: the untried points of the initial design
  * (spec.initial_count points of spec.initial_design, strategy_impl.h); then,
  * once every objective target (with none, some constraint target) has at
- * least two values, points chosen by the model (strategy_bo_model.c,
- * strategy_bo_opt.c), with the pending points and the batch's earlier points
+ * least two values, points chosen by the model (bo_model.c,
+ * bo_opt.c), with the pending points and the batch's earlier points
  * conditioned in; before that, uniform random points from the stream
  * (iteration, BO_K_FALLBACK).
  *
  * Resume. The GP hyper-parameters are carried from ask to ask: each fit
  * runs L-BFGS from the previous ask's values (at most 50 likelihood
  * evaluations), and every 8th iteration, or when nothing is carried, three
- * random starts join it (strategy_bo_model.c). They are the saved state (b)
+ * random starts join it (bo_model.c). They are the saved state (b)
  * of strategy.h, written after every ask, so an ask is
  * a function of (seed, iteration, told history, pending, saved state) and a
  * resumed campaign continues bit for bit. The blob: "BO", version 1, T and D
  * (u32), then per target a byte `have` and, when set, D length scales, the
  * signal and the noise variance (IEEE doubles), all little-endian. The
  * forest needs no state. This file fits no model itself. */
-#include "strategy_bo.h"
+#include "bo.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* strategy_seq.c — the design engine that turns a design sequence of cube
+/* seq.c — the design engine that turns a design sequence of cube
  * points (sample.h's invdes_sample_seq) into untried feasible proposals
  * (see strategy_impl.h).
  *

@@ -1,5 +1,5 @@
-/* strategy_bo_opt.c — where the bo strategy looks for the best score: the
- * choice of each point of a batch (strategy_bo.h).
+/* bo_opt.c — where the bo strategy looks for the best score: the
+ * choice of each point of a batch (bo.h).
  *
  * Finite spaces (pools, small discrete spaces): every untried candidate is
  * scored in one batched prediction and the best one (first on ties) taken.
@@ -19,7 +19,7 @@
  * are scored again. Serial and deterministic: the thread count can only
  * change the models' internals, which are themselves thread-count
  * independent. */
-#include "strategy_bo.h"
+#include "bo.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
-/* strategy_bo_score.c — the score the bo strategy maximizes, from the
- * per-target predictions of its model (strategy_bo.h), with its gradient in
+/* bo_score.c — the score the bo strategy maximizes, from the
+ * per-target predictions of its model (bo.h), with its gradient in
  * z for the GP; and the predictions reported with a proposal.
  *
  * Score = acquisition of the combined objective g (mean and variance summed
@@ -11,7 +11,7 @@
  * >= 0 where it matters and a product with chances ranks sensibly. Variances
  * are floored at BO_MIN_VAR (standardized) so a score never divides by 0.
  * This file fits nothing and chooses no points. */
-#include "strategy_bo.h"
+#include "bo.h"
 
 #include <math.h>
 #include <stdlib.h>

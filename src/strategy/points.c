@@ -1,4 +1,4 @@
-/* strategy_points.c — which points are taken: sets of z vectors, the
+/* points.c — which points are taken: sets of z vectors, the
  * candidate list of a finite space, the marks of the told history and the
  * per-ask context built from them, and appending a proposal to a batch.
  *

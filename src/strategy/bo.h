@@ -1,11 +1,11 @@
-/* strategy_bo.h — the parts of the bo strategy shared by its files: the
+/* bo.h — the parts of the bo strategy shared by its files: the
  * per-ask model (one surrogate per target, the combined score) and the
  * choice of points. Not installed.
  *
- *  strategy_bo.c        the ops table: phases of an ask, saved state;
- *  strategy_bo_model.c  training sets, fits, fantasies / lies;
- *  strategy_bo_score.c  the score and the reported predictions;
- *  strategy_bo_opt.c    candidates, local optimization, the batch loop;
+ *  bo.c        the ops table: phases of an ask, saved state;
+ *  bo_model.c  training sets, fits, fantasies / lies;
+ *  bo_score.c  the score and the reported predictions;
+ *  bo_opt.c    candidates, local optimization, the batch loop;
  *  acquisition.c        EI, log EI, PI, UCB, probabilities of windows.
  *
  * Random streams of an ask (strategy.h): (iteration, k) with the k below;
@@ -96,7 +96,7 @@ invdes_status bo_model_score(bo_model *m, const double *Z, size_t k,
 invdes_status bo_model_report(bo_model *m, const double *Z, size_t k,
                               double *mean, double *sd, invdes_error *err);
 
-/* Rows of the history ranked as observed results rank (strategy_score.h:
+/* Rows of the history ranked as observed results rank (score.h:
  * conditions met first, then the weighted objective; earlier rows first on
  * ties), failed and empty rows left out, for local candidates: up to k <=
  * BO_TOP_MAX entries into rows, *n_rows set. */

@@ -1,4 +1,4 @@
-/* strategy_ga.c — the `ga` strategy: a real-coded genetic algorithm on the
+/* ga.c — the `ga` strategy: a real-coded genetic algorithm on the
  * encoded z in [0,1]^D, with elitist (mu + lambda) survival over the whole
  * told history, for stations and batches of any size.
  *
@@ -6,7 +6,7 @@
  * children come from a queue; when it is empty a generation of
  * spec.ga.population children is bred from the population, which is the
  * best `population` told points of the history (ranked by
- * strategy_score.h; failures rank last, results without any value not at
+ * score.h; failures rank last, results without any value not at
  * all) — so the best point found always survives (elitism), and results
  * that arrive late join the next generation. A child pair comes from two
  * binary tournaments (the better rank wins), simulated binary crossover
@@ -17,7 +17,7 @@
  * a child's block stays one-hot. A child equal to a parent gets one gene
  * mutated. With fewer than two ranked points the children are uniform
  * points of the space. Children stay continuous in the queue; what is
- * handed out is their canonical feasible point (strategy_evo.h: nearest
+ * handed out is their canonical feasible point (evo.h: nearest
  * untried candidate in finite spaces, jitter when taken). A generation is
  * bred from the results told at that moment: children of the previous one
  * that are still pending do not wait to be included.
@@ -27,7 +27,7 @@
  * The queue (children, position, generation count) is the saved state (b).
  * A spec whose population is below 2 (not filled in) takes the defaults
  * 40, 0.9, 0.1. This file fits no model. */
-#include "strategy_evo.h"
+#include "evo.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -1,10 +1,10 @@
-/* strategy_pso.c — the `pso` strategy: inertia-weight particle swarm
+/* pso.c — the `pso` strategy: inertia-weight particle swarm
  * optimization on the encoded z in [0,1]^D, asynchronous, for stations
  * and batches of any size.
  *
  * An ask first hands out the shared initial design (strategy_impl.h); the
  * swarm of spec.pso.swarm particles is born at the first ask after it:
- * particles sit on the best told points (ranked by strategy_score.h), then
+ * particles sit on the best told points (ranked by score.h), then
  * on points still pending and on the initial design's points of the same
  * batch (the particle waits for their outcome), then on a Sobol design (fixed stream PSO_K_SWARM), with velocities
  * (u - x) / 2 for uniform u, clamped. A particle is FRESH (its position not
@@ -23,7 +23,7 @@
  * position, velocity and personal best as they are); a result for its
  * earlier proposal still counts for gbest. The particle's position stays
  * continuous; what is handed out is its canonical feasible point
- * (strategy_evo.h: nearest untried candidate in finite spaces, jitter when
+ * (evo.h: nearest untried candidate in finite spaces, jitter when
  * taken).
  *
  * Randomness: ask at iteration t draws moves from (t, 0), the birth's
@@ -34,7 +34,7 @@
  * gains targets later is ranked by its latest values. A spec whose swarm is
  * below 2 (not filled in) takes the defaults 24, 0.72, 1.49, 1.49. This
  * file fits no model. */
-#include "strategy_evo.h"
+#include "evo.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
-/* strategy_score.c — the scalarization of observed outcomes by the targets'
- * goals (strategy_score.h). Pure functions of their arguments; no
+/* score.c — the scalarization of observed outcomes by the targets'
+ * goals (score.h). Pure functions of their arguments; no
  * allocation. This file does not know strategies, histories or models. */
-#include "strategy_score.h"
+#include "score.h"
 
 #include <math.h>
 

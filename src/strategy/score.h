@@ -1,8 +1,8 @@
-/* strategy_score.h — how an observed outcome ranks: the scalarization of
+/* score.h — how an observed outcome ranks: the scalarization of
  * a result's target values by the targets' goals (campaign-format.md, "How
  * targets combine"), for strategies that compare observations (pso, ga) and
  * for the rows bo searches around (its incumbent for EI stays in the
- * model's standardized units: strategy_bo_model.c).
+ * model's standardized units: bo_model.c).
  *
  * Each observation gets two parts:
  *  - objective: the sum over maximize/minimize targets of weight × value,

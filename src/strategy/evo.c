@@ -1,9 +1,9 @@
-/* strategy_evo.c — the machinery pso and ga share (strategy_evo.h): the
+/* evo.c — the machinery pso and ga share (evo.h): the
  * ranked history, blocks of z, handing a search point out as an untried
  * feasible proposal, and the framing of saved state. No search algorithm
  * lives here and nothing is drawn at random but with the caller's
  * streams. */
-#include "strategy_evo.h"
+#include "evo.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* strategy_design.c — the design strategies random, sobol and lhs, the
+/* design.c — the design strategies random, sobol and lhs, the
  * fixed design lists they and model-based strategies share, and the initial
  * design (strategy_impl.h).
  *
