@@ -266,6 +266,8 @@ static void test_sql_order(void **state) {
   assert_int_equal(invdes_target_sql_order(&T_WIN, "value", 2, small, sizeof small, bind, &nb),
                    -1);
   char buf[256];
+  invdes_target bad = {.name = "b", .goal = (invdes_goal)99};
+  assert_int_equal(invdes_target_sql_order(&bad, "value", 2, buf, sizeof buf, bind, &nb), -1);
   assert_true(invdes_target_sql_order(&T_WIN, "r.value", 3, buf, sizeof buf, bind, &nb) > 0);
   assert_non_null(strstr(buf, "?3"));
   assert_non_null(strstr(buf, "?4"));

@@ -115,6 +115,7 @@ int invdes_target_sql_order(const invdes_target *t, const char *column, int firs
   const char *c = column;
   int dir = invdes_target_direction(t), n;
   *n_bind = 0;
+  if (!valid(t->goal)) return -1;
   if (dir) {
     n = snprintf(buf, len, "(%s) IS NULL, (%s)%s", c, c, dir > 0 ? " DESC" : "");
   } else {

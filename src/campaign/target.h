@@ -90,7 +90,7 @@ double invdes_target_violation(const invdes_target *t, double v);
  * parameters ?P and ?(P+1), P = first_param; their values go to bind[0]
  * and bind[1] and *n_bind says how many to bind (0 or 2). Returns the
  * length of the text, or -1 when it does not fit in len bytes (buf then
- * holds a truncated, unusable text). */
+ * holds a truncated, unusable text) or t's goal is none of the enum's. */
 int invdes_target_sql_order(const invdes_target *t, const char *column, int first_param,
                             char *buf, size_t len, double bind[2], int *n_bind);
 
