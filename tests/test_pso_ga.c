@@ -24,7 +24,7 @@
 #include "space_fixtures.h"
 #include "strategy.h"
 #include "strategy_harness.h"
-#include "score.h"
+#include "target.h"
 
 #define NT HARNESS_NT /* targets in the simulated campaigns */
 

@@ -162,6 +162,13 @@ static void test_create_and_reopen(void **state) {
   assert_int_equal(invdes_store_n_targets(c->s), 3);
   assert_string_equal(invdes_store_target_name(c->s, 1), "voltage");
   assert_int_equal(invdes_store_target_goal(c->s, 2), INVDES_GOAL_BELOW);
+  /* the targets as recorded: what a goal needs, nothing it does not take */
+  const invdes_target *tw = invdes_store_target(c->s, 1), *tb = invdes_store_target(c->s, 2);
+  assert_true(tw->goal == INVDES_GOAL_WINDOW && tw->lo == 3.6 && tw->hi == 3.9);
+  assert_true(isnan(tw->threshold) && isnan(tw->weight));
+  assert_true(tb->threshold == -3.35 && isnan(tb->lo));
+  assert_true(invdes_store_target(c->s, 0)->weight == 1);
+  assert_null(invdes_store_target(c->s, 3));
   assert_int_equal(invdes_store_n_variables(c->s), 2);
   assert_string_equal(invdes_store_variable_name(c->s, 1), "y");
   assert_int_equal(sql_int(c->db, "PRAGMA user_version"), INVDES_STORE_SCHEMA_VERSION);

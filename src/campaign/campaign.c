@@ -8,7 +8,8 @@
  * be met are reported at load time too. Diagnostics accumulate: one load
  * reports every mistake it can find, each "FILE:LINE:COL: message".
  *
- * This file also owns freeing the model and the enum-to-name tables. */
+ * This file also owns freeing the model and the enum-to-name tables (the
+ * goals' is target.c's). */
 #include "campaign.h"
 
 #include <ctype.h>
@@ -26,17 +27,6 @@ const char *invdes_param_type_name(invdes_param_type t) {
   case INVDES_PARAM_INTEGER: return "integer";
   case INVDES_PARAM_DISCRETE: return "discrete";
   case INVDES_PARAM_CATEGORICAL: return "categorical";
-  }
-  return "?";
-}
-
-const char *invdes_goal_name(invdes_goal g) {
-  switch (g) {
-  case INVDES_GOAL_MAXIMIZE: return "maximize";
-  case INVDES_GOAL_MINIMIZE: return "minimize";
-  case INVDES_GOAL_WINDOW: return "window";
-  case INVDES_GOAL_BELOW: return "below";
-  case INVDES_GOAL_ABOVE: return "above";
   }
   return "?";
 }

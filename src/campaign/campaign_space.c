@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "target.h"
+
 static const char *const param_keys[] = {"name", "type", "bounds", "values", "unit", "scale",
                                          NULL};
 static const char *const param_types[] = {"continuous", "integer", "discrete", "categorical",
@@ -364,7 +366,6 @@ void invdes_cload_constraints(invdes_cload *L, const invdes_ynode *n) {
 
 static const char *const target_keys[] = {"name", "goal", "window", "threshold", "weight",
                                           "unit", NULL};
-static const char *const goals[] = {"maximize", "minimize", "window", "below", "above", NULL};
 
 static void read_target(invdes_cload *L, const invdes_ynode *m, invdes_target *t) {
   t->mark = invdes_cload_mark(m);
@@ -383,26 +384,23 @@ static void read_target(invdes_cload *L, const invdes_ynode *m, invdes_target *t
                        shown(t->name));
     return;
   }
-  int k = invdes_cload_choice(L, g, "goal", goals);
+  int k = invdes_cload_choice(L, g, "goal", invdes_goal_names());
   if (k < 0) return;
   t->goal = (invdes_goal)k;
+  unsigned keys = invdes_goal_keys(t->goal);
   const invdes_ynode *w = invdes_cload_get(m, "window");
   const invdes_ynode *th = invdes_cload_get(m, "threshold");
   const invdes_ynode *wt = invdes_cload_get(m, "weight");
   char why[120];
-  snprintf(why, sizeof why, "does not apply to goal '%s'", goals[k]);
-  switch (t->goal) {
-  case INVDES_GOAL_MAXIMIZE:
-  case INVDES_GOAL_MINIMIZE:
-    stray(L, m, "window", why);
-    stray(L, m, "threshold", why);
+  snprintf(why, sizeof why, "does not apply to goal '%s'", invdes_goal_name(t->goal));
+  if (!(keys & INVDES_GOAL_KEY_WINDOW)) stray(L, m, "window", why);
+  if (!(keys & INVDES_GOAL_KEY_THRESHOLD)) stray(L, m, "threshold", why);
+  if (!(keys & INVDES_GOAL_KEY_WEIGHT)) stray(L, m, "weight", why);
+  if (keys & INVDES_GOAL_KEY_WEIGHT) {
     if (wt && invdes_cload_number(L, wt, "'weight'", &t->weight) && t->weight <= 0)
       invdes_cload_error(L, wt, INVDES_ERR_INVALID, "target '%s': 'weight' must be above 0, not %g",
                          shown(t->name), t->weight);
-    break;
-  case INVDES_GOAL_WINDOW:
-    stray(L, m, "threshold", why);
-    stray(L, m, "weight", why);
+  } else if (keys & INVDES_GOAL_KEY_WINDOW) {
     if (!w) {
       invdes_cload_error(L, m, INVDES_ERR_INVALID, "target '%s' with goal 'window' needs "
                          "'window: [low, high]'", shown(t->name));
@@ -411,17 +409,12 @@ static void read_target(invdes_cload *L, const invdes_ynode *m, invdes_target *t
                          "target '%s': window [%g, %g] is empty (low must be below high)",
                          shown(t->name), t->lo, t->hi);
     }
-    break;
-  case INVDES_GOAL_BELOW:
-  case INVDES_GOAL_ABOVE:
-    stray(L, m, "window", why);
-    stray(L, m, "weight", why);
+  } else if (keys & INVDES_GOAL_KEY_THRESHOLD) {
     if (!th)
       invdes_cload_error(L, m, INVDES_ERR_INVALID, "target '%s' with goal '%s' needs "
-                         "'threshold: <number>'", shown(t->name), goals[k]);
+                         "'threshold: <number>'", shown(t->name), invdes_goal_name(t->goal));
     else
       invdes_cload_number(L, th, "'threshold'", &t->threshold);
-    break;
   }
 }
 

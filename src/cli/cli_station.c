@@ -9,6 +9,7 @@
 
 #include "commands.h"
 #include "report.h"
+#include "target.h"
 #include "tell_input.h"
 
 int invdes_cli_exit_for(invdes_status st) {
@@ -63,30 +64,20 @@ invdes_campaign *invdes_cli_db_campaign(invdes_store *s) {
   return c;
 }
 
-void invdes_cli_goal_text(const invdes_campaign *c, const invdes_store *s, size_t t, char *buf,
-                          size_t size) {
-  invdes_goal g = invdes_store_target_goal(s, t);
-  const invdes_target *tg = c && t < c->n_targets ? &c->targets[t] : NULL;
-  char a[INVDES_REPORT_NUM_MAX], b[INVDES_REPORT_NUM_MAX];
-  if (tg && g == INVDES_GOAL_WINDOW) {
-    invdes_report_number(tg->lo, a);
-    invdes_report_number(tg->hi, b);
-    snprintf(buf, size, "window [%s, %s]", a, b);
-  } else if (tg && (g == INVDES_GOAL_BELOW || g == INVDES_GOAL_ABOVE)) {
-    invdes_report_number(tg->threshold, a);
-    snprintf(buf, size, "%s %s", invdes_goal_name(g), a);
-  } else {
-    snprintf(buf, size, "%s", invdes_goal_name(g));
-  }
+void invdes_cli_goal_text(const invdes_store *s, size_t t, char *buf, size_t size) {
+  const invdes_target *tg = invdes_store_target(s, t);
+  if (tg) invdes_target_describe(tg, buf, size);
+  else snprintf(buf, size, "?");
 }
 
-int invdes_cli_goal_json(const invdes_campaign *c, const invdes_store *s, size_t t, json_t *obj) {
-  invdes_goal g = invdes_store_target_goal(s, t);
-  const invdes_target *tg = c && t < c->n_targets ? &c->targets[t] : NULL;
-  int bad = json_object_set_new(obj, "goal", json_string(invdes_goal_name(g)));
-  if (tg && g == INVDES_GOAL_WINDOW)
+int invdes_cli_goal_json(const invdes_store *s, size_t t, json_t *obj) {
+  const invdes_target *tg = invdes_store_target(s, t);
+  if (!tg) return json_object_set_new(obj, "goal", json_null()) ? -1 : 0;
+  unsigned keys = invdes_goal_keys(tg->goal);
+  int bad = json_object_set_new(obj, "goal", json_string(invdes_goal_name(tg->goal)));
+  if (keys & INVDES_GOAL_KEY_WINDOW)
     bad |= json_object_set_new(obj, "window", json_pack("[ff]", tg->lo, tg->hi));
-  if (tg && (g == INVDES_GOAL_BELOW || g == INVDES_GOAL_ABOVE))
+  if (keys & INVDES_GOAL_KEY_THRESHOLD)
     bad |= json_object_set_new(obj, "threshold", json_real(tg->threshold));
   return bad ? -1 : 0;
 }

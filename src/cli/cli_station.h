@@ -33,14 +33,14 @@ int invdes_cli_exit_for(invdes_status st);
  * one, else against the database's folder. The caller frees it. */
 invdes_campaign *invdes_cli_db_campaign(invdes_store *s);
 
-/* "maximize", "window [3.6, 3.9]", "below -3.35" into buf; c may be NULL
- * (then the goal's name only). */
-void invdes_cli_goal_text(const invdes_campaign *c, const invdes_store *s, size_t t, char *buf,
-                          size_t size);
+/* Target t's goal in words (target.h's invdes_target_describe: "maximize",
+ * "window [3.6, 3.9]", "below -3.35") into buf, from the targets the
+ * database records, so it needs no campaign file. */
+void invdes_cli_goal_text(const invdes_store *s, size_t t, char *buf, size_t size);
 
-/* Sets obj's "goal" (its name) and, when c is known, "window": [lo, hi] or
- * "threshold". Returns 0, or -1 when out of memory. */
-int invdes_cli_goal_json(const invdes_campaign *c, const invdes_store *s, size_t t, json_t *obj);
+/* Sets obj's "goal" (its name) and, as the goal takes them, "window":
+ * [lo, hi] or "threshold". Returns 0, or -1 when out of memory. */
+int invdes_cli_goal_json(const invdes_store *s, size_t t, json_t *obj);
 
 /* Parses the options of a verb that reports on a database: --db FILE,
  * --format text|json, --help, --version (usage is its --help text). Returns

@@ -16,6 +16,7 @@
 #include "commands.h"
 #include "report.h"
 #include "store.h"
+#include "target.h"
 
 static const char best_usage[] =
     "usage: invdes best --db FILE [--format text|json]\n\n"
@@ -46,7 +47,7 @@ static json_t *measured(const invdes_store_rows *rows, const invdes_store_propos
 }
 
 /* One object per target; found[t] indexes rows (or is SIZE_MAX: none). */
-static json_t *best_json(invdes_store *s, const invdes_campaign *c, const invdes_store_best *b,
+static json_t *best_json(invdes_store *s, const invdes_store_best *b,
                          const invdes_store_rows *rows, const size_t *found) {
   json_t *arr = json_array();
   int bad = !arr;
@@ -63,7 +64,7 @@ static json_t *best_json(invdes_store *s, const invdes_campaign *c, const invdes
       bad |= !params;
     }
     bad |= json_object_set_new(e, "target", json_string(invdes_store_target_name(s, t)));
-    bad |= invdes_cli_goal_json(c, s, t, e);
+    bad |= invdes_cli_goal_json(s, t, e);
     bad |= json_object_set_new(e, "proposal", p ? json_integer(p->id) : json_null());
     bad |= json_object_set_new(e, "value", p ? json_real(b[t].value) : json_null());
     bad |= json_object_set_new(e, "sd", p && !isnan(p->sd[t]) ? json_real(p->sd[t]) : json_null());
@@ -79,12 +80,12 @@ static json_t *best_json(invdes_store *s, const invdes_campaign *c, const invdes
   return arr;
 }
 
-static void print_text(invdes_store *s, const invdes_campaign *c, const invdes_store_best *b,
+static void print_text(invdes_store *s, const invdes_store_best *b,
                        const invdes_store_rows *rows, const size_t *found) {
   char goal[256], num[INVDES_REPORT_NUM_MAX];
   for (size_t t = 0; t < invdes_store_n_targets(s); t++) {
-    invdes_cli_goal_text(c, s, t, goal, sizeof goal);
-    invdes_goal g = invdes_store_target_goal(s, t);
+    invdes_cli_goal_text(s, t, goal, sizeof goal);
+    int objective = invdes_goal_is_objective(invdes_store_target_goal(s, t));
     if (t) putchar('\n');
     if (found[t] == SIZE_MAX) {
       printf("%s (%s): no value yet\n", invdes_store_target_name(s, t), goal);
@@ -94,9 +95,7 @@ static void print_text(invdes_store *s, const invdes_campaign *c, const invdes_s
     invdes_report_number(b[t].value, num);
     printf("%s (%s): %s at proposal %" PRId64 " (batch %" PRId64 ")%s\n",
            invdes_store_target_name(s, t), goal, num, p->id, p->batch,
-           g == INVDES_GOAL_MAXIMIZE || g == INVDES_GOAL_MINIMIZE ? ""
-           : b[t].satisfied                                       ? ", meets the goal"
-                                                                  : ", goal not met yet");
+           objective ? "" : b[t].satisfied ? ", meets the goal" : ", goal not met yet");
     json_error_t jerr;
     json_t *params = json_loads(p->parameters ? p->parameters : "{}", 0, &jerr);
     const char *key;
@@ -143,22 +142,20 @@ int invdes_cmd_best(int argc, char **argv) {
     }
   }
   if (st == INVDES_OK) st = invdes_store_get(s, ids, n, &rows, &err);
-  invdes_campaign *c = st == INVDES_OK ? invdes_cli_db_campaign(s) : NULL;
   if (st == INVDES_OK && json) {
-    json_t *arr = best_json(s, c, b, rows, found);
+    json_t *arr = best_json(s, b, rows, found);
     if (!arr) st = INVDES_ERR_NOMEM;
     else if (invdes_report_write_json(stdout, arr, 2) || putchar('\n') == EOF)
       st = invdes_error_set(&err, INVDES_ERR_IO, "cannot write to standard output");
     json_decref(arr);
   } else if (st == INVDES_OK) {
-    print_text(s, c, b, rows, found);
+    print_text(s, b, rows, found);
   }
   if (st != INVDES_OK) {
     fprintf(stderr, "invdes best: %s\n", err.message[0] ? err.message : "out of memory");
     rc = invdes_cli_exit_for(st);
     if (st == INVDES_ERR_IO) rc = INVDES_EXIT_FAILURE;
   }
-  invdes_campaign_free(c);
   invdes_store_rows_free(rows);
   free(b);
   free(ids);

@@ -16,6 +16,7 @@
 #include "commands.h"
 #include "report.h"
 #include "store.h"
+#include "target.h"
 
 /* Pending proposals listed in the text form; JSON lists all. */
 #define STATUS_TEXT_PENDING_MAX 50
@@ -73,8 +74,8 @@ static void print_text(const status_data *d) {
          "values");
   for (size_t t = 0; t < nt; t++) {
     const invdes_store_best *b = &d->best[t];
-    invdes_cli_goal_text(d->c, d->s, t, goal, sizeof goal);
-    invdes_goal g = invdes_store_target_goal(d->s, t);
+    invdes_cli_goal_text(d->s, t, goal, sizeof goal);
+    int objective = invdes_goal_is_objective(invdes_store_target_goal(d->s, t));
     if (!b->proposal) {
       printf("  %-16s %-24s %-14s %-9s 0\n", invdes_store_target_name(d->s, t), goal, "-", "-");
       continue;
@@ -82,9 +83,7 @@ static void print_text(const status_data *d) {
     invdes_report_number(b->value, num);
     printf("  %-16s %-24s %-14s %-9" PRId64 " %-6" PRId64 "%s\n", invdes_store_target_name(d->s, t),
            goal, num, b->proposal, b->n_values,
-           g == INVDES_GOAL_MAXIMIZE || g == INVDES_GOAL_MINIMIZE ? ""
-           : b->satisfied                                          ? " meets the goal"
-                                                                   : " goal not met yet");
+           objective ? "" : b->satisfied ? " meets the goal" : " goal not met yet");
   }
   const invdes_store_rows *p = d->pending;
   printf("\npending\n");
@@ -133,7 +132,7 @@ static json_t *status_json(const status_data *d) {
     bad |= !e || json_array_append_new(best, e);
     if (!e) break;
     bad |= json_object_set_new(e, "target", json_string(invdes_store_target_name(d->s, t)));
-    bad |= invdes_cli_goal_json(d->c, d->s, t, e);
+    bad |= invdes_cli_goal_json(d->s, t, e);
     bad |= json_object_set_new(e, "proposal", b->proposal ? json_integer(b->proposal) : json_null());
     bad |= json_object_set_new(e, "value", b->proposal ? json_real(b->value) : json_null());
     bad |= json_object_set_new(e, "satisfied", json_boolean(b->proposal && b->satisfied));

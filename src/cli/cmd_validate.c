@@ -9,6 +9,7 @@
 #include "campaign.h"
 #include "commands.h"
 #include "space.h"
+#include "target.h"
 
 static const char validate_usage[] =
     "usage: invdes validate [--quiet] CAMPAIGN.yaml\n\n"
@@ -53,19 +54,6 @@ static void format_domain(const invdes_param *p, char *buf, size_t n) {
     }
     if (used + 2 < n) snprintf(buf + used, n - used, "}");
     return;
-  }
-}
-
-static void format_goal(const invdes_target *t, char *buf, size_t n) {
-  switch (t->goal) {
-  case INVDES_GOAL_WINDOW: snprintf(buf, n, "window [%g, %g]", t->lo, t->hi); break;
-  case INVDES_GOAL_BELOW: snprintf(buf, n, "below %g", t->threshold); break;
-  case INVDES_GOAL_ABOVE: snprintf(buf, n, "above %g", t->threshold); break;
-  default:
-    if (t->weight != 1.0)
-      snprintf(buf, n, "%s (weight %g)", invdes_goal_name(t->goal), t->weight);
-    else
-      snprintf(buf, n, "%s", invdes_goal_name(t->goal));
   }
 }
 
@@ -143,7 +131,7 @@ static void describe(const invdes_campaign *c, const invdes_space *space) {
   }
   printf("%-*s  %-28s  %s\n", w, "target", "goal", "unit");
   for (size_t t = 0; t < c->n_targets; t++) {
-    format_goal(&c->targets[t], goal, sizeof goal);
+    invdes_target_describe(&c->targets[t], goal, sizeof goal);
     printf("%-*s  %-28s  %s\n", w, c->targets[t].name, goal,
            c->targets[t].unit ? c->targets[t].unit : "");
   }

@@ -20,6 +20,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "target.h"
+
 static invdes_status nomem(invdes_error *err) {
   return invdes_error_set(err, INVDES_ERR_NOMEM, "out of memory");
 }
@@ -327,51 +329,21 @@ invdes_status driver_params_to_x(invdes_driver *d, const char *text, double *x,
 
 /* ---- the mirror ------------------------------------------------------------ */
 
-/* 1 when a is better than b for target t (window: nearer the window, then
- * nearer its middle). */
-static int better(const invdes_target *t, double a, double b) {
-  switch (t->goal) {
-  case INVDES_GOAL_MAXIMIZE:
-  case INVDES_GOAL_ABOVE: return a > b;
-  case INVDES_GOAL_MINIMIZE:
-  case INVDES_GOAL_BELOW: return a < b;
-  case INVDES_GOAL_WINDOW: {
-    double da = fmax(fmax(t->lo - a, a - t->hi), 0), db = fmax(fmax(t->lo - b, b - t->hi), 0);
-    if (da != db) return da < db;
-    double mid = 0.5 * (t->lo + t->hi);
-    return fabs(a - mid) < fabs(b - mid);
-  }
-  }
-  return 0;
-}
-
-static int meets(const invdes_target *t, double v) {
-  switch (t->goal) {
-  case INVDES_GOAL_WINDOW: return v >= t->lo && v <= t->hi;
-  case INVDES_GOAL_BELOW: return v <= t->threshold;
-  case INVDES_GOAL_ABOVE: return v >= t->threshold;
-  default: return 1;
-  }
-}
-
-/* Folds one result into the best so far and the satisfied mark. */
+/* Folds one result into the best so far per target (target.h's order, ties
+ * to the older proposal) and the first result meeting every target. */
 static void note_result(invdes_driver *d, int64_t id, const double *y) {
-  int all = 1;
+  const invdes_target *tg = d->c->targets;
   for (size_t t = 0; t < d->n_targets; t++) {
     double v = y[t];
-    if (!isfinite(v)) {
-      all = 0;
-      continue;
-    }
-    const invdes_target *tg = &d->c->targets[t];
-    if (!meets(tg, v)) all = 0;
-    if (d->best_id[t] == 0 || better(tg, v, d->best[t]) ||
-        (!better(tg, d->best[t], v) && id < d->best_id[t])) {
+    if (!isfinite(v)) continue;
+    int c = d->best_id[t] ? invdes_target_compare(&tg[t], v, d->best[t]) : -1;
+    if (c < 0 || (c == 0 && id < d->best_id[t])) {
       d->best[t] = v;
       d->best_id[t] = id;
     }
   }
-  if (all && (d->satisfied_id == 0 || id < d->satisfied_id)) d->satisfied_id = id;
+  if (invdes_targets_met(tg, d->n_targets, y) && (d->satisfied_id == 0 || id < d->satisfied_id))
+    d->satisfied_id = id;
 }
 
 static invdes_status pend_add(invdes_driver *d, int64_t id, const double *z, invdes_error *err) {

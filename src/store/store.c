@@ -17,6 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "target.h"
+
 /* 'INVD': marks the file as an invdes campaign database (PRAGMA application_id). */
 #define STORE_APPLICATION_ID 0x494E5644
 
@@ -81,11 +83,6 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_COUNT_RESULTS] = "SELECT (SELECT count(*) FROM results),"
                          " coalesce((SELECT batch FROM proposals ORDER BY id DESC LIMIT 1), 0)",
     [ST_N_EVALUATED] = "SELECT count(*) FROM proposals WHERE status IN ('done', 'failed')",
-    /* ?2: 0 largest first, 1 smallest first, 2 nearest to the window [?3, ?4]. */
-    [ST_BEST] = "SELECT proposal, value FROM results WHERE target = ?1 ORDER BY"
-                " CASE ?2 WHEN 0 THEN -value WHEN 1 THEN value"
-                " ELSE max(?3 - value, value - ?4, 0) END,"
-                " CASE ?2 WHEN 2 THEN abs(value - (?3 + ?4) / 2) ELSE 0 END, proposal LIMIT 1",
     [ST_COUNT_TARGET] = "SELECT count(*) FROM results WHERE target = ?1",
     [ST_EVENTS] = "SELECT id, time, kind, proposal, message, stderr FROM events"
                   " WHERE id > ?1 AND (?2 IS NULL OR kind = ?2) ORDER BY id",
@@ -279,7 +276,10 @@ static void store_free_campaign(invdes_store *s) {
   free(s->name);
   free(s->text);
   free(s->pool_sha256);
-  for (size_t i = 0; i < s->n_targets; i++) free(s->targets[i].name);
+  for (size_t i = 0; i < s->n_targets; i++) {
+    free(s->targets[i].name);
+    free(s->targets[i].unit);
+  }
   free(s->targets);
   free(s->target_names);
   for (size_t i = 0; i < s->n_vars; i++) free(s->var_names[i]);
@@ -419,17 +419,18 @@ static invdes_status load_campaign(invdes_store *s, invdes_error *err) {
   if (!ok || !s->name || !s->text) goto nomem;
 
   if (sqlite3_prepare_v2(s->db,
-                         "SELECT name, goal, lo, hi, threshold FROM targets ORDER BY position",
+                         "SELECT name, goal, lo, hi, threshold, weight, unit FROM targets"
+                         " ORDER BY position",
                          -1, &st, NULL) != SQLITE_OK)
     return store_db_error(s, err, "reading the targets");
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    store_target *t = realloc(s->targets, (s->n_targets + 1) * sizeof *t);
+    invdes_target *t = realloc(s->targets, (s->n_targets + 1) * sizeof *t);
     if (!t) { sqlite3_finalize(st); goto nomem; }
     s->targets = t;
     t = &s->targets[s->n_targets];
     memset(t, 0, sizeof *t);
     const unsigned char *goal = sqlite3_column_text(st, 1);
-    if (!goal || !store_goal_parse((const char *)goal, &t->goal)) {
+    if (!goal || !invdes_goal_parse((const char *)goal, &t->goal)) {
       sqlite3_finalize(st);
       return invdes_error_set(err, INVDES_ERR_INVALID, "%s: target with unknown goal '%s'",
                               s->path, goal ? (const char *)goal : "");
@@ -438,6 +439,8 @@ static invdes_status load_campaign(invdes_store *s, invdes_error *err) {
     t->lo = store_column_real(st, 2);
     t->hi = store_column_real(st, 3);
     t->threshold = store_column_real(st, 4);
+    t->weight = store_column_real(st, 5);
+    t->unit = store_column_strdup(st, 6, &ok);
     s->n_targets++;
     if (!ok || !t->name) { sqlite3_finalize(st); goto nomem; }
   }
@@ -551,6 +554,9 @@ const char *invdes_store_target_name(const invdes_store *s, size_t i) {
 }
 invdes_goal invdes_store_target_goal(const invdes_store *s, size_t i) {
   return i < s->n_targets ? s->targets[i].goal : INVDES_GOAL_MAXIMIZE;
+}
+const invdes_target *invdes_store_target(const invdes_store *s, size_t i) {
+  return i < s->n_targets ? &s->targets[i] : NULL;
 }
 size_t invdes_store_n_variables(const invdes_store *s) { return s->n_vars; }
 const char *invdes_store_variable_name(const invdes_store *s, size_t i) {

@@ -79,6 +79,9 @@ const char *invdes_store_campaign_sha256(const invdes_store *s); /* 64 hex digit
 size_t invdes_store_n_targets(const invdes_store *s);
 const char *invdes_store_target_name(const invdes_store *s, size_t i);
 invdes_goal invdes_store_target_goal(const invdes_store *s, size_t i);
+/* Target i as stored (goal, window, threshold, weight, unit; no mark), for
+ * target.h's functions; NULL when i is out of range. */
+const invdes_target *invdes_store_target(const invdes_store *s, size_t i);
 /* Variables (export columns) in campaign order: parameters, then composition
  * components; a pool campaign has one, the pool's id column or "candidate". */
 size_t invdes_store_n_variables(const invdes_store *s);
@@ -280,14 +283,15 @@ invdes_status invdes_store_n_evaluated(invdes_store *s, int64_t *n, invdes_error
 typedef struct invdes_store_best {
   int64_t proposal;  /* 0: no value for this target yet */
   double value;
-  int satisfied;     /* window/below/above: the value meets the goal;
-                        maximize/minimize: 1 once any value exists */
+  int satisfied;     /* the value meets the goal (invdes_target_meets:
+                        maximize/minimize, 1 once any value exists) */
   int64_t n_values;  /* values recorded for the target */
 } invdes_store_best;
 
-/* Best value so far for each target (out: n_targets entries): the largest for
- * maximize and above, the smallest for minimize and below, for a window the
- * value nearest to it (inside: nearest to its middle). Ties: the older id. */
+/* Best value so far for each target (out: n_targets entries) by the target's
+ * own order (target.h: the largest for maximize and above, the smallest for
+ * minimize and below, for a window the value nearest to it, inside nearest
+ * its middle), each target on its own. Ties: the older id. */
 invdes_status invdes_store_best_get(invdes_store *s, invdes_store_best *out,
                                     invdes_error *err);
 

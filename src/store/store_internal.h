@@ -45,18 +45,11 @@ typedef enum store_stmt {
   ST_COUNT_STATUS,
   ST_COUNT_RESULTS,
   ST_N_EVALUATED,
-  ST_BEST,
   ST_COUNT_TARGET,
   ST_EVENTS,
   ST_UPDATE_CAMPAIGN,
   ST_COUNT
 } store_stmt;
-
-typedef struct store_target {
-  char *name;
-  invdes_goal goal;
-  double lo, hi, threshold;
-} store_target;
 
 struct invdes_store {
   sqlite3 *db;
@@ -72,7 +65,7 @@ struct invdes_store {
   char sha256[65];
   char *pool_sha256;         /* NULL: no pool */
   size_t n_targets;
-  store_target *targets;
+  invdes_target *targets;    /* as stored: name, goal, lo, hi, threshold, weight, unit */
   const char **target_names; /* n_targets pointers into targets[] */
   size_t n_vars;
   char **var_names;
@@ -133,7 +126,6 @@ invdes_status store_proposal_state(invdes_store *s, int64_t id, store_prop_state
                                    invdes_error *err);
 
 /* Schema (store_schema.c). */
-int store_goal_parse(const char *text, invdes_goal *g);
 /* Creates or upgrades the schema inside the caller's write transaction,
  * from version `from` to INVDES_STORE_SCHEMA_VERSION, one step at a time. */
 invdes_status store_schema_upgrade(invdes_store *s, int from, invdes_error *err);

@@ -8,8 +8,11 @@
 
 #include <inttypes.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "target.h"
 
 static void item_free(invdes_store_proposal *p) {
   free((char *)p->strategy);
@@ -261,36 +264,37 @@ invdes_status invdes_store_n_evaluated(invdes_store *s, int64_t *n, invdes_error
   return rc == SQLITE_ROW ? INVDES_OK : store_db_error(s, err, "counting evaluations");
 }
 
+/* The best value of target i by its goal (target.h's order, as SQL made by
+ * invdes_target_sql_order), ties to the older proposal. */
 static invdes_status best_one(invdes_store *s, size_t i, invdes_store_best *b,
                               invdes_error *err) {
-  const store_target *t = &s->targets[i];
+  const invdes_target *t = &s->targets[i];
   memset(b, 0, sizeof *b);
   b->value = NAN;
-  int order = t->goal == INVDES_GOAL_MAXIMIZE || t->goal == INVDES_GOAL_ABOVE   ? 0
-              : t->goal == INVDES_GOAL_MINIMIZE || t->goal == INVDES_GOAL_BELOW ? 1
-                                                                                : 2;
-  sqlite3_stmt *st = store_stmt_get(s, ST_BEST, err);
-  if (!st) return INVDES_ERR_DB;
+  char order[512], sql[700];
+  double bind[2];
+  int n_bind;
+  if (invdes_target_sql_order(t, "value", 2, order, sizeof order, bind, &n_bind) < 0)
+    return invdes_error_set(err, INVDES_ERR_INVALID, "%s: ordering target '%s'", s->path,
+                            t->name);
+  snprintf(sql, sizeof sql, "SELECT proposal, value FROM results WHERE target = ?1"
+           " ORDER BY %s, proposal LIMIT 1", order);
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+    return store_db_error(s, err, "finding the best");
   sqlite3_bind_text(st, 1, t->name, -1, SQLITE_STATIC);
-  sqlite3_bind_int(st, 2, order);
-  store_bind_real(st, 3, t->lo);
-  store_bind_real(st, 4, t->hi);
+  for (int k = 0; k < n_bind; k++) store_bind_real(st, 2 + k, bind[k]);
   int rc = sqlite3_step(st);
   if (rc == SQLITE_ROW) {
     b->proposal = sqlite3_column_int64(st, 0);
     b->value = sqlite3_column_double(st, 1);
+    b->satisfied = invdes_target_meets(t, b->value);
   }
-  sqlite3_reset(st);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return store_db_error(s, err, "finding the best");
-  if (b->proposal) {
-    double v = b->value;
-    switch (t->goal) {
-    case INVDES_GOAL_WINDOW: b->satisfied = v >= t->lo && v <= t->hi; break;
-    case INVDES_GOAL_BELOW: b->satisfied = v <= t->threshold; break;
-    case INVDES_GOAL_ABOVE: b->satisfied = v >= t->threshold; break;
-    default: b->satisfied = 1; break;
-    }
-  }
+  invdes_status status = rc == SQLITE_ROW || rc == SQLITE_DONE
+                             ? INVDES_OK
+                             : store_db_error(s, err, "finding the best");
+  sqlite3_finalize(st);
+  if (status != INVDES_OK) return status;
   st = store_stmt_get(s, ST_COUNT_TARGET, err);
   if (!st) return INVDES_ERR_DB;
   sqlite3_bind_text(st, 1, t->name, -1, SQLITE_STATIC);

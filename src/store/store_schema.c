@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "sha256.h"
+#include "target.h"
 
 static const char schema_v1[] =
     "CREATE TABLE campaign (\n"
@@ -110,17 +111,6 @@ invdes_status store_schema_upgrade(invdes_store *s, int from, invdes_error *err)
   return INVDES_OK;
 }
 
-int store_goal_parse(const char *text, invdes_goal *g) {
-  static const invdes_goal all[] = {INVDES_GOAL_MAXIMIZE, INVDES_GOAL_MINIMIZE,
-                                    INVDES_GOAL_WINDOW, INVDES_GOAL_BELOW, INVDES_GOAL_ABOVE};
-  for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-    if (strcmp(text, invdes_goal_name(all[i])) == 0) {
-      *g = all[i];
-      return 1;
-    }
-  return 0;
-}
-
 void store_pool_sha256(const invdes_campaign *c, char out[65]) {
   if (!c->pool) {
     out[0] = '\0';
@@ -198,16 +188,15 @@ static invdes_status fill_targets(invdes_store *s, const invdes_campaign *c, inv
   invdes_status status = INVDES_OK;
   for (size_t i = 0; status == INVDES_OK && i < c->n_targets; i++) {
     const invdes_target *t = &c->targets[i];
-    int window = t->goal == INVDES_GOAL_WINDOW;
-    int thresh = t->goal == INVDES_GOAL_BELOW || t->goal == INVDES_GOAL_ABOVE;
+    unsigned keys = invdes_goal_keys(t->goal);
     sqlite3_reset(st);
     sqlite3_bind_int64(st, 1, (sqlite3_int64)i);
     sqlite3_bind_text(st, 2, t->name, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 3, invdes_goal_name(t->goal), -1, SQLITE_STATIC);
-    store_bind_real(st, 4, window ? t->lo : NAN);
-    store_bind_real(st, 5, window ? t->hi : NAN);
-    store_bind_real(st, 6, thresh ? t->threshold : NAN);
-    store_bind_real(st, 7, thresh || window ? NAN : t->weight);
+    store_bind_real(st, 4, keys & INVDES_GOAL_KEY_WINDOW ? t->lo : NAN);
+    store_bind_real(st, 5, keys & INVDES_GOAL_KEY_WINDOW ? t->hi : NAN);
+    store_bind_real(st, 6, keys & INVDES_GOAL_KEY_THRESHOLD ? t->threshold : NAN);
+    store_bind_real(st, 7, keys & INVDES_GOAL_KEY_WEIGHT ? t->weight : NAN);
     store_bind_text(st, 8, t->unit);
     if (sqlite3_step(st) != SQLITE_DONE)
       status = invdes_error_set(err, INVDES_ERR_DB, "%s: recording target '%s': %s", s->path,

@@ -38,6 +38,7 @@ typedef enum bo_role {
 } bo_role;
 
 typedef struct bo_target {
+  const invdes_target *goal; /* the campaign's target (borrowed), NULL: none */
   bo_role role;
   double sign, weight;    /* objective: +1 maximize, -1 minimize; weight */
   double lo, hi;          /* constraint: the accepted interval */
@@ -96,7 +97,7 @@ invdes_status bo_model_score(bo_model *m, const double *Z, size_t k,
 invdes_status bo_model_report(bo_model *m, const double *Z, size_t k,
                               double *mean, double *sd, invdes_error *err);
 
-/* Rows of the history ranked as observed results rank (score.h:
+/* Rows of the history ranked as observed results rank (target.h:
  * conditions met first, then the weighted objective; earlier rows first on
  * ties), failed and empty rows left out, for local candidates: up to k <=
  * BO_TOP_MAX entries into rows, *n_rows set. */

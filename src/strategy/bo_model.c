@@ -21,7 +21,7 @@
 
 #include "acquisition.h"
 #include "rng.h"
-#include "score.h"
+#include "target.h"
 
 #define BO_XI 0.0           /* EI / PI margin (standardized objective units):
                                0.01 would ask for 1% of the spread of y, more
@@ -34,38 +34,18 @@ static invdes_status nomem(invdes_error *err) {
   return invdes_error_set(err, INVDES_ERR_NOMEM, "out of memory");
 }
 
-/* How far y is from what target t wants (larger is worse). */
-static double badness(const bo_target *t, double y) {
-  if (t->role == BO_ROLE_OBJECTIVE) return -t->sign * y;
-  double below = t->lo - y, above = y - t->hi;
-  return below > above ? below : above;
-}
-
+/* The role of target g in the model (NULL: no goal known), from target.h. */
 static void set_role(bo_target *bt, const invdes_target *g) {
   bt->sd = 1;
+  bt->goal = g;
   if (!g) return;
-  switch (g->goal) {
-  case INVDES_GOAL_MAXIMIZE:
-  case INVDES_GOAL_MINIMIZE:
+  if (invdes_goal_is_objective(g->goal)) {
     bt->role = BO_ROLE_OBJECTIVE;
-    bt->sign = g->goal == INVDES_GOAL_MAXIMIZE ? 1 : -1;
+    bt->sign = invdes_target_direction(g);
     bt->weight = g->weight > 0 ? g->weight : 1;
-    break;
-  case INVDES_GOAL_WINDOW:
+  } else {
     bt->role = BO_ROLE_CONSTRAINT;
-    bt->lo = g->lo;
-    bt->hi = g->hi;
-    break;
-  case INVDES_GOAL_BELOW:
-    bt->role = BO_ROLE_CONSTRAINT;
-    bt->lo = -INFINITY;
-    bt->hi = g->threshold;
-    break;
-  case INVDES_GOAL_ABOVE:
-    bt->role = BO_ROLE_CONSTRAINT;
-    bt->lo = g->threshold;
-    bt->hi = INFINITY;
-    break;
+    invdes_target_interval(g, &bt->lo, &bt->hi);
   }
 }
 
@@ -76,7 +56,7 @@ static void target_stats(const invdes_strategy *s, bo_target *bt, size_t t) {
   for (size_t i = 0; i < s->n_hist; i++) {
     double y = s->h_y[i * s->n_targets + t];
     if (s->h_failed[i] || !isfinite(y)) continue;
-    if (!n || badness(bt, y) > badness(bt, bt->worst)) bt->worst = y;
+    if (!n || invdes_target_better(bt->goal, bt->worst, y)) bt->worst = y;
     sum += y;
     n++;
   }
@@ -187,7 +167,7 @@ static double row_objective(const bo_model *m, size_t i, int need_feasible) {
       g += bt->weight * bt->sign * (y - bt->mean) / bt->sd;
       any = 1;
     } else if (bt->role == BO_ROLE_CONSTRAINT && need_feasible &&
-               !(y >= bt->lo && y <= bt->hi)) {
+               !invdes_target_meets(bt->goal, y)) {
       return NAN;
     }
   }

@@ -1,5 +1,5 @@
 /* evo.h — what the population strategies pso and ga share: the
- * ranked told history (scores by score.h, a map from z to the
+ * ranked told history (scores by target.h, a map from z to the
  * history), the layout of z in blocks (a categorical parameter's one-hot
  * dimensions form one block), handing out a search point in z as an
  * untried feasible proposal, and the framing of their saved state. Not
@@ -26,7 +26,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "strategy_impl.h"
-#include "score.h"
+#include "target.h"
 
 #define EVO_JITTER_TRIES 24
 #define EVO_STATE_VERSION 1

@@ -6,7 +6,7 @@
  * children come from a queue; when it is empty a generation of
  * spec.ga.population children is bred from the population, which is the
  * best `population` told points of the history (ranked by
- * score.h; failures rank last, results without any value not at
+ * target.h; failures rank last, results without any value not at
  * all) — so the best point found always survives (elitism), and results
  * that arrive late join the next generation. A child pair comes from two
  * binary tournaments (the better rank wins), simulated binary crossover

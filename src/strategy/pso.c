@@ -4,7 +4,7 @@
  *
  * An ask first hands out the shared initial design (strategy_impl.h); the
  * swarm of spec.pso.swarm particles is born at the first ask after it:
- * particles sit on the best told points (ranked by score.h), then
+ * particles sit on the best told points (ranked by target.h), then
  * on points still pending and on the initial design's points of the same
  * batch (the particle waits for their outcome), then on a Sobol design (fixed stream PSO_K_SWARM), with velocities
  * (u - x) / 2 for uniform u, clamped. A particle is FRESH (its position not

@@ -1,0 +1,155 @@
+/* target.h — what a target's goal means, in one place: the goal names, whether
+ * a value meets a goal, which of two values is better, how far a value misses,
+ * the SQL that orders a column of values the same way, the words that
+ * describe a goal, and how a result over all targets ranks (Deb's rules).
+ *
+ * Every site that interprets a goal (the driver's best and stop_when, the
+ * store's best, the strategies' ranking of observations, bo's roles, the
+ * command line's descriptions) asks this module; none keeps its own copy.
+ *
+ * The rules, for a value v of target t (units: the target's own):
+ *  - meets: window lo <= v <= hi; below v <= threshold; above v >= threshold;
+ *    maximize/minimize: any value. Edges are inclusive and there is NO
+ *    tolerance: values are compared exactly as measured and stored (the
+ *    store keeps the same doubles, so C and SQL agree to the last bit).
+ *    NaN (no value) meets nothing.
+ *  - better (the per-target order): maximize and above, larger first;
+ *    minimize and below, smaller first; window, nearer the window first and,
+ *    at equal distance (typically 0, inside), nearer its middle. The order
+ *    refines meets: every value that meets ranks before every one that does
+ *    not. NaN ranks after every number.
+ *  - violation: 0 when v meets; else the distance outside the window or
+ *    beyond the threshold divided by the window's width or |threshold| (1
+ *    when the threshold is 0), never 0 (the smallest positive double when
+ *    the quotient underflows); INFINITY for NaN.
+ *
+ * This module holds no state, allocates nothing and knows no store, strategy
+ * or model. The goal enum and the target struct are campaign.h's. */
+#ifndef INVDES_TARGET_H
+#define INVDES_TARGET_H
+
+#include <stddef.h>
+
+#include "campaign.h"
+
+/* ---- goals ---------------------------------------------------------------- */
+
+/* The goal names in enum order, NULL-terminated ("maximize", "minimize",
+ * "window", "below", "above"): the words of campaign files and of the
+ * store's targets table. Static, never freed. invdes_goal_name (campaign.h)
+ * reads the same table. */
+const char *const *invdes_goal_names(void);
+
+/* The goal called `name` into *g. Returns 1, or 0 (g untouched) when the
+ * name is no goal's. */
+int invdes_goal_parse(const char *name, invdes_goal *g);
+
+/* The campaign keys a goal takes besides name, goal and unit: window for a
+ * window, threshold for below/above, weight for maximize/minimize. */
+enum {
+  INVDES_GOAL_KEY_WINDOW = 1,
+  INVDES_GOAL_KEY_THRESHOLD = 2,
+  INVDES_GOAL_KEY_WEIGHT = 4
+};
+unsigned invdes_goal_keys(invdes_goal g);
+
+/* 1 for maximize/minimize (a value to push as far as it goes: the
+ * objective), 0 for window/below/above (a condition on the outcome). */
+int invdes_goal_is_objective(invdes_goal g);
+
+/* ---- one target ----------------------------------------------------------- */
+
+/* +1 when larger values are better (maximize, above), -1 when smaller are
+ * (minimize, below), 0 for a window (better is nearer, not further). */
+int invdes_target_direction(const invdes_target *t);
+
+/* The values a condition accepts, [*lo, *hi]: window [lo, hi], below
+ * [-inf, threshold], above [threshold, +inf]; an objective goal accepts
+ * every value, [-inf, +inf]. */
+void invdes_target_interval(const invdes_target *t, double *lo, double *hi);
+
+/* 1 when v meets t's goal (rules above), else 0. */
+int invdes_target_meets(const invdes_target *t, double v);
+
+/* < 0 when a is better than b for t, > 0 when worse, 0 when neither (equal
+ * values, both NaN, or a window's mirror images). */
+int invdes_target_compare(const invdes_target *t, double a, double b);
+
+/* 1 when a is strictly better than b: invdes_target_compare(t, a, b) < 0. */
+int invdes_target_better(const invdes_target *t, double a, double b);
+
+/* How far v misses t's goal, normalized (rules above); >= 0. */
+double invdes_target_violation(const invdes_target *t, double v);
+
+/* The terms of an ORDER BY that ranks rows by the value column `column`
+ * exactly as invdes_target_compare ranks values (rows without a value,
+ * NULL, last); the caller appends its own tie-break (e.g. ", proposal").
+ * `column` is SQL written by the caller and copied verbatim (never text
+ * from a user). A window's bounds are not written as decimal literals
+ * (SQLite's reading of those is not exact to the last bit) but as the
+ * parameters ?P and ?(P+1), P = first_param; their values go to bind[0]
+ * and bind[1] and *n_bind says how many to bind (0 or 2). Returns the
+ * length of the text, or -1 when it does not fit in len bytes (buf then
+ * holds a truncated, unusable text) or t's goal is none of the enum's. */
+int invdes_target_sql_order(const invdes_target *t, const char *column, int first_param,
+                            char *buf, size_t len, double bind[2], int *n_bind);
+
+/* The goal in words: "maximize", "minimize, weight 0.5", "window [3.6, 3.9]",
+ * "below -3.35", "above 0.8" (numbers in the fewest digits that read back
+ * exactly; a weight only when it is not 1). Neither the name nor the unit:
+ * each caller lays those out itself. Returns what snprintf returns. */
+int invdes_target_describe(const invdes_target *t, char *buf, size_t len);
+
+/* ---- a result over all targets ---------------------------------------------
+ *
+ * Each observation gets two parts:
+ *  - objective: the sum over maximize/minimize targets of weight × value,
+ *    negated for maximize, so lower is better (units: the targets' own,
+ *    weighted); 0 when the campaign has no such target; NAN when one of them
+ *    is missing from the result;
+ *  - violation: the sum over window/below/above targets whose value is
+ *    present of invdes_target_violation, so 0 means every present condition
+ *    is met; missing conditions count 0 (not known to be broken). A failed
+ *    experiment has violation INFINITY.
+ * An observation with no value at all that did not fail is not known
+ * (`known` 0) and ranks nowhere: a strategy treats it as told but
+ * uninformative.
+ *
+ * Ranking (invdes_score_compare) follows Deb's feasibility rules, so the
+ * units of objective and violation never mix: a smaller violation ranks
+ * first (conditions met before any broken, then the least total violation);
+ * at equal violation (typically both 0) a known objective ranks before a
+ * missing one and a lower objective before a higher one. */
+
+typedef struct invdes_score {
+  double objective;  /* lower is better; NAN: a max/min target is missing */
+  double violation;  /* >= 0; 0: conditions met; INFINITY: failed */
+  int known;         /* 0: no value and not failed: not ranked */
+} invdes_score;
+
+/* The score of one outcome. targets: n_targets goals (borrowed), or NULL
+ * when the goals are unknown: every target is then minimized with weight
+ * 1. y: n_targets values, NAN = missing (NULL: all missing). failed: the
+ * experiment was done and failed (y is then ignored). */
+invdes_score invdes_score_observation(const invdes_target *targets, size_t n_targets,
+                                      const double *y, int failed);
+
+/* < 0 when a ranks before (is better than) b, > 0 after, 0 equal, by the
+ * rules above; an unknown score ranks after every known one. */
+int invdes_score_compare(const invdes_score *a, const invdes_score *b);
+
+/* The same for two results given by their values: scores both and compares. */
+int invdes_score_compare_results(const invdes_target *targets, size_t n_targets,
+                                 const double *ya, int failed_a, const double *yb,
+                                 int failed_b);
+
+/* One number, lower is better: objective + penalty_weight × violation.
+ * INFINITY for a failure; NAN when the score is not known or its objective
+ * is missing. */
+double invdes_score_value(const invdes_score *sc, double penalty_weight);
+
+/* 1 when every one of the n_targets targets has a value in y (not NaN) that
+ * meets its goal: what `stop_when: satisfied` waits for. y NULL: 0. */
+int invdes_targets_met(const invdes_target *targets, size_t n_targets, const double *y);
+
+#endif
