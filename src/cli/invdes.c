@@ -1,5 +1,5 @@
 /* invdes.c — the command-line driver: finds the verb and hands the remaining
- * arguments to its src/cmd_<verb>.c. The only place in invdes that exits. */
+ * arguments to its src/cli/cmd_<verb>.c. The only place in invdes that exits. */
 #include "config.h"
 
 #include <stdio.h>
