@@ -95,7 +95,7 @@ expect_exit 0 "sample pool" "$INVDES" sample "$pool" -n 100 --design random
 expect_exit 2 "sample -n 0" "$INVDES" sample "$ncm" -n 0
 expect_exit 2 "sample without -n" "$INVDES" sample "$ncm"
 expect_exit 2 "sample bad design" "$INVDES" sample "$ncm" -n 3 --design grid
-grep -q "unknown design 'grid'" "$tmp/err" && ok || bad "bad design named"
+grep -q "unknown --design 'grid' (sobol, lhs or random)" "$tmp/err" && ok || bad "bad design named"
 expect_exit 2 "sample bad format" "$INVDES" sample "$ncm" -n 3 --format xml
 expect_exit 2 "sample more than the pool" "$INVDES" sample "$pool" -n 5000
 expect_exit 2 "sample invalid campaign" "$INVDES" sample "$bad_dir/reversed_bounds.yaml" -n 3

@@ -4,12 +4,12 @@
  * cross-validated errors. The numbers come from predict.h; this file parses
  * the command line, reads and writes files and prints. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_options.h"
 #include "commands.h"
 #include "predict.h"
 #include "surrogate.h"
@@ -23,7 +23,7 @@ static const char predict_usage[] =
     "rows, or estimates the accuracy by K-fold cross-validation.\n\n"
     "  -t, --train FILE     training table (CSV with a header row)\n"
     "  -y, --target COL     column to learn (every cell a number)\n"
-    "  -f, --features COLS  comma-separated feature columns; default: every column\n"
+    "  --features COLS      comma-separated feature columns; default: every column\n"
     "                       except the target that holds numbers (columns of labels\n"
     "                       are left out)\n"
     "  -x, --exclude COLS   comma-separated columns left out of the default choice\n"
@@ -36,22 +36,12 @@ static const char predict_usage[] =
     "                       plus learned noise)\n"
     "  -o, --out FILE       where to write the predictions (default: stdout)\n"
     "  -k, --cv K           K-fold cross-validation instead; prints rmse, mae, r2\n"
-    "  -s, --seed N         seed of the model and the folds (default 0)\n"
-    "  -n, --trees N        trees of the random forest (default 100)\n"
+    "  --seed N             seed of the model and the folds (default 0)\n"
+    "  --trees N            trees of the random forest (default 100)\n"
     "  -h, --help           this text\n"
     "  -V, --version        print the version\n\n"
     "Inputs are scaled to [0,1] with the training rows' minimum and maximum.\n"
     "Exit status: 0 success, 2 bad input or usage, 1 other failures.\n";
-
-static int parse_uint(const char *s, unsigned long long lo, unsigned long long *out) {
-  char *end;
-  errno = 0;
-  if (*s == '-') return -1;
-  unsigned long long v = strtoull(s, &end, 10);
-  if (errno || end == s || *end || v < lo) return -1;
-  *out = v;
-  return 0;
-}
 
 static int exit_for(invdes_status st) {
   return st == INVDES_ERR_NOMEM || st == INVDES_ERR_NUMERIC ? INVDES_EXIT_FAILURE
@@ -83,75 +73,41 @@ static int write_predictions(FILE *f, const invdes_table *cand, const char *targ
 }
 
 int invdes_cmd_predict(int argc, char **argv) {
-  static const struct option options[] = {
-      {"train", required_argument, NULL, 't'},   {"target", required_argument, NULL, 'y'},
-      {"features", required_argument, NULL, 'f'}, {"exclude", required_argument, NULL, 'x'},
-      {"model", required_argument, NULL, 'm'},   {"predict", required_argument, NULL, 'p'},
-      {"out", required_argument, NULL, 'o'},     {"cv", required_argument, NULL, 'k'},
-      {"seed", required_argument, NULL, 's'},    {"trees", required_argument, NULL, 'n'},
-      {"help", no_argument, NULL, 'h'},          {"version", no_argument, NULL, 'V'},
-      {NULL, 0, NULL, 0}};
   const char *train = NULL, *target = NULL, *features = NULL, *exclude = NULL;
-  const char *cand_path = NULL, *out_path = NULL;
+  const char *cand_path = NULL, *out_path = NULL, *model = NULL;
   unsigned long long k = 0, seed = 0, trees = 100;
-  int have_cv = 0, opt;
+  int have_cv = 0, first;
   invdes_model_kind kind = INVDES_MODEL_GP;
   invdes_error err;
   invdes_error_clear(&err);
-  optind = 1;
-  while ((opt = getopt_long(argc, argv, "t:y:f:x:m:p:o:k:s:n:hV", options, NULL)) != -1) {
-    switch (opt) {
-    case 't': train = optarg; break;
-    case 'y': target = optarg; break;
-    case 'f': features = optarg; break;
-    case 'x': exclude = optarg; break;
-    case 'p': cand_path = optarg; break;
-    case 'o': out_path = optarg; break;
-    case 'm':
-      if (invdes_model_kind_parse(optarg, &kind, &err) != INVDES_OK) {
-        fprintf(stderr, "invdes predict: %s\n", err.message);
-        return INVDES_EXIT_USAGE;
-      }
-      break;
-    case 'k':
-      if (parse_uint(optarg, 2, &k)) {
-        fprintf(stderr, "invdes predict: --cv takes a whole number of folds >= 2, not '%s'\n",
-                optarg);
-        return INVDES_EXIT_USAGE;
-      }
-      have_cv = 1;
-      break;
-    case 's':
-      if (parse_uint(optarg, 0, &seed)) {
-        fprintf(stderr, "invdes predict: --seed takes a whole number >= 0, not '%s'\n", optarg);
-        return INVDES_EXIT_USAGE;
-      }
-      break;
-    case 'n':
-      if (parse_uint(optarg, 1, &trees) || trees > 100000) {
-        fprintf(stderr, "invdes predict: --trees takes a whole number 1..100000, not '%s'\n",
-                optarg);
-        return INVDES_EXIT_USAGE;
-      }
-      break;
-    case 'h': fputs(predict_usage, stdout); return INVDES_EXIT_OK;
-    case 'V': invdes_cli_print_version(); return INVDES_EXIT_OK;
-    default: fputs(predict_usage, stderr); return INVDES_EXIT_USAGE;
-    }
-  }
-  const char *problem = NULL;
-  if (optind != argc) problem = "unexpected argument";
-  else if (!train) problem = "--train FILE is required";
-  else if (!target) problem = "--target COL is required";
-  else if (have_cv == !!cand_path) problem = "give exactly one of --predict FILE and --cv K";
-  else if (have_cv && out_path) problem = "--out goes with --predict, not --cv";
-  else if (features && exclude) problem = "give --features or --exclude, not both";
-  if (problem) {
-    fprintf(stderr, "invdes predict: %s%s%s\n", problem, optind != argc ? " " : "",
-            optind != argc ? argv[optind] : "");
-    fputs(predict_usage, stderr);
+  /* --features was -f, --seed -s and --trees -n before those letters meant
+   * --format, --station and --count in every verb. */
+  const invdes_cli_opt opts[] = {
+      INVDES_CLI_OPT("train", "FILE", INVDES_OPT_TEXT, &train, .required = 1),
+      INVDES_CLI_OPT("target", "COL", INVDES_OPT_TEXT, &target, .required = 1),
+      INVDES_CLI_OPT("features", "COLS", INVDES_OPT_TEXT, &features, .retired = 'f'),
+      INVDES_CLI_OPT("exclude", "COLS", INVDES_OPT_TEXT, &exclude),
+      INVDES_CLI_OPT("model", "M", INVDES_OPT_TEXT, &model),
+      INVDES_CLI_OPT("predict", "FILE", INVDES_OPT_TEXT, &cand_path),
+      INVDES_CLI_OPT("out", "FILE", INVDES_OPT_TEXT, &out_path),
+      INVDES_CLI_OPT("cv", "K", INVDES_OPT_WHOLE, &k, .lo = 2, .given = &have_cv),
+      INVDES_CLI_OPT("seed", "N", INVDES_OPT_WHOLE, &seed, .retired = 's'),
+      INVDES_CLI_OPT("trees", "N", INVDES_OPT_WHOLE, &trees, .lo = 1, .hi = 100000,
+                     .retired = 'n'),
+      {NULL}};
+  int early = invdes_cli_parse("predict", predict_usage, opts, argc, argv, &first);
+  if (early != -1) return early;
+  if (model && invdes_model_kind_parse(model, &kind, &err) != INVDES_OK) {
+    fprintf(stderr, "invdes predict: %s\n", err.message);
     return INVDES_EXIT_USAGE;
   }
+  if (first != argc)
+    return invdes_cli_usage_error("predict", "unexpected argument '%s'", argv[first]);
+  const char *problem = NULL;
+  if (have_cv == !!cand_path) problem = "give exactly one of --predict FILE and --cv K";
+  else if (have_cv && out_path) problem = "--out goes with --predict, not --cv";
+  else if (features && exclude) problem = "give --features or --exclude, not both";
+  if (problem) return invdes_cli_usage_error("predict", "%s", problem);
 
   int status = INVDES_EXIT_USAGE;
   invdes_table *tt = NULL, *ct = NULL;
