@@ -9,20 +9,8 @@
 # Needs $INVDES, $top_srcdir and $top_builddir (set by make check) and the
 # sqlite3 and jq programs (scripts/install-deps). Databases come from
 # `invdes init` and proposals from `invdes ask`.
-set -u
-: "${INVDES:?INVDES must name the invdes binary}"
+. "$(dirname "$0")/lib.sh"
 : "${top_srcdir:?top_srcdir must name the source tree}"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-bad() { echo "FAIL: $*"; failed=$((failed + 1)); }
-expect_exit() {
-  want=$1 what=$2; shift 2
-  "$@" >"$tmp/out" 2>"$tmp/err"; got=$?
-  [ "$got" -eq "$want" ] && ok || bad "$what: exit $got, wanted $want ($(head -c 400 "$tmp/err"))"
-}
 for tool in sqlite3 jq; do
   command -v "$tool" >/dev/null 2>&1 || { echo "FAIL: station.sh needs $tool (scripts/install-deps installs it)"; exit 1; }
 done
@@ -290,5 +278,4 @@ cat "$tmp"/conc.[1-8] >"$tmp/conc.ids"
 jq -e '.counts.proposals == 200 and .counts.done == 200 and .counts.results == 400 and .evaluated == 200' \
   "$tmp/conc.json" >/dev/null && ok || bad "concurrency status: $(cat "$tmp/conc.json" | head -c 400)"
 
-echo "station.sh: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish station.sh
