@@ -72,6 +72,52 @@ static int write_predictions(FILE *f, const invdes_table *cand, const char *targ
   return ferror(f) ? -1 : 0;
 }
 
+/* Trains on ds, predicts the rows of the candidates file and writes them
+ * with COL_mean and COL_sd to out_path (stdout when NULL). Returns
+ * INVDES_EXIT_OK, or the exit status with the message in err. */
+static int predict_candidates(invdes_model_kind kind, const invdes_surrogate_options *so,
+                              const invdes_dataset *ds, const char *cand_path,
+                              const char *out_path, const char *target, invdes_error *err) {
+  int status = INVDES_EXIT_USAGE;
+  double *Xq = NULL, *mean = NULL, *sd = NULL;
+  invdes_table *ct = invdes_table_read(cand_path, err);
+  if (!ct || !(Xq = invdes_table_features(ct, ds->names, ds->d, err))) goto done;
+  size_t m = invdes_table_n_rows(ct);
+  mean = malloc(m * sizeof *mean);
+  sd = malloc(m * sizeof *sd);
+  if (!mean || !sd) {
+    invdes_error_set(err, INVDES_ERR_NOMEM, "out of memory");
+    status = INVDES_EXIT_FAILURE;
+    goto done;
+  }
+  invdes_status st = invdes_predict_fit_predict(kind, so, ds->X, ds->n, ds->d, ds->y, Xq, m,
+                                                mean, sd, err);
+  if (st != INVDES_OK) {
+    status = exit_for(st);
+    goto done;
+  }
+  status = INVDES_EXIT_FAILURE;
+  FILE *out = out_path ? fopen(out_path, "w") : stdout;
+  if (!out) {
+    invdes_error_set(err, INVDES_ERR_IO, "%s: cannot open for writing: %s", out_path,
+                     strerror(errno));
+    goto done;
+  }
+  int werr = write_predictions(out, ct, target, mean, sd);
+  if (out_path ? fclose(out) != 0 : fflush(out) != 0) werr = -1;
+  if (werr)
+    invdes_error_set(err, INVDES_ERR_IO, "%s: write failed: %s", out_path ? out_path : "stdout",
+                     strerror(errno));
+  else
+    status = INVDES_EXIT_OK;
+done:
+  invdes_table_free(ct);
+  free(Xq);
+  free(mean);
+  free(sd);
+  return status;
+}
+
 int invdes_cmd_predict(int argc, char **argv) {
   const char *train = NULL, *target = NULL, *features = NULL, *exclude = NULL;
   const char *cand_path = NULL, *out_path = NULL, *model = NULL;
@@ -110,10 +156,8 @@ int invdes_cmd_predict(int argc, char **argv) {
   if (problem) return invdes_cli_usage_error("predict", "%s", problem);
 
   int status = INVDES_EXIT_USAGE;
-  invdes_table *tt = NULL, *ct = NULL;
+  invdes_table *tt = NULL;
   invdes_dataset ds = {0};
-  double *Xq = NULL, *mean = NULL, *sd = NULL;
-  FILE *out = NULL;
   invdes_surrogate_options so;
   invdes_surrogate_options_init(&so);
   invdes_surrogate_options_set_seed(&so, (uint64_t)seed);
@@ -139,47 +183,13 @@ int invdes_cmd_predict(int argc, char **argv) {
     status = INVDES_EXIT_OK;
     goto done;
   }
-  if (!(ct = invdes_table_read(cand_path, &err))) goto fail;
-  if (!(Xq = invdes_table_features(ct, ds.names, ds.d, &err))) goto fail;
-  size_t m = invdes_table_n_rows(ct);
-  mean = malloc(m * sizeof *mean);
-  sd = malloc(m * sizeof *sd);
-  if (!mean || !sd) {
-    invdes_error_set(&err, INVDES_ERR_NOMEM, "out of memory");
-    status = INVDES_EXIT_FAILURE;
-    goto fail;
-  }
-  invdes_status st = invdes_predict_fit_predict(kind, &so, ds.X, ds.n, ds.d, ds.y, Xq, m,
-                                                mean, sd, &err);
-  if (st != INVDES_OK) {
-    status = exit_for(st);
-    goto fail;
-  }
-  out = out_path ? fopen(out_path, "w") : stdout;
-  if (!out) {
-    invdes_error_set(&err, INVDES_ERR_IO, "%s: cannot open for writing: %s", out_path,
-                     strerror(errno));
-    status = INVDES_EXIT_FAILURE;
-    goto fail;
-  }
-  int werr = write_predictions(out, ct, target, mean, sd);
-  if (out_path ? fclose(out) != 0 : fflush(out) != 0) werr = -1;
-  if (werr) {
-    invdes_error_set(&err, INVDES_ERR_IO, "%s: write failed: %s",
-                     out_path ? out_path : "stdout", strerror(errno));
-    status = INVDES_EXIT_FAILURE;
-    goto fail;
-  }
-  status = INVDES_EXIT_OK;
+  status = predict_candidates(kind, &so, &ds, cand_path, out_path, target, &err);
+  if (status != INVDES_EXIT_OK) goto fail;
   goto done;
 fail:
   fprintf(stderr, "invdes predict: %s\n", err.message);
 done:
   invdes_table_free(tt);
-  invdes_table_free(ct);
   invdes_dataset_release(&ds);
-  free(Xq);
-  free(mean);
-  free(sd);
   return status;
 }
