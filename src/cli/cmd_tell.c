@@ -57,10 +57,9 @@ typedef struct tell_args {
 } tell_args;
 
 static int usage_error(const char *fmt, const char *arg) {
-  fputs("invdes tell: ", stderr);
-  fprintf(stderr, fmt, arg);
-  fputs(" (see invdes tell --help)\n", stderr);
-  return INVDES_EXIT_USAGE;
+  char msg[1024];
+  snprintf(msg, sizeof msg, fmt, arg);
+  return invdes_cli_usage_error("tell", "%s", msg);
 }
 
 /* Builds the single report of the command line into `in`. */
