@@ -4,7 +4,7 @@
  * Each run is a campaign with one minimize target over the function's usual
  * box (Ackley-5D on [-5, 5]^5, shifted so its optimum is at
  * (1.3, -2.1, 0.7, 2.9, -1.6),
- * as in /work/shared/bench/anchors.md), strategy bo with a Matérn-5/2 GP
+ * as in bench/anchors.md), strategy bo with a Matérn-5/2 GP
  * (by default; --surrogate rf, --kernel sqexp, --acq choose others),
  * batch 1, 10 initial Sobol points, driven through the ask/tell interface
  * in memory (no database: the store's cost is bench_run's business).

@@ -51,6 +51,28 @@ static double dgemm_rate(void) {
   return best;
 }
 
+/* Prints the hyper-parameters of the first fit at n points ("gp_hyper ...")
+ * and sets *rmse, its error on the NTEST points Xt, yt (mean: room for
+ * NTEST). Returns 0, or 1 after a message when prediction fails. */
+static int first_fit_report(const invdes_gp *gp, size_t n, const double *Xt, const double *yt,
+                            double *mean, double *rmse) {
+  invdes_error err;
+  if (invdes_gp_predict(gp, Xt, NTEST, mean, NULL, &err) != INVDES_OK) {
+    fprintf(stderr, "bench_gp: predict failed: %s\n", err.message);
+    return 1;
+  }
+  double ss = 0.0;
+  for (size_t i = 0; i < NTEST; i++) ss += (mean[i] - yt[i]) * (mean[i] - yt[i]);
+  *rmse = sqrt(ss / NTEST);
+  double ls[D];
+  invdes_gp_lengthscales(gp, ls);
+  printf("gp_hyper n=%zu ls", n);
+  for (size_t j = 0; j < D; j++) printf(" %.3g", ls[j]);
+  printf(" signal %.3g noise %.3g jitter %.3g lml %.6g\n", invdes_gp_signal_var(gp),
+         invdes_gp_noise_var(gp), invdes_gp_jitter(gp), invdes_gp_log_marginal_likelihood(gp));
+  return 0;
+}
+
 int main(int argc, char **argv) {
   const char *dir = NULL;
   int reps = 3;
@@ -101,29 +123,14 @@ int main(int argc, char **argv) {
       }
       t[k] = bench_now() - t0;
       evals = invdes_gp_fit_evaluations(gp);
-      if (k == 0) {
-        if (invdes_gp_predict(gp, Xt, NTEST, mean, NULL, &err) != INVDES_OK) {
-          fprintf(stderr, "bench_gp: predict failed: %s\n", err.message);
-          return 1;
-        }
-        double ss = 0.0;
-        for (size_t i = 0; i < NTEST; i++) ss += (mean[i] - yt[i]) * (mean[i] - yt[i]);
-        rmse = sqrt(ss / NTEST);
-        double ls[D];
-        invdes_gp_lengthscales(gp, ls);
-        printf("gp_hyper n=%zu ls", n);
-        for (size_t j = 0; j < D; j++) printf(" %.3g", ls[j]);
-        printf(" signal %.3g noise %.3g jitter %.3g lml %.6g\n", invdes_gp_signal_var(gp),
-               invdes_gp_noise_var(gp), invdes_gp_jitter(gp),
-               invdes_gp_log_marginal_likelihood(gp));
-      }
+      if (k == 0 && first_fit_report(gp, n, Xt, yt, mean, &rmse)) return 1;
       if (n == 1000 && !keep)
         keep = gp;
       else
         invdes_gp_free(gp);
     }
-    printf("gp_fit n=%zu seconds %.4f rmse %.4f evals %zu reps %d\n", n, bench_median(t, (size_t)reps), rmse,
-           evals, reps);
+    printf("gp_fit n=%zu seconds %.4f rmse %.4f evals %zu reps %d\n", n,
+           bench_median(t, (size_t)reps), rmse, evals, reps);
     fflush(stdout);
   }
 

@@ -3,7 +3,7 @@
  * on shifted Ackley-5D and Rosenbrock-4D at 100 and 500 evaluations, the
  * median over 5 seeds, and asks per second. Each run is sequential (ask 1,
  * evaluate, tell), with 10 initial Sobol points as the peers in
- * anchors.md, the campaign defaults otherwise (pso: swarm 24, w 0.72,
+ * bench/anchors.md, the campaign defaults otherwise (pso: swarm 24, w 0.72,
  * c1 = c2 = 1.49; ga: population 40, crossover 0.9, mutation 0.1), and a
  * second configuration with a smaller swarm / population (12 / 16).
  * Output lines:

@@ -3,7 +3,7 @@
 # evaluations (10 initial Sobol points, EI, GP Matérn 5/2, batch 1) and the
 # seconds of a whole run, medians over 5 seeds, on Branin, Hartmann6, shifted
 # Ackley-5D and Rosenbrock-4D; then the peers' figures from the project's
-# anchors (shared/bench/anchors.md: measured on a machine of this kind, not
+# anchors (bench/anchors.md: measured on a machine of this kind, not
 # rerun here — scikit-optimize is not installed). Runs from the build
 # folder (top_builddir set by make); asserts nothing.
 set -eu
@@ -15,7 +15,7 @@ echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
 "$build/bench/bench_bo" --seeds "$seeds" --evals 100
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
 cat <<'REF'
-Reference (anchors.md, medians, 100 evaluations, 10 initial points):
+Reference (bench/anchors.md, medians, 100 evaluations, 10 initial points):
   scikit-optimize gp_minimize   Branin 7.1e-4 / 6.1e-5   Hartmann6 0.13 / 4.9e-4
                                 90 s / 79 s per run
                                 Ackley-5D shifted 1.50 / 1.50  Rosenbrock-4D 10.6 / 3.5

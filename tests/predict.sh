@@ -5,14 +5,7 @@
 # results do not depend on OMP_NUM_THREADS, and bad input exits 2 with a
 # message naming the file, line, column and value. Needs $INVDES (set by
 # make check).
-set -u
-: "${INVDES:?INVDES must name the invdes binary}"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-bad() { echo "FAIL: $*"; failed=$((failed + 1)); }
+. "$(dirname "$0")/lib.sh"
 
 awk 'BEGIN { print "id,a,b,y"
   for (i = 0; i < 30; i++) { a = i / 29; b = ((i * 7) % 11) / 10
@@ -99,5 +92,4 @@ expect2 "missing.csv" --train "$tmp/missing.csv" --target y --cv 2
 
 "$INVDES" predict --help | grep -q "usage: invdes predict" && ok || bad "--help"
 
-echo "predict.sh: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish predict.sh

@@ -9,20 +9,8 @@
 # Needs $INVDES, $top_srcdir and $top_builddir (set by make check) and the
 # sqlite3 and jq programs (scripts/install-deps). Databases come from
 # `invdes init` and proposals from `invdes ask`.
-set -u
-: "${INVDES:?INVDES must name the invdes binary}"
+. "$(dirname "$0")/lib.sh"
 : "${top_srcdir:?top_srcdir must name the source tree}"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-bad() { echo "FAIL: $*"; failed=$((failed + 1)); }
-expect_exit() {
-  want=$1 what=$2; shift 2
-  "$@" >"$tmp/out" 2>"$tmp/err"; got=$?
-  [ "$got" -eq "$want" ] && ok || bad "$what: exit $got, wanted $want ($(head -c 400 "$tmp/err"))"
-}
 for tool in sqlite3 jq; do
   command -v "$tool" >/dev/null 2>&1 || { echo "FAIL: station.sh needs $tool (scripts/install-deps installs it)"; exit 1; }
 done
@@ -209,7 +197,62 @@ grep -qE "^$h lease until [0-9-]+T[0-9:]+Z$" "$tmp/out" && ok || bad "heartbeat 
 new=$(sqlite3 "$db" "SELECT lease_expires FROM proposals WHERE id = $h")
 awk -v a="$old" -v b="$new" 'BEGIN { exit !(b > a) }' && ok || bad "lease $old not extended ($new)"
 
-# 12. Concurrency: 8 stations × 25 ask(1)/tell cycles on one database at once.
+# 12. Short options mean the same in every verb: the --help of each lists
+# "-X, --NAME" pairs that agree with one another and with the tool's map, and
+# the same letters drive ask, tell, heartbeat, status, export and best.
+for verb in validate sample predict init run ask tell heartbeat status export best; do
+  "$INVDES" "$verb" --help | sed -n 's/^ *-\([A-Za-z]\), --\([a-z-]*\).*/\1 \2/p' >>"$tmp/pairs"
+done
+"$INVDES" --help | tr ',' '\n' | sed -n 's/^ *-\([A-Za-z]\) --\([a-z-]*\).*/\1 \2/p' >"$tmp/map"
+[ "$(wc -l <"$tmp/map")" -ge 10 ] && ok || bad "invdes --help lists the short options: $(cat "$tmp/map")"
+sort -u "$tmp/pairs" "$tmp/map" | awk '{ n[$1]++; m[$1] = m[$1] " --" $2 }
+  END { for (c in n) if (n[c] > 1) { print "-" c ":" m[c]; bad = 1 } exit bad }' >"$tmp/clash" &&
+  ok || bad "a short option with two meanings: $(cat "$tmp/clash")"
+sort -u "$tmp/pairs" | while read -r c name; do grep -qx "$c $name" "$tmp/map" || echo "-$c --$name"; done >"$tmp/off"
+[ ! -s "$tmp/off" ] && ok || bad "short options in a --help but not in the map: $(cat "$tmp/off")"
+sdb="$tmp/short.db"
+make_db "$sdb"
+"$INVDES" ask -d "$sdb" -n 2 -s lab1 -f csv -l 600 >"$tmp/out" 2>"$tmp/err" && ok || bad "ask -d -n -s -f -l: $(cat "$tmp/err")"
+[ "$(head -1 "$tmp/out" | cut -d, -f1)" = id ] && [ "$(wc -l <"$tmp/out")" -eq 3 ] && ok ||
+  bad "ask -f csv -n 2: $(cat "$tmp/out")"
+s1=$(sed -n 2p "$tmp/out" | cut -d, -f1)
+s2=$(sed -n 3p "$tmp/out" | cut -d, -f1)
+expect_exit 2 "heartbeat -s of another station" "$INVDES" heartbeat -d "$sdb" "$s1" -s lab2
+expect_exit 0 "heartbeat -d -s -l -q" "$INVDES" heartbeat -d "$sdb" "$s1" -s lab1 -l 900 -q
+[ ! -s "$tmp/out" ] && ok || bad "heartbeat -q printed: $(cat "$tmp/out")"
+expect_exit 0 "tell -d -s -q" "$INVDES" tell -d "$sdb" "$s1" capacity=170 voltage=3.7 -s lab1 -q
+[ ! -s "$tmp/out" ] && ok || bad "tell -q printed: $(cat "$tmp/out")"
+[ "$(sqlite3 "$sdb" "SELECT source FROM results WHERE proposal = $s1 AND target = 'capacity'")" = station:lab1 ] &&
+  ok || bad "tell -s recorded as the source station"
+for verb in status best; do
+  expect_exit 0 "$verb -d -f json" "$INVDES" "$verb" -d "$sdb" -f json
+  jq -e . "$tmp/out" >/dev/null && ok || bad "$verb -f json: $(cat "$tmp/out")"
+done
+expect_exit 0 "export -d -f json -o" "$INVDES" export -d "$sdb" -f json -o "$tmp/short.json"
+jq -e "length == 2 and (map(select(.id == $s1))[0].station == \"lab1\")" "$tmp/short.json" >/dev/null &&
+  ok || bad "export -o: $(head -c 300 "$tmp/short.json")"
+# Short forms that meant something else before the map are refused, by name.
+before=$(sum "$sdb")
+short_refused() {
+  what=$1 said=$2; shift 2
+  expect_exit 2 "$what" "$INVDES" "$@"
+  grep -qF -- "$said" "$tmp/err" && ok || bad "$what: wanted '$said' in: $(cat "$tmp/err")"
+}
+short_refused "tell -f (was --failed)" "-f is --format in every invdes command and tell takes no --format; write --failed REASON" \
+  tell -d "$sdb" "$s2" -f "furnace tripped"
+short_refused "tell -s NAME=SD (was --sd)" "a standard deviation is --sd NAME=SD" \
+  tell -d "$sdb" "$s2" capacity=1 -s capacity=0.5
+short_refused "tell -S (was the station)" "-S is no longer an option: write -s or --station" \
+  tell -d "$sdb" "$s2" capacity=1 -S lab1
+short_refused "heartbeat -S" "-S is no longer an option: write -s or --station" heartbeat -d "$sdb" "$s2" -S lab1
+short_refused "sample -d (was --design)" "write --design" sample "$campaign" -n 2 -d lhs
+short_refused "sample -s (was --seed)" "write --seed" sample "$campaign" -n 2 -s 3
+short_refused "predict -n (was --trees)" "-n is --count in every invdes command and predict takes no --count; write --trees N" \
+  predict -t "$tmp/x.csv" -y capacity --cv 3 -n 10
+short_refused "status -o" "-o is --out in every invdes command, and status takes no --out" status -d "$sdb" -o x
+[ "$(sum "$sdb")" = "$before" ] && ok || bad "a refused short option changed the database"
+
+# 13. Concurrency: 8 stations × 25 ask(1)/tell cycles on one database at once.
 cdb="$tmp/conc.db"
 make_db "$cdb"
 k=1
@@ -235,5 +278,4 @@ cat "$tmp"/conc.[1-8] >"$tmp/conc.ids"
 jq -e '.counts.proposals == 200 and .counts.done == 200 and .counts.results == 400 and .evaluated == 200' \
   "$tmp/conc.json" >/dev/null && ok || bad "concurrency status: $(cat "$tmp/conc.json" | head -c 400)"
 
-echo "station.sh: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish station.sh

@@ -33,6 +33,22 @@ invdes_strategy *must_strategy_spec(const invdes_space *sp,
   return s;
 }
 
+invdes_strategy_spec harness_evo_spec(invdes_strategy_kind kind) {
+  invdes_strategy_spec spec;
+  memset(&spec, 0, sizeof spec);
+  spec.kind = kind;
+  spec.batch = 1;
+  spec.initial_design = INVDES_DESIGN_SOBOL;
+  spec.initial_count = 4;
+  spec.pso.swarm = 6;
+  spec.pso.inertia = 0.72;
+  spec.pso.c1 = spec.pso.c2 = 1.49;
+  spec.ga.population = 7;
+  spec.ga.crossover = 0.9;
+  spec.ga.mutation = 0.2;
+  return spec;
+}
+
 void must_tell(invdes_strategy *s, const invdes_observation *o, size_t n) {
   invdes_error err;
   invdes_error_clear(&err);

@@ -30,6 +30,11 @@ invdes_strategy *must_strategy_spec(const invdes_space *sp,
                                     size_t n_targets, uint64_t seed);
 void must_tell(invdes_strategy *s, const invdes_observation *o, size_t n);
 
+/* The spec of the pso and ga tests: batch 1, a small swarm (6) and
+ * population (7) so that short tests cross several generations, an
+ * initial design of 4 Sobol points. */
+invdes_strategy_spec harness_evo_spec(invdes_strategy_kind kind);
+
 /* top_srcdir/rel (top_srcdir from the environment, "." without); the
  * buffer is static: valid until the next call. */
 const char *data_path(const char *rel);

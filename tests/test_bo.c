@@ -4,8 +4,9 @@
  * resume from (seed, history, saved state), a clear advantage over random
  * search on Branin, a window target found, the best pool rows picked early,
  * the forest path on categorical choices, failures absorbed, the example
- * campaigns running; and the acquisition functions' numbers (log EI far in
- * the tail, derivatives). Campaigns are written as YAML text. */
+ * campaigns running. Campaigns are written as YAML text; the simulated
+ * campaign is bo_run.c's, the acquisition functions' numbers are
+ * test_acquisition.c's. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,154 +22,12 @@
 
 #include <cmocka.h>
 
-#include "acquisition.h"
 #include "builtin.h"
 #include "campaign.h"
 #include "space.h"
 #include "strategy.h"
+#include "bo_run.h"
 #include "strategy_harness.h"
-
-static char tmpdir[256];
-
-/* ---- a simulated campaign -------------------------------------------------- */
-
-typedef struct run run;
-/* Outcome of proposal i (x raw values): targets into y (NAN: missing). */
-typedef void (*evaluator)(const run *r, const double *x, double *y, int *failed);
-
-struct run {
-  invdes_campaign *c;
-  invdes_space *sp;
-  invdes_strategy *s;
-  invdes_proposals *p;
-  size_t dim, nv, T;
-  size_t n, cap;
-  double *z, *x, *y, *acq, *pm;
-  int *failed, *told;
-  uint64_t iteration;
-  void *blob;               /* the state saved after the last ask */
-  size_t blob_len;
-};
-
-static invdes_campaign *parse(const char *text) {
-  char path[512];
-  snprintf(path, sizeof path, "%s/campaign.yaml", tmpdir);
-  invdes_error err;
-  invdes_error_clear(&err);
-  invdes_campaign *c = invdes_campaign_parse(path, text, strlen(text), &err);
-  if (!c) fail_msg("campaign: %s", err.message);
-  return c;
-}
-
-static invdes_strategy *strategy_for(run *r, uint64_t seed) {
-  return must_strategy_spec(r->sp, &r->c->strategy, r->T, seed);
-}
-
-static run *run_from(invdes_campaign *c, uint64_t seed, size_t cap) {
-  run *r = calloc(1, sizeof *r);
-  assert_non_null(r);
-  r->c = c;
-  r->sp = must_space(r->c);
-  r->T = r->c->n_targets;
-  r->s = strategy_for(r, seed);
-  r->dim = invdes_space_dim(r->sp);
-  r->nv = invdes_space_n_vars(r->sp);
-  r->cap = cap;
-  r->p = invdes_proposals_new(r->s, 64);
-  r->z = calloc(cap * r->dim, sizeof *r->z);
-  r->x = calloc(cap * r->nv, sizeof *r->x);
-  r->y = calloc(cap * r->T, sizeof *r->y);
-  r->pm = calloc(cap * r->T, sizeof *r->pm);
-  r->acq = calloc(cap, sizeof *r->acq);
-  r->failed = calloc(cap, sizeof *r->failed);
-  r->told = calloc(cap, sizeof *r->told);
-  assert_true(r->p && r->z && r->x && r->y && r->pm && r->acq && r->failed &&
-              r->told);
-  return r;
-}
-
-static run *run_new(const char *text, uint64_t seed, size_t cap) {
-  return run_from(parse(text), seed, cap);
-}
-
-static void run_free(run *r) {
-  if (!r) return;
-  invdes_proposals_free(r->p);
-  invdes_strategy_free(r->s);
-  invdes_space_free(r->sp);
-  invdes_campaign_free(r->c);
-  free(r->z);
-  free(r->x);
-  free(r->y);
-  free(r->pm);
-  free(r->acq);
-  free(r->failed);
-  free(r->told);
-  free(r->blob);
-  free(r);
-}
-
-/* z of the untold proposals; *np their number. */
-static double *pending(const run *r, size_t *np) {
-  return untold_z(r->z, r->told, r->n, r->dim, np);
-}
-
-/* Asks n (pending = every untold proposal) into r->p; records them. */
-static void run_ask(run *r, size_t n) {
-  size_t np;
-  double *pz = pending(r, &np);
-  invdes_error err;
-  invdes_error_clear(&err);
-  if (invdes_strategy_ask(r->s, r->iteration, n, pz, np, r->p, &err))
-    fail_msg("ask %llu: %s", (unsigned long long)r->iteration, err.message);
-  free(pz);
-  assert_int_equal(r->p->n, n);
-  assert_true(r->n + n <= r->cap);
-  free(r->blob);
-  if (invdes_strategy_save_state(r->s, &r->blob, &r->blob_len, &err))
-    fail_msg("save: %s", err.message);
-  memcpy(r->z + r->n * r->dim, r->p->z, n * r->dim * sizeof *r->z);
-  memcpy(r->x + r->n * r->nv, r->p->x, n * r->nv * sizeof *r->x);
-  memcpy(r->acq + r->n, r->p->acquisition, n * sizeof *r->acq);
-  memcpy(r->pm + r->n * r->T, r->p->pred_mean, n * r->T * sizeof *r->pm);
-  r->n += n;
-  r->iteration++;
-}
-
-static void tell_row(run *r, size_t i) {
-  invdes_observation o = {(int64_t)i + 1, r->z + i * r->dim, r->x + i * r->nv,
-                          r->y + i * r->T, r->failed[i]};
-  invdes_error err;
-  invdes_error_clear(&err);
-  if (invdes_strategy_tell(r->s, &o, 1, &err)) fail_msg("tell: %s", err.message);
-  r->told[i] = 1;
-}
-
-/* One batch: ask n, then evaluate and tell every untold proposal except the
- * newest `lag` ones (which stay pending for the next ask). */
-static void run_step(run *r, size_t n, size_t lag, evaluator f) {
-  run_ask(r, n);
-  for (size_t i = 0; i + lag < r->n; i++) {
-    if (r->told[i]) continue;
-    f(r, r->x + i * r->nv, r->y + i * r->T, &r->failed[i]);
-    tell_row(r, i);
-  }
-}
-
-/* The best objective (target 0, minimized when sign < 0) among told rows. */
-static double run_best(const run *r, double sign) {
-  double b = -INFINITY;
-  for (size_t i = 0; i < r->n; i++)
-    if (r->told[i] && !r->failed[i] && isfinite(r->y[i * r->T]) &&
-        sign * r->y[i * r->T] > b)
-      b = sign * r->y[i * r->T];
-  return sign * b;
-}
-
-static void assert_feasible_distinct(const run *r) {
-  assert_feasible_x(r->sp, r->x, r->n);
-  assert_distinct(r->z, r->n, r->dim);
-}
 
 /* ---- objectives -------------------------------------------------------------- */
 
@@ -590,56 +449,6 @@ static void test_example_campaigns(void **state) {
   }
 }
 
-/* ---- acquisition functions ---------------------------------------------- */
-
-static void test_acquisition_numbers(void **state) {
-  /* log EI = log EI where EI is representable, finite and smooth beyond */
-  for (double u = -30; u <= 5; u += 0.37) {
-    double ei = invdes_acq_ei(u, 1, 0, 0, NULL, NULL);
-    double lei = invdes_acq_log_ei(u, 1, 0, 0, NULL, NULL);
-    assert_true(fabs(lei - log(ei)) < 1e-9 * fmax(1, fabs(lei)));
-  }
-  double prev = -INFINITY;
-  for (double u = 38; u <= 80; u += 0.5) { /* through the series switch at 40 */
-    double lei = invdes_acq_log_ei(-u, 1, 0, 0, NULL, NULL);
-    assert_true(isfinite(lei) && lei < -u * u / 2 + 1);
-    if (isfinite(prev)) assert_true(lei < prev);
-    prev = lei;
-  }
-  assert_true(invdes_acq_ei(-40, 1, 0, 0, NULL, NULL) == 0 ||
-              invdes_acq_ei(-40, 1, 0, 0, NULL, NULL) < 1e-300);
-  /* derivatives by central differences */
-  const double mu = 0.3, sd = 0.7, best = 0.5, h = 1e-6;
-  double dm, ds;
-  double (*fns[3])(double, double, double, double, double *, double *) = {
-      invdes_acq_ei, invdes_acq_log_ei, invdes_acq_pi};
-  for (int k = 0; k < 3; k++) {
-    fns[k](mu, sd, best, 0.01, &dm, &ds);
-    double nm = (fns[k](mu + h, sd, best, 0.01, NULL, NULL) -
-                 fns[k](mu - h, sd, best, 0.01, NULL, NULL)) / (2 * h);
-    double ns = (fns[k](mu, sd + h, best, 0.01, NULL, NULL) -
-                 fns[k](mu, sd - h, best, 0.01, NULL, NULL)) / (2 * h);
-    assert_true(fabs(dm - nm) < 1e-6 && fabs(ds - ns) < 1e-6);
-  }
-  /* window probability, plain and log, with derivatives */
-  for (int lf = 0; lf < 2; lf++) {
-    double lo[3] = {-INFINITY, 1.0, 0.2}, hi[3] = {0.9, INFINITY, 0.4};
-    for (int w = 0; w < 3; w++) {
-      invdes_acq_prob_between(mu, sd, lo[w], hi[w], lf, &dm, &ds);
-      double nm = (invdes_acq_prob_between(mu + h, sd, lo[w], hi[w], lf, NULL, NULL) -
-                   invdes_acq_prob_between(mu - h, sd, lo[w], hi[w], lf, NULL, NULL)) / (2 * h);
-      double ns = (invdes_acq_prob_between(mu, sd + h, lo[w], hi[w], lf, NULL, NULL) -
-                   invdes_acq_prob_between(mu, sd - h, lo[w], hi[w], lf, NULL, NULL)) / (2 * h);
-      assert_true(fabs(dm - nm) < 1e-6 && fabs(ds - ns) < 1e-6);
-    }
-  }
-  double p = invdes_acq_prob_between(0, 1, -1, 1, 0, NULL, NULL);
-  assert_true(fabs(p - 0.682689492137086) < 1e-12);
-  /* far in the tail the log form stays finite and right */
-  double lp = invdes_acq_prob_between(0, 1, 40, 41, 1, NULL, NULL);
-  assert_true(isfinite(lp) && fabs(lp - (-800 - log(40) - 0.5 * log(2 * 3.14159265358979323846))) < 0.01);
-  assert_true(invdes_acq_ucb_beta(6, 100) > 4 && invdes_acq_ucb_beta(6, 100) < 7);
-}
 
 static int setup(void **state) {
   snprintf(tmpdir, sizeof tmpdir, "%s/invdes-bo-XXXXXX",
@@ -656,7 +465,6 @@ static int teardown(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_acquisition_numbers),
       cmocka_unit_test(test_feasible_distinct_with_pending),
       cmocka_unit_test(test_deterministic_any_threads),
       cmocka_unit_test(test_exact_resume),

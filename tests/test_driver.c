@@ -4,10 +4,9 @@
  * campaign is refused by run, a pool data set and an emulated data set run,
  * failing evaluations are recorded and the run goes on, SIGINT stops a run
  * cleanly, stop_when: satisfied stops at the first result meeting every
- * target, a finite space ends the run when exhausted; ask prints the JSON
- * and CSV shapes of the contract, a repeated ask gets the same proposals and
- * an expired lease is offered again with its id. The exact-resume kill test is
- * tests/test_resume.c. */
+ * target, a finite space ends the run when exhausted. Ask is in
+ * test_driver_ask.c, the fixture in driver_cases.c; the exact-resume kill
+ * test is tests/test_resume.c. */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include <errno.h>
 #include <fcntl.h>
@@ -32,94 +31,7 @@
 #include "driver.h"
 #include "store.h"
 #include "table.h"
-
-static char dir[256];
-
-static char bin[4096];
-
-/* The program under test, absolute (some tests run it from another folder). */
-static const char *invdes_bin(void) { return bin; }
-
-static const char *srcdir(void) {
-  const char *p = getenv("top_srcdir");
-  return p && *p ? p : ".";
-}
-
-static char *path_in(const char *name) {
-  static char buf[8][512];
-  static int k;
-  k = (k + 1) % 8;
-  snprintf(buf[k], sizeof buf[k], "%s/%s", dir, name);
-  return buf[k];
-}
-
-static void write_file(const char *path, const char *fmt, ...) {
-  FILE *f = fopen(path, "w");
-  assert_non_null(f);
-  va_list ap;
-  va_start(ap, fmt);
-  vfprintf(f, fmt, ap);
-  va_end(ap);
-  assert_int_equal(fclose(f), 0);
-}
-
-static const char branin_fmt[] =
-    "name: branin-test\n"
-    "description: %s\n"
-    "seed: 3\n"
-    "parameters:\n"
-    "  - {name: x1, type: continuous, bounds: [%s, 10]}\n"
-    "  - {name: x2, type: continuous, bounds: [0, 15]}\n"
-    "targets:\n"
-    "  - {name: f, goal: minimize}\n"
-    "objective: {kind: builtin, name: branin, noise: 0.1}\n"
-    "strategy: {kind: %s, batch: %d}\n"
-    "budget: {evaluations: %d}\n";
-
-static invdes_driver *open_run(const char *yaml, const char *db, invdes_error *notes,
-                               invdes_error *err) {
-  invdes_error_clear(err);
-  if (notes) invdes_error_clear(notes);
-  return invdes_driver_open(yaml, db, INVDES_DRIVER_CREATE | INVDES_DRIVER_EVALUATE, NULL, notes,
-                            err);
-}
-
-static invdes_run_end run_ok(invdes_driver *d, const invdes_run_options *opt) {
-  static invdes_error err;
-  invdes_error_clear(&err);
-  invdes_run_end end = INVDES_RUN_INTERRUPTED;
-  if (invdes_driver_run(d, opt, &end, &err) != INVDES_OK) fail_msg("%s", err.message);
-  return end;
-}
-
-static invdes_store_rows *rows_of(invdes_store *s) {
-  invdes_store_rows *rows = NULL;
-  invdes_error err;
-  invdes_error_clear(&err);
-  if (invdes_store_list(s, INVDES_PROPOSAL_ANY, 0, &rows, &err) != INVDES_OK)
-    fail_msg("%s", err.message);
-  return rows;
-}
-
-typedef struct event_count {
-  const char *kind;
-  int n;
-  char last[512];
-} event_count;
-
-static int count_event(const invdes_store_event_row *row, void *data) {
-  event_count *c = data;
-  c->n++;
-  snprintf(c->last, sizeof c->last, "%s%s%s", row->message ? row->message : "",
-           row->stderr_text ? " | " : "", row->stderr_text ? row->stderr_text : "");
-  return 0;
-}
-
-static event_count events(invdes_store *s, const char *kind) {
-  event_count c = {kind, 0, ""};
-  assert_int_equal(invdes_store_events(s, 0, kind, count_event, &c, NULL), INVDES_OK);
-  return c;
-}
+#include "driver_cases.h"
 
 /* ---- builtin runs, resume, campaign changes --------------------------------- */
 
@@ -463,162 +375,6 @@ static void test_stop_flag_then_resume(void **state) {
   invdes_driver_free(d);
 }
 
-/* ---- ask ------------------------------------------------------------------ */
-
-/* Runs the command and returns its stdout (malloc'ed) and exit status. */
-static char *capture(const char *cmd, int *rc) {
-  FILE *p = popen(cmd, "r");
-  assert_non_null(p);
-  size_t cap = 1 << 16, n = 0;
-  char *buf = malloc(cap);
-  assert_non_null(buf);
-  size_t got;
-  while ((got = fread(buf + n, 1, cap - 1 - n, p)) > 0) n += got;
-  buf[n] = 0;
-  int st = pclose(p);
-  *rc = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return buf;
-}
-
-static json_t *ask_json(const char *db, const char *args) {
-  char cmd[8192];
-  snprintf(cmd, sizeof cmd, "'%s' ask --db '%s' %s", invdes_bin(), db, args);
-  int rc;
-  char *out = capture(cmd, &rc);
-  assert_int_equal(rc, 0);
-  json_error_t jerr;
-  json_t *j = json_loads(out, 0, &jerr);
-  if (!j) fail_msg("not JSON (%s): %s", jerr.text, out);
-  free(out);
-  assert_true(json_is_array(j));
-  return j;
-}
-
-static const char *init_station(void) {
-  char yaml[512], cmd[8192];
-  snprintf(yaml, sizeof yaml, "%s/tests/campaigns/good/station.yaml", srcdir());
-  const char *db = path_in("ask.db");
-  snprintf(cmd, sizeof cmd, "'%s' init --db '%s' '%s' >/dev/null", invdes_bin(), db, yaml);
-  int rc = system(cmd);
-  assert_int_equal(WEXITSTATUS(rc), 0);
-  return db;
-}
-
-static void test_ask_json_shape_and_repeat(void **state) {
-  const char *db = init_station();
-  json_t *a = ask_json(db, "-n 3 --station robot1 --lease 600");
-  assert_int_equal(json_array_size(a), 3);
-  size_t i;
-  json_t *item;
-  json_array_foreach(a, i, item) {
-    assert_true(json_is_integer(json_object_get(item, "id")));
-    json_t *p = json_object_get(item, "parameters");
-    assert_true(json_is_object(p));
-    assert_true(json_is_real(json_object_get(p, "sinter_T")));
-    assert_true(json_is_integer(json_object_get(p, "dwell_h")));
-    const char *dop = json_string_value(json_object_get(p, "dopant"));
-    assert_non_null(dop);
-    assert_true(!strcmp(dop, "none") || !strcmp(dop, "Al") || !strcmp(dop, "Mg"));
-    assert_true(json_is_real(json_object_get(item, "lease_expires")));
-    assert_true(json_real_value(json_object_get(item, "lease_expires")) > (double)time(NULL));
-  }
-  /* The same station asking again before it reports gets the same ones. */
-  json_t *b = ask_json(db, "-n 3 --station robot1 --lease 600");
-  assert_int_equal(json_array_size(b), 3);
-  for (i = 0; i < 3; i++)
-    assert_int_equal(json_integer_value(json_object_get(json_array_get(a, i), "id")),
-                     json_integer_value(json_object_get(json_array_get(b, i), "id")));
-  /* Another station gets new ones. */
-  json_t *c = ask_json(db, "-n 2 --station robot2");
-  assert_int_equal(json_array_size(c), 2);
-  for (i = 0; i < 2; i++) assert_true(json_integer_value(json_object_get(json_array_get(c, i), "id")) > 3);
-  json_decref(a);
-  json_decref(b);
-  json_decref(c);
-  /* CSV: id, the variables by name, lease_expires. */
-  char cmd[8192];
-  snprintf(cmd, sizeof cmd, "'%s' ask --db '%s' -n 2 --station robot2 --format csv", invdes_bin(),
-           db);
-  int rc;
-  char *out = capture(cmd, &rc);
-  assert_int_equal(rc, 0);
-  assert_memory_equal(out, "id,sinter_T,dwell_h,dopant,lease_expires\n", 41);
-  assert_non_null(strstr(out, "\n4,"));
-  free(out);
-}
-
-static double fake_now = 1.8e9;
-static double fake_clock(void *data) { return fake_now; }
-
-static void test_expired_lease_offered_again(void **state) {
-  char yaml[512];
-  snprintf(yaml, sizeof yaml, "%s/tests/campaigns/good/station.yaml", srcdir());
-  const char *db = path_in("lease.db");
-  invdes_error err;
-  invdes_error_clear(&err);
-  invdes_driver *d = invdes_driver_open(yaml, db, INVDES_DRIVER_CREATE, NULL, NULL, &err);
-  if (!d) fail_msg("%s", err.message);
-  invdes_driver_free(d);
-  d = invdes_driver_open_db(db, 0, &err); /* the database alone, as `invdes ask` */
-  if (!d) fail_msg("%s", err.message);
-  invdes_store_set_clock(invdes_driver_store(d), fake_clock, NULL);
-  invdes_store_rows *a = NULL, *b = NULL, *c = NULL;
-  assert_int_equal(invdes_driver_propose(d, 2, "A", 100, 0, &a, &err), INVDES_OK);
-  assert_int_equal(a->n, 2);
-  fake_now += 50;
-  assert_int_equal(invdes_driver_propose(d, 2, "B", 100, 0, &b, &err), INVDES_OK);
-  assert_true(b->items[0].id > a->items[1].id); /* A's leases still run */
-  fake_now += 60;                              /* A's expired, B's not */
-  assert_int_equal(invdes_driver_propose(d, 3, "C", 100, 0, &c, &err), INVDES_OK);
-  assert_int_equal(c->n, 3);
-  assert_int_equal(c->items[0].id, a->items[0].id);
-  assert_int_equal(c->items[1].id, a->items[1].id);
-  assert_string_equal(c->items[0].parameters, a->items[0].parameters);
-  assert_int_equal(c->items[0].offers, 2);
-  assert_true(c->items[2].id > b->items[1].id);
-  /* the strategy counted the pending ones: the new one differs from all */
-  for (size_t i = 0; i < 2; i++) {
-    assert_string_not_equal(c->items[2].parameters, a->items[i].parameters);
-    assert_string_not_equal(c->items[2].parameters, b->items[i].parameters);
-  }
-  invdes_store_rows_free(a);
-  invdes_store_rows_free(b);
-  invdes_store_rows_free(c);
-  invdes_driver_free(d);
-}
-
-static void test_ask_alone_finds_pool_file(void **state) {
-  /* A pool campaign with a relative pool path, asked from another folder. */
-  char yaml[512], cmd[8192];
-  snprintf(yaml, sizeof yaml, "%s/tests/campaigns/good/pool.yaml", srcdir());
-  const char *db = path_in("poolask.db");
-  snprintf(cmd, sizeof cmd, "'%s' init --db '%s' '%s' >/dev/null", invdes_bin(), db, yaml);
-  assert_int_equal(WEXITSTATUS(system(cmd)), 0);
-  snprintf(cmd, sizeof cmd, "cd / && '%s' ask --db '%s' -n 2 --station s", invdes_bin(), db);
-  int rc;
-  char *out = capture(cmd, &rc);
-  assert_int_equal(rc, 0);
-  json_t *j = json_loads(out, 0, NULL);
-  assert_non_null(j);
-  assert_int_equal(json_array_size(j), 2);
-  assert_true(json_is_string(json_object_get(json_object_get(json_array_get(j, 0), "parameters"), "id")));
-  json_decref(j);
-  free(out);
-}
-
-static int setup(void **state) {
-  const char *p = getenv("INVDES");
-  if (!realpath(p && *p ? p : "./invdes", bin)) return -1;
-  snprintf(dir, sizeof dir, "%s/invdes-driver-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-  return mkdtemp(dir) ? 0 : -1;
-}
-
-static int teardown(void **state) {
-  char cmd[600];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-  return system(cmd) == 0 ? 0 : -1;
-}
-
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_builtin_reaches_budget_with_true_values),
@@ -632,9 +388,6 @@ int main(void) {
       cmocka_unit_test(test_finite_space_exhausted),
       cmocka_unit_test(test_stop_flag_then_resume),
       cmocka_unit_test(test_stop_when_satisfied),
-      cmocka_unit_test(test_ask_json_shape_and_repeat),
-      cmocka_unit_test(test_expired_lease_offered_again),
-      cmocka_unit_test(test_ask_alone_finds_pool_file),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -7,7 +7,8 @@
  * sphere and Rosenbrock,
  * learning to avoid a region where experiments fail, pending points never
  * handed out again, pools and small finite spaces never repeating, and
- * corrupt or foreign saved states refused with the state unchanged. */
+ * corrupt or foreign saved states refused with the state unchanged. The
+ * redox pool file exhausted by every kind is test_strategy.c's. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -32,28 +33,10 @@ static const invdes_strategy_kind KINDS[] = {INVDES_STRATEGY_PSO,
                                              INVDES_STRATEGY_GA};
 #define N_KINDS 2
 
-/* A small swarm / population so that short tests cross several
- * generations; initial design of 4 Sobol points. */
-static invdes_strategy_spec small_spec(invdes_strategy_kind kind) {
-  invdes_strategy_spec spec;
-  memset(&spec, 0, sizeof spec);
-  spec.kind = kind;
-  spec.batch = 1;
-  spec.initial_design = INVDES_DESIGN_SOBOL;
-  spec.initial_count = 4;
-  spec.pso.swarm = 6;
-  spec.pso.inertia = 0.72;
-  spec.pso.c1 = spec.pso.c2 = 1.49;
-  spec.ga.population = 7;
-  spec.ga.crossover = 0.9;
-  spec.ga.mutation = 0.2;
-  return spec;
-}
-
 static invdes_strategy *must_strategy(const invdes_space *sp,
                                       invdes_strategy_kind kind,
                                       uint64_t seed) {
-  invdes_strategy_spec spec = small_spec(kind);
+  invdes_strategy_spec spec = harness_evo_spec(kind);
   return must_strategy_spec(sp, &spec, NT, seed);
 }
 
@@ -116,7 +99,7 @@ static void test_feasible_and_reproducible(void **state) {
   for (int f = 0; f < 3; f++) {
     invdes_space *sp = must_space(&fx[f]->c);
     for (int k = 0; k < N_KINDS; k++) {
-      invdes_strategy_spec spec = small_spec(KINDS[k]);
+      invdes_strategy_spec spec = harness_evo_spec(KINDS[k]);
       harness_check_reproducible(sp, &spec, 12, 5);
     }
     invdes_space_free(sp);
@@ -158,7 +141,7 @@ static void test_ncm_cathode_file(void **state) {
  * in reverse order) and the saved state continues as the original. */
 static void check_resume(const invdes_space *sp, invdes_strategy_kind kind,
                          size_t iters, const size_t *sizes) {
-  invdes_strategy_spec spec = small_spec(kind);
+  invdes_strategy_spec spec = harness_evo_spec(kind);
   harness_check_resume(sp, &spec, iters, sizes, 1);
 }
 
@@ -309,7 +292,7 @@ static void test_learns_failures(void **state) {
   f->c.n_targets = 1;
   invdes_space *sp = must_space(&f->c);
   for (int k = 0; k < N_KINDS; k++) {
-    invdes_strategy_spec spec = small_spec(KINDS[k]);
+    invdes_strategy_spec spec = harness_evo_spec(KINDS[k]);
     spec.pso.swarm = 10;
     spec.ga.population = 10;
     invdes_strategy *s = must_strategy_spec(sp, &spec, 1, 5);
@@ -368,7 +351,7 @@ static void test_pending_distinct(void **state) {
 
 static void check_exhaust(const invdes_space *sp, invdes_strategy_kind kind,
                           size_t total, size_t batch, const char *what) {
-  invdes_strategy_spec spec = small_spec(kind);
+  invdes_strategy_spec spec = harness_evo_spec(kind);
   harness_check_exhaust(sp, &spec, total, batch, what);
 }
 
@@ -392,24 +375,6 @@ static void test_finite_never_repeats(void **state) {
   for (int k = 0; k < N_KINDS; k++) check_exhaust(sp, KINDS[k], 10, 4, "space");
   invdes_space_free(sp);
   fx_free(f);
-}
-
-/* The redox pool of tests/campaigns/good/pool.yaml, asked in batches of
- * 100 with everything earlier pending, until none is left. */
-static void test_pool_campaign_file(void **state) {
-  (void)state;
-  invdes_error err;
-  invdes_error_clear(&err);
-  invdes_campaign *c =
-      invdes_campaign_load(data_path("tests/campaigns/good/pool.yaml"), &err);
-  if (!c) fail_msg("load: %s", err.message);
-  invdes_space *sp = must_space(c);
-  for (int k = 0; k < N_KINDS; k++) {
-    invdes_strategy_spec spec = small_spec(KINDS[k]);
-    harness_exhaust_pool(sp, c, &spec);
-  }
-  invdes_space_free(sp);
-  invdes_campaign_free(c);
 }
 
 /* ---- saved state ----------------------------------------------------------------- */
@@ -452,7 +417,7 @@ static void test_bad_blobs(void **state) {
                        INVDES_ERR_INVALID);
     }
     /* the same kind with another swarm / population */
-    invdes_strategy_spec spec = small_spec(KINDS[k]);
+    invdes_strategy_spec spec = harness_evo_spec(KINDS[k]);
     spec.pso.swarm = 9;
     spec.ga.population = 9;
     invdes_strategy *c = must_strategy_spec(sp, &spec, NT, 6);
@@ -487,8 +452,7 @@ static void test_bad_blobs(void **state) {
 
 static void test_registry(void **state) {
   (void)state;
-  assert_true(invdes_strategy_available(INVDES_STRATEGY_PSO));
-  assert_true(invdes_strategy_available(INVDES_STRATEGY_GA));
+  /* that every kind is available is test_strategy.c's test_registry */
   fixture *f = fx_ncm();
   invdes_space *sp = must_space(&f->c);
   /* an unfilled spec (swarm, population 0) takes the documented defaults */
@@ -524,7 +488,6 @@ int main(void) {
       cmocka_unit_test(test_learns_failures),
       cmocka_unit_test(test_pending_distinct),
       cmocka_unit_test(test_finite_never_repeats),
-      cmocka_unit_test(test_pool_campaign_file),
       cmocka_unit_test(test_bad_blobs),
       cmocka_unit_test(test_registry),
   };

@@ -156,6 +156,83 @@ static void sleep_s(double s) {
   }
 }
 
+/* Starts the run of yaml into db and kills it at a seeded random moment: in
+ * a fifth of the cases during start-up (opening, checking, syncing, the first
+ * ask), otherwise after the next evaluation has started (its line in log), up
+ * to per_eval seconds later, so every window makes progress whatever the
+ * machine's load. Returns 1 when the run finished by itself first (exit 0),
+ * else 0. */
+static int kill_once(const char *yaml, const char *db, const char *log, gsl_rng *r,
+                     double per_eval) {
+  pid_t pid = start_run(yaml, db);
+  int status, gone = 0;
+  if (gsl_rng_uniform(r) < 0.2) {
+    sleep_s(gsl_rng_uniform(r) * 0.03);
+  } else {
+    off_t base = file_size(log);
+    for (int w = 0; w < 20000 && file_size(log) == base; w++) {
+      if (waitpid(pid, &status, WNOHANG) == pid) {
+        gone = 1;
+        break;
+      }
+      sleep_s(0.0005);
+    }
+    if (!gone) sleep_s(gsl_rng_uniform(r) * per_eval);
+  }
+  if (!gone) {
+    kill(pid, SIGKILL);
+    while (waitpid(pid, &status, 0) < 0) assert_int_equal(errno, EINTR);
+  }
+  if (!WIFEXITED(status)) return 0;
+  assert_int_equal(WEXITSTATUS(status), 0);
+  return 1;
+}
+
+/* Up to KILLS killed runs (seeded by seed) until one finishes by itself
+ * (*finished). After each kill, every pending proposal counts one in
+ * inflight[id], and *mid counts the kills that left any pending. Returns the
+ * number of kills. */
+static int kill_runs(const char *yaml, const char *db, const char *log, uint64_t seed,
+                     double per_eval, int *inflight, int *mid, int *finished) {
+  gsl_rng *r = invdes_rng_new(seed, 0);
+  assert_non_null(r);
+  int kills = 0;
+  for (int k = 0; k < KILLS && !*finished; k++) {
+    if (kill_once(yaml, db, log, r, per_eval)) {
+      *finished = 1;
+      break;
+    }
+    kills++;
+    invdes_store_rows *rows = try_rows(db);
+    if (!rows) continue; /* killed before the database was made */
+    int any = 0;
+    for (size_t i = 0; i < rows->n; i++)
+      if (rows->items[i].status == INVDES_PROPOSAL_PENDING) {
+        assert_true(rows->items[i].id <= BUDGET * 4);
+        inflight[rows->items[i].id]++;
+        any = 1;
+      }
+    *mid += any;
+    invdes_store_rows_free(rows);
+  }
+  gsl_rng_free(r);
+  return kills;
+}
+
+/* The resumed run proposed exactly what the uninterrupted one did. */
+static void assert_same_proposals(const invdes_store_rows *ref, const invdes_store_rows *got) {
+  for (size_t i = 0; i < BUDGET; i++) {
+    const invdes_store_proposal *a = &ref->items[i], *b = &got->items[i];
+    assert_int_equal(a->id, b->id);
+    assert_int_equal(a->batch, b->batch);
+    assert_int_equal(a->iteration, b->iteration);
+    assert_string_equal(a->parameters, b->parameters);
+    assert_int_equal(a->dim, b->dim);
+    assert_memory_equal(a->z, b->z, a->dim * sizeof(double));
+    assert_true(a->value[0] == b->value[0]);
+  }
+}
+
 static void exact_resume(const char *kind, int batch, int parallel, uint64_t seed) {
   char ref_yaml[512], ref_db[512], ref_log[512], yaml[512], db[512], log[512];
   snprintf(ref_yaml, sizeof ref_yaml, "%s/ref-%s-%d.yaml", dir, kind, batch);
@@ -177,57 +254,12 @@ static void exact_resume(const char *kind, int batch, int parallel, uint64_t see
   assert_int_equal(ref->n, BUDGET);
 
   /* Kills at seeded random moments spread over the whole campaign. */
-  gsl_rng *r = invdes_rng_new(seed, 0);
-  assert_non_null(r);
   int *inflight = calloc(BUDGET * 4 + 2, sizeof *inflight);
   int *calls = calloc(BUDGET * 4 + 2, sizeof *calls);
   assert_non_null(inflight);
   assert_non_null(calls);
-  int kills = 0, mid = 0, finished = 0;
-  double per_eval = span / BUDGET;
-  for (int k = 0; k < KILLS && !finished; k++) {
-    pid_t pid = start_run(yaml, db);
-    int status, gone = 0;
-    if (gsl_rng_uniform(r) < 0.2) {
-      /* a moment during start-up: opening, checking, syncing, the first ask */
-      sleep_s(gsl_rng_uniform(r) * 0.03);
-    } else {
-      /* a moment after the next evaluation has started, up to one
-       * evaluation's time later (so every window makes progress whatever the
-       * machine's load) */
-      off_t base = file_size(log);
-      for (int w = 0; w < 20000 && file_size(log) == base; w++) {
-        if (waitpid(pid, &status, WNOHANG) == pid) {
-          gone = 1;
-          break;
-        }
-        sleep_s(0.0005);
-      }
-      if (!gone) sleep_s(gsl_rng_uniform(r) * per_eval);
-    }
-    if (!gone) {
-      kill(pid, SIGKILL);
-      while (waitpid(pid, &status, 0) < 0) assert_int_equal(errno, EINTR);
-    }
-    if (WIFEXITED(status)) {
-      assert_int_equal(WEXITSTATUS(status), 0);
-      finished = 1;
-      break;
-    }
-    kills++;
-    invdes_store_rows *rows = try_rows(db);
-    if (!rows) continue; /* killed before the database was made */
-    int any = 0;
-    for (size_t i = 0; i < rows->n; i++)
-      if (rows->items[i].status == INVDES_PROPOSAL_PENDING) {
-        assert_true(rows->items[i].id <= BUDGET * 4);
-        inflight[rows->items[i].id]++;
-        any = 1;
-      }
-    mid += any;
-    invdes_store_rows_free(rows);
-  }
-  gsl_rng_free(r);
+  int mid = 0, finished = 0;
+  int kills = kill_runs(yaml, db, log, seed, span / BUDGET, inflight, &mid, &finished);
   if (!finished) assert_int_equal(run_to_end(yaml, db), 0);
   sleep_s(0.05); /* an evaluator orphaned by the last kill may still append */
 
@@ -235,17 +267,7 @@ static void exact_resume(const char *kind, int batch, int parallel, uint64_t see
   invdes_store_rows *got = read_rows(db);
   assert_int_equal(got->n, BUDGET);
   for (size_t i = 0; i < got->n; i++) assert_int_equal(got->items[i].status, INVDES_PROPOSAL_DONE);
-  /* The same proposals as the uninterrupted run. */
-  for (size_t i = 0; i < BUDGET; i++) {
-    const invdes_store_proposal *a = &ref->items[i], *b = &got->items[i];
-    assert_int_equal(a->id, b->id);
-    assert_int_equal(a->batch, b->batch);
-    assert_int_equal(a->iteration, b->iteration);
-    assert_string_equal(a->parameters, b->parameters);
-    assert_int_equal(a->dim, b->dim);
-    assert_memory_equal(a->z, b->z, a->dim * sizeof(double));
-    assert_true(a->value[0] == b->value[0]);
-  }
+  assert_same_proposals(ref, got);
   /* No recorded result evaluated again. */
   count_calls(log, calls, BUDGET);
   int extra = 0;

@@ -1,6 +1,6 @@
 /* table.c — reading CSV files into an in-memory table of strings (table.h).
  *
- * The file is read whole, then handed to libcsv one physical line at a time so
+ * The file is read whole (file.h), then handed to libcsv one physical line at a time so
  * that every row and every parse error can be tied to its line and column.
  * Cell texts live in one growing arena (offsets while reading, so the arena may
  * move); a table of a hundred thousand rows costs a handful of allocations.
@@ -12,6 +12,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "file.h"
 
 struct invdes_table {
   char *path;
@@ -102,39 +104,6 @@ static void on_record(int term, void *ctx) {
   r->fields_in_row = 0;
 }
 
-static char *read_file(const char *path, size_t *len, invdes_error *err) {
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    invdes_error_set(err, INVDES_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
-    return NULL;
-  }
-  size_t cap = 1 << 16, n = 0;
-  char *buf = malloc(cap);
-  while (buf) {
-    size_t got = fread(buf + n, 1, cap - n, f);
-    n += got;
-    if (n < cap) break;
-    char *b = cap > ((size_t)-1) / 2 ? NULL : realloc(buf, cap * 2);
-    if (!b) { free(buf); buf = NULL; break; }
-    buf = b;
-    cap *= 2;
-  }
-  if (!buf) {
-    fclose(f);
-    invdes_error_set(err, INVDES_ERR_NOMEM, "%s: out of memory", path);
-    return NULL;
-  }
-  if (ferror(f)) {
-    invdes_error_set(err, INVDES_ERR_IO, "%s: cannot read: %s", path, strerror(errno));
-    fclose(f);
-    free(buf);
-    return NULL;
-  }
-  fclose(f);
-  *len = n;
-  return buf;
-}
-
 /* Feeds text to libcsv line by line; returns the status (message in r->err). */
 static invdes_status parse_text(reader *r, const char *text, size_t len) {
   struct csv_parser p;
@@ -186,8 +155,8 @@ invdes_table *invdes_table_read(const char *path, invdes_error *err) {
     return NULL;
   }
   size_t len = 0;
-  char *text = read_file(path, &len, err);
-  if (!text) return NULL;
+  char *text = NULL;
+  if (invdes_file_read(path, &text, &len, err) != INVDES_OK) return NULL;
   size_t start = 0;
   if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) start = 3;
 

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "campaign_read.h"
+#include "file.h"
 #include "space.h"
 
 const char *invdes_param_type_name(invdes_param_type t) {
@@ -268,32 +269,9 @@ invdes_campaign *invdes_campaign_load(const char *path, invdes_error *err) {
     invdes_error_set(err, INVDES_ERR_USAGE, "invdes_campaign_load: no path");
     return NULL;
   }
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    invdes_error_set(err, INVDES_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
-    return NULL;
-  }
-  size_t cap = 1 << 14, n = 0;
-  char *buf = malloc(cap);
-  while (buf) {
-    n += fread(buf + n, 1, cap - n, f);
-    if (n < cap) break;
-    char *b = realloc(buf, cap * 2);
-    if (!b) { free(buf); buf = NULL; break; }
-    buf = b;
-    cap *= 2;
-  }
-  int bad = ferror(f);
-  int saved = errno;
-  fclose(f);
-  if (!buf || bad) {
-    free(buf);
-    if (!buf)
-      invdes_error_set(err, INVDES_ERR_NOMEM, "%s: out of memory", path);
-    else
-      invdes_error_set(err, INVDES_ERR_IO, "%s: cannot read: %s", path, strerror(saved));
-    return NULL;
-  }
+  char *buf = NULL;
+  size_t n = 0;
+  if (invdes_file_read(path, &buf, &n, err) != INVDES_OK) return NULL;
   invdes_campaign *c = invdes_campaign_parse(path, buf, n, err);
   free(buf);
   return c;

@@ -56,6 +56,71 @@ static const char *closest_name(const invdes_constraint_set *set,
   return bd <= lim ? best : NULL;
 }
 
+/* Checks the name at t[*i] (a function when '(' follows, else a variable)
+ * and moves *i past it; *after_func says whether it was a function. Returns
+ * 0, or -1 after a diagnostic for an unknown name. */
+static int scan_word(const invdes_constraint_set *set, const cons *c, size_t *i, size_t b,
+                     const char *file, invdes_error *err, int *after_func) {
+  const char *t = c->text;
+  size_t j = *i;
+  while (j < b && (isalnum((unsigned char)t[j]) || t[j] == '_'))
+    j++;
+  char word[128];
+  size_t len = j - *i < sizeof word - 1 ? j - *i : sizeof word - 1;
+  memcpy(word, t + *i, len);
+  word[len] = '\0';
+  size_t k = j;
+  while (k < b && isspace((unsigned char)t[k]))
+    k++;
+  if (k < b && t[k] == '(') {
+    int known = 0;
+    for (size_t f = 0; f < N_FUNCS; f++)
+      known |= !strcmp(word, FUNCS[f]);
+    if (!known) {
+      invdes_constraint_diag(err, file, c, *i,
+                             "unknown function '%s' (known: exp, log, "
+                             "sqrt, abs, min, max)",
+                             word);
+      return -1;
+    }
+    *after_func = 1;
+  } else {
+    size_t v = 0;
+    while (v < set->n_names &&
+           !(set->names[v] && !strcmp(set->names[v], word)))
+      v++;
+    if (v == set->n_names) {
+      const char *sug = closest_name(set, word);
+      char m[300];
+      snprintf(m, sizeof m, "unknown variable '%%s'%s%s%s",
+               sug ? ", did you mean '" : "", sug ? sug : "",
+               sug ? "'?" : "");
+      invdes_constraint_diag(err, file, c, *i, m, word);
+      return -1;
+    }
+    *after_func = 0;
+  }
+  *i = j;
+  return 0;
+}
+
+/* The index just past the number starting at t[i] (digits and dots, then an
+ * optional exponent). */
+static size_t skip_number(const char *t, size_t i, size_t b) {
+  while (i < b && (isdigit((unsigned char)t[i]) || t[i] == '.'))
+    i++;
+  if (i < b && (t[i] == 'e' || t[i] == 'E')) {
+    size_t j = i + 1;
+    if (j < b && (t[j] == '+' || t[j] == '-')) j++;
+    if (j < b && isdigit((unsigned char)t[j])) {
+      while (j < b && isdigit((unsigned char)t[j]))
+        j++;
+      i = j;
+    }
+  }
+  return i;
+}
+
 int invdes_constraint_scan_side(const invdes_constraint_set *set, const cons *c,
                                 size_t a, size_t b, const char *file,
                                 invdes_error *err) {
@@ -70,59 +135,11 @@ int invdes_constraint_scan_side(const invdes_constraint_set *set, const cons *c,
       continue;
     }
     if (isalpha(ch) || ch == '_') {
-      size_t j = i;
-      while (j < b && (isalnum((unsigned char)t[j]) || t[j] == '_'))
-        j++;
-      char word[128];
-      size_t len = j - i < sizeof word - 1 ? j - i : sizeof word - 1;
-      memcpy(word, t + i, len);
-      word[len] = '\0';
-      size_t k = j;
-      while (k < b && isspace((unsigned char)t[k]))
-        k++;
-      if (k < b && t[k] == '(') {
-        int known = 0;
-        for (size_t f = 0; f < N_FUNCS; f++)
-          known |= !strcmp(word, FUNCS[f]);
-        if (!known) {
-          invdes_constraint_diag(err, file, c, i,
-                                 "unknown function '%s' (known: exp, log, "
-                                 "sqrt, abs, min, max)",
-                                 word);
-          return -1;
-        }
-        after_func = 1;
-      } else {
-        size_t v = 0;
-        while (v < set->n_names &&
-               !(set->names[v] && !strcmp(set->names[v], word)))
-          v++;
-        if (v == set->n_names) {
-          const char *sug = closest_name(set, word);
-          char m[300];
-          snprintf(m, sizeof m, "unknown variable '%%s'%s%s%s",
-                   sug ? ", did you mean '" : "", sug ? sug : "",
-                   sug ? "'?" : "");
-          invdes_constraint_diag(err, file, c, i, m, word);
-          return -1;
-        }
-        after_func = 0;
-      }
-      i = j;
+      if (scan_word(set, c, &i, b, file, err, &after_func)) return -1;
       continue;
     }
     if (isdigit(ch) || ch == '.') {
-      while (i < b && (isdigit((unsigned char)t[i]) || t[i] == '.'))
-        i++;
-      if (i < b && (t[i] == 'e' || t[i] == 'E')) {
-        size_t j = i + 1;
-        if (j < b && (t[j] == '+' || t[j] == '-')) j++;
-        if (j < b && isdigit((unsigned char)t[j])) {
-          while (j < b && isdigit((unsigned char)t[j]))
-            j++;
-          i = j;
-        }
-      }
+      i = skip_number(t, i, b);
       after_func = 0;
       continue;
     }

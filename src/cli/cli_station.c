@@ -1,7 +1,6 @@
 /* cli_station.c — shared pieces of the station verbs; see cli_station.h. */
 #include "cli_station.h"
 
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,44 +79,4 @@ int invdes_cli_goal_json(const invdes_store *s, size_t t, json_t *obj) {
   if (keys & INVDES_GOAL_KEY_THRESHOLD)
     bad |= json_object_set_new(obj, "threshold", json_real(tg->threshold));
   return bad ? -1 : 0;
-}
-
-int invdes_cli_parse_seconds(const char *text, double *out) {
-  double v;
-  if (invdes_tell_parse_number(text, &v) || !(v > 0)) return -1;
-  *out = v;
-  return 0;
-}
-
-int invdes_cli_report_options(const char *verb, const char *usage, int argc, char **argv,
-                              const char **db, int *json) {
-  static const struct option options[] = {
-      {"db", required_argument, NULL, 'd'}, {"format", required_argument, NULL, 'f'},
-      {"help", no_argument, NULL, 'h'},     {"version", no_argument, NULL, 'V'},
-      {NULL, 0, NULL, 0}};
-  int opt;
-  *db = NULL;
-  *json = 0;
-  optind = 1;
-  while ((opt = getopt_long(argc, argv, "d:f:hV", options, NULL)) != -1) {
-    switch (opt) {
-    case 'd': *db = optarg; break;
-    case 'f':
-      if (strcmp(optarg, "text") && strcmp(optarg, "json")) {
-        fprintf(stderr, "invdes %s: --format is text or json, not '%s'\n", verb, optarg);
-        return INVDES_EXIT_USAGE;
-      }
-      *json = strcmp(optarg, "json") == 0;
-      break;
-    case 'h': fputs(usage, stdout); return INVDES_EXIT_OK;
-    case 'V': invdes_cli_print_version(); return INVDES_EXIT_OK;
-    default: fputs(usage, stderr); return INVDES_EXIT_USAGE;
-    }
-  }
-  if (!*db || optind != argc) {
-    fprintf(stderr, "invdes %s: %s (see invdes %s --help)\n", verb,
-            *db ? "unexpected argument" : "--db FILE is required", verb);
-    return INVDES_EXIT_USAGE;
-  }
-  return -1;
 }

@@ -42,14 +42,4 @@ void invdes_cli_goal_text(const invdes_store *s, size_t t, char *buf, size_t siz
  * [lo, hi] or "threshold". Returns 0, or -1 when out of memory. */
 int invdes_cli_goal_json(const invdes_store *s, size_t t, json_t *obj);
 
-/* Parses the options of a verb that reports on a database: --db FILE,
- * --format text|json, --help, --version (usage is its --help text). Returns
- * -1 when the verb should go on, with *db and *json set, or else the exit
- * status to return at once (after printing help, version or the error). */
-int invdes_cli_report_options(const char *verb, const char *usage, int argc, char **argv,
-                              const char **db, int *json);
-
-/* Parses a duration in seconds, > 0 and finite. Returns 0 or -1. */
-int invdes_cli_parse_seconds(const char *text, double *out);
-
 #endif

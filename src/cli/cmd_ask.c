@@ -11,8 +11,6 @@
  *   csv:  id, each variable by name, lease_expires (empty without a lease).
  * Fewer than N lines (even none, with a note on stderr) when a finite space
  * has no untried candidate left. Works on the database alone. */
-#include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -21,6 +19,7 @@
 
 #include <jansson.h>
 
+#include "cli_options.h"
 #include "commands.h"
 #include "driver.h"
 #include "table.h"
@@ -32,7 +31,7 @@ static const char ask_usage[] =
     "repeated by the same station before it reports gets the same proposals back;\n"
     "proposals whose lease expired, or that were given back, are offered again\n"
     "with their ids.\n\n"
-    "  --db FILE          the campaign database (required; see invdes init)\n"
+    "  -d, --db FILE      the campaign database (required; see invdes init)\n"
     "  -n, --count N      proposals wanted (default 1)\n"
     "  -s, --station NAME who takes them (default: nobody named)\n"
     "  -l, --lease S      seconds until they are offered to others again\n"
@@ -104,61 +103,21 @@ static int write_json(const invdes_store_rows *rows) {
 }
 
 int invdes_cmd_ask(int argc, char **argv) {
-  static const struct option options[] = {
-      {"db", required_argument, NULL, 'd'},      {"count", required_argument, NULL, 'n'},
-      {"station", required_argument, NULL, 's'}, {"lease", required_argument, NULL, 'l'},
-      {"format", required_argument, NULL, 'f'},  {"help", no_argument, NULL, 'h'},
-      {"version", no_argument, NULL, 'V'},       {NULL, 0, NULL, 0}};
+  static const invdes_cli_choice formats[] = {{"json", 0}, {"csv", 1}, {NULL, 0}};
   const char *db = NULL, *station = NULL;
-  long long n = 1;
+  unsigned long long n = 1;
   double lease = 86400;
-  int csv = 0, opt;
-  char *end;
-  optind = 1;
-  while ((opt = getopt_long(argc, argv, "n:s:l:f:hV", options, NULL)) != -1) {
-    switch (opt) {
-    case 'd': db = optarg; break;
-    case 'n':
-      errno = 0;
-      n = strtoll(optarg, &end, 10);
-      if (errno || end == optarg || *end || n < 1 || n > 1000000) {
-        fprintf(stderr, "invdes ask: -n takes a whole number from 1 to 1000000, not '%s'\n",
-                optarg);
-        return INVDES_EXIT_USAGE;
-      }
-      break;
-    case 's':
-      if (!*optarg) {
-        fprintf(stderr, "invdes ask: --station needs a name\n");
-        return INVDES_EXIT_USAGE;
-      }
-      station = optarg;
-      break;
-    case 'l':
-      lease = strtod(optarg, &end);
-      if (end == optarg || *end || !isfinite(lease) || lease < 0) {
-        fprintf(stderr, "invdes ask: --lease takes seconds >= 0, not '%s'\n", optarg);
-        return INVDES_EXIT_USAGE;
-      }
-      break;
-    case 'f':
-      if (strcmp(optarg, "csv") == 0) csv = 1;
-      else if (strcmp(optarg, "json") == 0) csv = 0;
-      else {
-        fprintf(stderr, "invdes ask: unknown format '%s' (json or csv)\n", optarg);
-        return INVDES_EXIT_USAGE;
-      }
-      break;
-    case 'h': fputs(ask_usage, stdout); return INVDES_EXIT_OK;
-    case 'V': invdes_cli_print_version(); return INVDES_EXIT_OK;
-    default: fputs(ask_usage, stderr); return INVDES_EXIT_USAGE;
-    }
-  }
-  if (!db || optind != argc) {
-    if (!db) fprintf(stderr, "invdes ask: --db FILE is required\n");
-    fputs(ask_usage, stderr);
-    return INVDES_EXIT_USAGE;
-  }
+  int csv = 0, first;
+  const invdes_cli_opt opts[] = {
+      INVDES_CLI_OPT("db", "FILE", INVDES_OPT_TEXT, &db, .required = 1),
+      INVDES_CLI_OPT("count", "N", INVDES_OPT_WHOLE, &n, .lo = 1, .hi = 1000000),
+      INVDES_CLI_OPT("station", "NAME", INVDES_OPT_NAME, &station),
+      INVDES_CLI_OPT("lease", "SECONDS", INVDES_OPT_SECONDS, &lease),
+      INVDES_CLI_OPT("format", "F", INVDES_OPT_CHOICE, &csv, .choices = formats),
+      {NULL}};
+  int early = invdes_cli_parse("ask", ask_usage, opts, argc, argv, &first);
+  if (early != -1) return early;
+  if (first != argc) return invdes_cli_usage_error("ask", "unexpected argument '%s'", argv[first]);
   static invdes_error err;
   invdes_error_clear(&err);
   invdes_driver *d = invdes_driver_open_db(db, 0, &err);
@@ -176,7 +135,7 @@ int invdes_cmd_ask(int argc, char **argv) {
     rc = INVDES_EXIT_FAILURE;
   } else {
     if (rows->n < (size_t)n)
-      fprintf(stderr, "invdes ask: only %zu of %lld proposals: every other candidate of the "
+      fprintf(stderr, "invdes ask: only %zu of %llu proposals: every other candidate of the "
                       "space has been tried or is pending\n", rows->n, n);
     if ((csv ? write_csv(invdes_driver_store(d), rows) : write_json(rows)) != 0 ||
         fflush(stdout) != 0) {

@@ -3,12 +3,12 @@
  * columns are report.h's (a contract: the same set for every export of a
  * campaign, whatever the data). Reads only; never changes the database. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <jansson.h>
 
+#include "cli_options.h"
 #include "cli_station.h"
 #include "commands.h"
 #include "report.h"
@@ -36,34 +36,18 @@ static const char export_usage[] =
     "Exit status: 0 success, 2 bad input or usage, 1 other failures.\n";
 
 int invdes_cmd_export(int argc, char **argv) {
-  static const struct option options[] = {
-      {"db", required_argument, NULL, 'd'},  {"format", required_argument, NULL, 'f'},
-      {"out", required_argument, NULL, 'o'}, {"help", no_argument, NULL, 'h'},
-      {"version", no_argument, NULL, 'V'},   {NULL, 0, NULL, 0}};
+  static const invdes_cli_choice formats[] = {{"csv", 0}, {"json", 1}, {NULL, 0}};
   const char *db = NULL, *out_path = NULL;
-  int opt, json = 0;
-  optind = 1;
-  while ((opt = getopt_long(argc, argv, "d:f:o:hV", options, NULL)) != -1) {
-    switch (opt) {
-    case 'd': db = optarg; break;
-    case 'o': out_path = optarg; break;
-    case 'f':
-      if (strcmp(optarg, "csv") && strcmp(optarg, "json")) {
-        fprintf(stderr, "invdes export: --format is csv or json, not '%s'\n", optarg);
-        return INVDES_EXIT_USAGE;
-      }
-      json = strcmp(optarg, "json") == 0;
-      break;
-    case 'h': fputs(export_usage, stdout); return INVDES_EXIT_OK;
-    case 'V': invdes_cli_print_version(); return INVDES_EXIT_OK;
-    default: fputs(export_usage, stderr); return INVDES_EXIT_USAGE;
-    }
-  }
-  if (!db || optind != argc) {
-    fprintf(stderr, "invdes export: %s (see invdes export --help)\n",
-            db ? "unexpected argument" : "--db FILE is required");
-    return INVDES_EXIT_USAGE;
-  }
+  int json = 0, first;
+  const invdes_cli_opt opts[] = {
+      INVDES_CLI_OPT("db", "FILE", INVDES_OPT_TEXT, &db, .required = 1),
+      INVDES_CLI_OPT("format", "F", INVDES_OPT_CHOICE, &json, .choices = formats),
+      INVDES_CLI_OPT("out", "FILE", INVDES_OPT_TEXT, &out_path),
+      {NULL}};
+  int early = invdes_cli_parse("export", export_usage, opts, argc, argv, &first);
+  if (early != -1) return early;
+  if (first != argc)
+    return invdes_cli_usage_error("export", "unexpected argument '%s'", argv[first]);
   int rc;
   invdes_store *s = invdes_cli_open_db("export", db, &rc);
   if (!s) return rc;

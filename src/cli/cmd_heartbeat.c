@@ -2,11 +2,11 @@
  * proposals extends their leases, so a later ask does not offer them to
  * another station. Several ids are extended in one transaction (all or
  * none). The lease rules are the store's (invdes_store_heartbeat). */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "cli_options.h"
 #include "cli_station.h"
 #include "commands.h"
 #include "report.h"
@@ -22,7 +22,7 @@ static const char heartbeat_usage[] =
     "now + SECONDS. A proposal whose lease has passed is offered again by the\n"
     "next ask (its result is still accepted once when it arrives late).\n\n"
     "  -d, --db FILE         the campaign database (required; never created)\n"
-    "  -S, --station NAME    refuse unless NAME holds the proposals\n"
+    "  -s, --station NAME    refuse unless NAME holds the proposals\n"
     "  -l, --lease SECONDS   the new lease from now (default 86400, as ask)\n"
     "  -q, --quiet           print nothing on success\n"
     "  -h, --help            this text\n"
@@ -49,37 +49,19 @@ static invdes_status beat_all(invdes_store *s, void *data, invdes_error *err) {
 }
 
 int invdes_cmd_heartbeat(int argc, char **argv) {
-  static const struct option options[] = {
-      {"db", required_argument, NULL, 'd'},    {"station", required_argument, NULL, 'S'},
-      {"lease", required_argument, NULL, 'l'}, {"quiet", no_argument, NULL, 'q'},
-      {"help", no_argument, NULL, 'h'},        {"version", no_argument, NULL, 'V'},
-      {NULL, 0, NULL, 0}};
   const char *db = NULL, *station = NULL;
   double lease = HEARTBEAT_DEFAULT_LEASE;
-  int opt, quiet = 0;
-  optind = 1;
-  while ((opt = getopt_long(argc, argv, "d:S:l:qhV", options, NULL)) != -1) {
-    switch (opt) {
-    case 'd': db = optarg; break;
-    case 'S': station = optarg; break;
-    case 'l':
-      if (invdes_cli_parse_seconds(optarg, &lease)) {
-        fprintf(stderr, "invdes heartbeat: --lease takes seconds > 0, not '%s'\n", optarg);
-        return INVDES_EXIT_USAGE;
-      }
-      break;
-    case 'q': quiet = 1; break;
-    case 'h': fputs(heartbeat_usage, stdout); return INVDES_EXIT_OK;
-    case 'V': invdes_cli_print_version(); return INVDES_EXIT_OK;
-    default: fputs(heartbeat_usage, stderr); return INVDES_EXIT_USAGE;
-    }
-  }
-  if (!db || optind == argc) {
-    fprintf(stderr, "invdes heartbeat: %s (see invdes heartbeat --help)\n",
-            db ? "give the ids of the proposals" : "--db FILE is required");
-    return INVDES_EXIT_USAGE;
-  }
-  const size_t n = (size_t)(argc - optind);
+  int quiet = 0, first;
+  const invdes_cli_opt opts[] = {
+      INVDES_CLI_OPT("db", "FILE", INVDES_OPT_TEXT, &db, .required = 1),
+      INVDES_CLI_OPT("station", "NAME", INVDES_OPT_NAME, &station, .retired = 'S'),
+      INVDES_CLI_OPT("lease", "SECONDS", INVDES_OPT_SECONDS, &lease, .lo = 1),
+      INVDES_CLI_OPT("quiet", NULL, INVDES_OPT_FLAG, &quiet),
+      {NULL}};
+  int early = invdes_cli_parse("heartbeat", heartbeat_usage, opts, argc, argv, &first);
+  if (early != -1) return early;
+  if (first == argc) return invdes_cli_usage_error("heartbeat", "give the ids of the proposals");
+  const size_t n = (size_t)(argc - first);
   int64_t *ids = calloc(n, sizeof *ids);
   double *expires = calloc(n, sizeof *expires);
   if (!ids || !expires) {
@@ -90,9 +72,9 @@ int invdes_cmd_heartbeat(int argc, char **argv) {
   }
   int rc = INVDES_EXIT_OK;
   for (size_t i = 0; i < n && rc == INVDES_EXIT_OK; i++)
-    if (invdes_tell_parse_id(argv[optind + (int)i], &ids[i])) {
+    if (invdes_tell_parse_id(argv[first + (int)i], &ids[i])) {
       fprintf(stderr, "invdes heartbeat: '%s' is not a proposal id (a whole number >= 1)\n",
-              argv[optind + (int)i]);
+              argv[first + (int)i]);
       rc = INVDES_EXIT_USAGE;
     }
   invdes_store *s = rc == INVDES_EXIT_OK ? invdes_cli_open_db("heartbeat", db, &rc) : NULL;

@@ -3,9 +3,9 @@
  * asked for (`invdes ask`) or run later (`invdes run` then uses it). On an
  * existing database it checks the campaign file against it (recording
  * harmless changes) and says that it exists. */
-#include <getopt.h>
 #include <stdio.h>
 
+#include "cli_options.h"
 #include "commands.h"
 #include "driver.h"
 
@@ -13,35 +13,23 @@ static const char init_usage[] =
     "usage: invdes init CAMPAIGN.yaml [--db FILE]\n\n"
     "Creates the campaign database without running anything. `invdes run`,\n"
     "`invdes ask` and `invdes tell` then use it.\n\n"
-    "  --db FILE     the database (default: NAME.db beside the campaign)\n"
+    "  -d, --db FILE the database (default: NAME.db beside the campaign)\n"
     "  -h, --help    this text\n"
     "  -V, --version print the version\n";
 
 int invdes_cmd_init(int argc, char **argv) {
-  static const struct option options[] = {{"db", required_argument, NULL, 'd'},
-                                          {"help", no_argument, NULL, 'h'},
-                                          {"version", no_argument, NULL, 'V'},
-                                          {NULL, 0, NULL, 0}};
   const char *db = NULL;
-  int opt;
-  optind = 1;
-  while ((opt = getopt_long(argc, argv, "hV", options, NULL)) != -1) {
-    switch (opt) {
-    case 'd': db = optarg; break;
-    case 'h': fputs(init_usage, stdout); return INVDES_EXIT_OK;
-    case 'V': invdes_cli_print_version(); return INVDES_EXIT_OK;
-    default: fputs(init_usage, stderr); return INVDES_EXIT_USAGE;
-    }
-  }
-  if (optind != argc - 1) {
-    fputs(init_usage, stderr);
-    return INVDES_EXIT_USAGE;
-  }
+  int first;
+  const invdes_cli_opt opts[] = {INVDES_CLI_OPT("db", "FILE", INVDES_OPT_TEXT, &db), {NULL}};
+  int early = invdes_cli_parse("init", init_usage, opts, argc, argv, &first);
+  if (early != -1) return early;
+  if (first != argc - 1)
+    return invdes_cli_usage_error("init", "give one campaign file");
   static invdes_error err, notes;
   invdes_error_clear(&err);
   invdes_error_clear(&notes);
   int created = 0;
-  invdes_driver *d = invdes_driver_open(argv[optind], db, INVDES_DRIVER_CREATE, &created, &notes,
+  invdes_driver *d = invdes_driver_open(argv[first], db, INVDES_DRIVER_CREATE, &created, &notes,
                                         &err);
   if (!d) {
     fprintf(stderr, "invdes init: %s\n", err.message);

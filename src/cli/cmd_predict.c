@@ -4,12 +4,12 @@
  * cross-validated errors. The numbers come from predict.h; this file parses
  * the command line, reads and writes files and prints. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_options.h"
 #include "commands.h"
 #include "predict.h"
 #include "surrogate.h"
@@ -23,7 +23,7 @@ static const char predict_usage[] =
     "rows, or estimates the accuracy by K-fold cross-validation.\n\n"
     "  -t, --train FILE     training table (CSV with a header row)\n"
     "  -y, --target COL     column to learn (every cell a number)\n"
-    "  -f, --features COLS  comma-separated feature columns; default: every column\n"
+    "  --features COLS      comma-separated feature columns; default: every column\n"
     "                       except the target that holds numbers (columns of labels\n"
     "                       are left out)\n"
     "  -x, --exclude COLS   comma-separated columns left out of the default choice\n"
@@ -36,22 +36,12 @@ static const char predict_usage[] =
     "                       plus learned noise)\n"
     "  -o, --out FILE       where to write the predictions (default: stdout)\n"
     "  -k, --cv K           K-fold cross-validation instead; prints rmse, mae, r2\n"
-    "  -s, --seed N         seed of the model and the folds (default 0)\n"
-    "  -n, --trees N        trees of the random forest (default 100)\n"
+    "  --seed N             seed of the model and the folds (default 0)\n"
+    "  --trees N            trees of the random forest (default 100)\n"
     "  -h, --help           this text\n"
     "  -V, --version        print the version\n\n"
     "Inputs are scaled to [0,1] with the training rows' minimum and maximum.\n"
     "Exit status: 0 success, 2 bad input or usage, 1 other failures.\n";
-
-static int parse_uint(const char *s, unsigned long long lo, unsigned long long *out) {
-  char *end;
-  errno = 0;
-  if (*s == '-') return -1;
-  unsigned long long v = strtoull(s, &end, 10);
-  if (errno || end == s || *end || v < lo) return -1;
-  *out = v;
-  return 0;
-}
 
 static int exit_for(invdes_status st) {
   return st == INVDES_ERR_NOMEM || st == INVDES_ERR_NUMERIC ? INVDES_EXIT_FAILURE
@@ -82,82 +72,92 @@ static int write_predictions(FILE *f, const invdes_table *cand, const char *targ
   return ferror(f) ? -1 : 0;
 }
 
+/* Trains on ds, predicts the rows of the candidates file and writes them
+ * with COL_mean and COL_sd to out_path (stdout when NULL). Returns
+ * INVDES_EXIT_OK, or the exit status with the message in err. */
+static int predict_candidates(invdes_model_kind kind, const invdes_surrogate_options *so,
+                              const invdes_dataset *ds, const char *cand_path,
+                              const char *out_path, const char *target, invdes_error *err) {
+  int status = INVDES_EXIT_USAGE;
+  double *Xq = NULL, *mean = NULL, *sd = NULL;
+  invdes_table *ct = invdes_table_read(cand_path, err);
+  if (!ct || !(Xq = invdes_table_features(ct, ds->names, ds->d, err))) goto done;
+  size_t m = invdes_table_n_rows(ct);
+  mean = malloc(m * sizeof *mean);
+  sd = malloc(m * sizeof *sd);
+  if (!mean || !sd) {
+    invdes_error_set(err, INVDES_ERR_NOMEM, "out of memory");
+    status = INVDES_EXIT_FAILURE;
+    goto done;
+  }
+  invdes_status st = invdes_predict_fit_predict(kind, so, ds->X, ds->n, ds->d, ds->y, Xq, m,
+                                                mean, sd, err);
+  if (st != INVDES_OK) {
+    status = exit_for(st);
+    goto done;
+  }
+  status = INVDES_EXIT_FAILURE;
+  FILE *out = out_path ? fopen(out_path, "w") : stdout;
+  if (!out) {
+    invdes_error_set(err, INVDES_ERR_IO, "%s: cannot open for writing: %s", out_path,
+                     strerror(errno));
+    goto done;
+  }
+  int werr = write_predictions(out, ct, target, mean, sd);
+  if (out_path ? fclose(out) != 0 : fflush(out) != 0) werr = -1;
+  if (werr)
+    invdes_error_set(err, INVDES_ERR_IO, "%s: write failed: %s", out_path ? out_path : "stdout",
+                     strerror(errno));
+  else
+    status = INVDES_EXIT_OK;
+done:
+  invdes_table_free(ct);
+  free(Xq);
+  free(mean);
+  free(sd);
+  return status;
+}
+
 int invdes_cmd_predict(int argc, char **argv) {
-  static const struct option options[] = {
-      {"train", required_argument, NULL, 't'},   {"target", required_argument, NULL, 'y'},
-      {"features", required_argument, NULL, 'f'}, {"exclude", required_argument, NULL, 'x'},
-      {"model", required_argument, NULL, 'm'},   {"predict", required_argument, NULL, 'p'},
-      {"out", required_argument, NULL, 'o'},     {"cv", required_argument, NULL, 'k'},
-      {"seed", required_argument, NULL, 's'},    {"trees", required_argument, NULL, 'n'},
-      {"help", no_argument, NULL, 'h'},          {"version", no_argument, NULL, 'V'},
-      {NULL, 0, NULL, 0}};
   const char *train = NULL, *target = NULL, *features = NULL, *exclude = NULL;
-  const char *cand_path = NULL, *out_path = NULL;
+  const char *cand_path = NULL, *out_path = NULL, *model = NULL;
   unsigned long long k = 0, seed = 0, trees = 100;
-  int have_cv = 0, opt;
+  int have_cv = 0, first;
   invdes_model_kind kind = INVDES_MODEL_GP;
   invdes_error err;
   invdes_error_clear(&err);
-  optind = 1;
-  while ((opt = getopt_long(argc, argv, "t:y:f:x:m:p:o:k:s:n:hV", options, NULL)) != -1) {
-    switch (opt) {
-    case 't': train = optarg; break;
-    case 'y': target = optarg; break;
-    case 'f': features = optarg; break;
-    case 'x': exclude = optarg; break;
-    case 'p': cand_path = optarg; break;
-    case 'o': out_path = optarg; break;
-    case 'm':
-      if (invdes_model_kind_parse(optarg, &kind, &err) != INVDES_OK) {
-        fprintf(stderr, "invdes predict: %s\n", err.message);
-        return INVDES_EXIT_USAGE;
-      }
-      break;
-    case 'k':
-      if (parse_uint(optarg, 2, &k)) {
-        fprintf(stderr, "invdes predict: --cv takes a whole number of folds >= 2, not '%s'\n",
-                optarg);
-        return INVDES_EXIT_USAGE;
-      }
-      have_cv = 1;
-      break;
-    case 's':
-      if (parse_uint(optarg, 0, &seed)) {
-        fprintf(stderr, "invdes predict: --seed takes a whole number >= 0, not '%s'\n", optarg);
-        return INVDES_EXIT_USAGE;
-      }
-      break;
-    case 'n':
-      if (parse_uint(optarg, 1, &trees) || trees > 100000) {
-        fprintf(stderr, "invdes predict: --trees takes a whole number 1..100000, not '%s'\n",
-                optarg);
-        return INVDES_EXIT_USAGE;
-      }
-      break;
-    case 'h': fputs(predict_usage, stdout); return INVDES_EXIT_OK;
-    case 'V': invdes_cli_print_version(); return INVDES_EXIT_OK;
-    default: fputs(predict_usage, stderr); return INVDES_EXIT_USAGE;
-    }
-  }
-  const char *problem = NULL;
-  if (optind != argc) problem = "unexpected argument";
-  else if (!train) problem = "--train FILE is required";
-  else if (!target) problem = "--target COL is required";
-  else if (have_cv == !!cand_path) problem = "give exactly one of --predict FILE and --cv K";
-  else if (have_cv && out_path) problem = "--out goes with --predict, not --cv";
-  else if (features && exclude) problem = "give --features or --exclude, not both";
-  if (problem) {
-    fprintf(stderr, "invdes predict: %s%s%s\n", problem, optind != argc ? " " : "",
-            optind != argc ? argv[optind] : "");
-    fputs(predict_usage, stderr);
+  /* --features was -f, --seed -s and --trees -n before those letters meant
+   * --format, --station and --count in every verb. */
+  const invdes_cli_opt opts[] = {
+      INVDES_CLI_OPT("train", "FILE", INVDES_OPT_TEXT, &train, .required = 1),
+      INVDES_CLI_OPT("target", "COL", INVDES_OPT_TEXT, &target, .required = 1),
+      INVDES_CLI_OPT("features", "COLS", INVDES_OPT_TEXT, &features, .retired = 'f'),
+      INVDES_CLI_OPT("exclude", "COLS", INVDES_OPT_TEXT, &exclude),
+      INVDES_CLI_OPT("model", "M", INVDES_OPT_TEXT, &model),
+      INVDES_CLI_OPT("predict", "FILE", INVDES_OPT_TEXT, &cand_path),
+      INVDES_CLI_OPT("out", "FILE", INVDES_OPT_TEXT, &out_path),
+      INVDES_CLI_OPT("cv", "K", INVDES_OPT_WHOLE, &k, .lo = 2, .given = &have_cv),
+      INVDES_CLI_OPT("seed", "N", INVDES_OPT_WHOLE, &seed, .retired = 's'),
+      INVDES_CLI_OPT("trees", "N", INVDES_OPT_WHOLE, &trees, .lo = 1, .hi = 100000,
+                     .retired = 'n'),
+      {NULL}};
+  int early = invdes_cli_parse("predict", predict_usage, opts, argc, argv, &first);
+  if (early != -1) return early;
+  if (model && invdes_model_kind_parse(model, &kind, &err) != INVDES_OK) {
+    fprintf(stderr, "invdes predict: %s\n", err.message);
     return INVDES_EXIT_USAGE;
   }
+  if (first != argc)
+    return invdes_cli_usage_error("predict", "unexpected argument '%s'", argv[first]);
+  const char *problem = NULL;
+  if (have_cv == !!cand_path) problem = "give exactly one of --predict FILE and --cv K";
+  else if (have_cv && out_path) problem = "--out goes with --predict, not --cv";
+  else if (features && exclude) problem = "give --features or --exclude, not both";
+  if (problem) return invdes_cli_usage_error("predict", "%s", problem);
 
   int status = INVDES_EXIT_USAGE;
-  invdes_table *tt = NULL, *ct = NULL;
+  invdes_table *tt = NULL;
   invdes_dataset ds = {0};
-  double *Xq = NULL, *mean = NULL, *sd = NULL;
-  FILE *out = NULL;
   invdes_surrogate_options so;
   invdes_surrogate_options_init(&so);
   invdes_surrogate_options_set_seed(&so, (uint64_t)seed);
@@ -183,47 +183,13 @@ int invdes_cmd_predict(int argc, char **argv) {
     status = INVDES_EXIT_OK;
     goto done;
   }
-  if (!(ct = invdes_table_read(cand_path, &err))) goto fail;
-  if (!(Xq = invdes_table_features(ct, ds.names, ds.d, &err))) goto fail;
-  size_t m = invdes_table_n_rows(ct);
-  mean = malloc(m * sizeof *mean);
-  sd = malloc(m * sizeof *sd);
-  if (!mean || !sd) {
-    invdes_error_set(&err, INVDES_ERR_NOMEM, "out of memory");
-    status = INVDES_EXIT_FAILURE;
-    goto fail;
-  }
-  invdes_status st = invdes_predict_fit_predict(kind, &so, ds.X, ds.n, ds.d, ds.y, Xq, m,
-                                                mean, sd, &err);
-  if (st != INVDES_OK) {
-    status = exit_for(st);
-    goto fail;
-  }
-  out = out_path ? fopen(out_path, "w") : stdout;
-  if (!out) {
-    invdes_error_set(&err, INVDES_ERR_IO, "%s: cannot open for writing: %s", out_path,
-                     strerror(errno));
-    status = INVDES_EXIT_FAILURE;
-    goto fail;
-  }
-  int werr = write_predictions(out, ct, target, mean, sd);
-  if (out_path ? fclose(out) != 0 : fflush(out) != 0) werr = -1;
-  if (werr) {
-    invdes_error_set(&err, INVDES_ERR_IO, "%s: write failed: %s",
-                     out_path ? out_path : "stdout", strerror(errno));
-    status = INVDES_EXIT_FAILURE;
-    goto fail;
-  }
-  status = INVDES_EXIT_OK;
+  status = predict_candidates(kind, &so, &ds, cand_path, out_path, target, &err);
+  if (status != INVDES_EXIT_OK) goto fail;
   goto done;
 fail:
   fprintf(stderr, "invdes predict: %s\n", err.message);
 done:
   invdes_table_free(tt);
-  invdes_table_free(ct);
   invdes_dataset_release(&ds);
-  free(Xq);
-  free(mean);
-  free(sd);
   return status;
 }

@@ -6,7 +6,6 @@
  * then 128 + the signal (130, 143). A second signal ends the process at once;
  * proposals then in flight stay pending and are evaluated first by the next
  * run. */
-#include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
 #include <signal.h>
@@ -14,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli_options.h"
 #include "commands.h"
 #include "driver.h"
 
@@ -24,7 +24,7 @@ static const char run_usage[] =
     "flight when it was stopped are evaluated first, nothing recorded is redone.\n"
     "A changed campaign file is refused (only description, budget and a command's\n"
     "timeout and parallel may change).\n\n"
-    "  --db FILE     the campaign database (default: NAME.db beside the campaign)\n"
+    "  -d, --db FILE the campaign database (default: NAME.db beside the campaign)\n"
     "  -q, --quiet   no progress lines on stderr\n"
     "  -h, --help    this text\n"
     "  -V, --version print the version\n\n"
@@ -87,32 +87,19 @@ static void print_progress(const invdes_run_progress *p, void *data) {
 }
 
 int invdes_cmd_run(int argc, char **argv) {
-  static const struct option options[] = {{"db", required_argument, NULL, 'd'},
-                                          {"quiet", no_argument, NULL, 'q'},
-                                          {"help", no_argument, NULL, 'h'},
-                                          {"version", no_argument, NULL, 'V'},
-                                          {NULL, 0, NULL, 0}};
   const char *db = NULL;
-  int quiet = 0, opt;
-  optind = 1;
-  while ((opt = getopt_long(argc, argv, "qhV", options, NULL)) != -1) {
-    switch (opt) {
-    case 'd': db = optarg; break;
-    case 'q': quiet = 1; break;
-    case 'h': fputs(run_usage, stdout); return INVDES_EXIT_OK;
-    case 'V': invdes_cli_print_version(); return INVDES_EXIT_OK;
-    default: fputs(run_usage, stderr); return INVDES_EXIT_USAGE;
-    }
-  }
-  if (optind != argc - 1) {
-    fputs(run_usage, stderr);
-    return INVDES_EXIT_USAGE;
-  }
+  int quiet = 0, first;
+  const invdes_cli_opt opts[] = {INVDES_CLI_OPT("db", "FILE", INVDES_OPT_TEXT, &db),
+                                 INVDES_CLI_OPT("quiet", NULL, INVDES_OPT_FLAG, &quiet), {NULL}};
+  int early = invdes_cli_parse("run", run_usage, opts, argc, argv, &first);
+  if (early != -1) return early;
+  if (first != argc - 1)
+    return invdes_cli_usage_error("run", "give one campaign file");
   static invdes_error err, notes;
   invdes_error_clear(&err);
   invdes_error_clear(&notes);
   int created = 0;
-  invdes_driver *d = invdes_driver_open(argv[optind], db, INVDES_DRIVER_CREATE |
+  invdes_driver *d = invdes_driver_open(argv[first], db, INVDES_DRIVER_CREATE |
                                         INVDES_DRIVER_EVALUATE, &created, &notes, &err);
   if (!d) {
     fprintf(stderr, "invdes run: %s\n", err.message);

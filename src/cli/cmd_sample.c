@@ -2,8 +2,6 @@
  * campaign's space as CSV or JSON, e.g. a laboratory's first plate. Points
  * come from sample.h (random, Sobol or Latin hypercube over the feasible
  * region) with the campaign's seed unless --seed is given. */
-#include <errno.h>
-#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +10,7 @@
 #include <jansson.h>
 
 #include "campaign.h"
+#include "cli_options.h"
 #include "commands.h"
 #include "sample.h"
 #include "space.h"
@@ -23,34 +22,14 @@ static const char sample_usage[] =
     "Prints N points that satisfy every bound, composition sum and constraint of\n"
     "the campaign (for a pool campaign: N distinct candidates).\n\n"
     "  -n, --count N      number of points (required, >= 1)\n"
-    "  -d, --design D     sobol (default), lhs or random\n"
+    "  --design D         sobol (default), lhs or random\n"
     "  -f, --format F     csv (default) or json\n"
-    "  -s, --seed S       seed (default: the campaign's seed)\n"
+    "  --seed S           seed (default: the campaign's seed)\n"
     "  -h, --help         this text\n"
     "  -V, --version      print the version\n";
 
 /* Stream id of the sample command, distinct from the run loop's iterations. */
 enum { SAMPLE_STREAM = 0x5a3b1e };
-
-static int parse_count(const char *s, long long lo, long long *out) {
-  char *end;
-  errno = 0;
-  long long v = strtoll(s, &end, 10);
-  if (errno || end == s || *end || v < lo) return -1;
-  *out = v;
-  return 0;
-}
-
-static int parse_design(const char *s, invdes_design_kind *out) {
-  static const struct { const char *name; invdes_design_kind kind; } designs[] = {
-      {"sobol", INVDES_DESIGN_SOBOL}, {"lhs", INVDES_DESIGN_LHS}, {"random", INVDES_DESIGN_RANDOM}};
-  for (size_t i = 0; i < sizeof designs / sizeof designs[0]; i++)
-    if (strcmp(s, designs[i].name) == 0) {
-      *out = designs[i].kind;
-      return 0;
-    }
-  return -1;
-}
 
 static void write_csv(const invdes_campaign *c, const invdes_space *s, const double *x, size_t n) {
   size_t nv = invdes_space_n_vars(s);
@@ -128,55 +107,26 @@ fail:
 }
 
 int invdes_cmd_sample(int argc, char **argv) {
-  static const struct option options[] = {
-      {"count", required_argument, NULL, 'n'}, {"design", required_argument, NULL, 'd'},
-      {"format", required_argument, NULL, 'f'}, {"seed", required_argument, NULL, 's'},
-      {"help", no_argument, NULL, 'h'},         {"version", no_argument, NULL, 'V'},
-      {NULL, 0, NULL, 0}};
-  long long count = 0, seed = -1;
-  invdes_design_kind design = INVDES_DESIGN_SOBOL;
-  int json = 0, opt;
-  optind = 1;
-  while ((opt = getopt_long(argc, argv, "n:d:f:s:hV", options, NULL)) != -1) {
-    switch (opt) {
-    case 'n':
-      if (parse_count(optarg, 1, &count)) {
-        fprintf(stderr, "invdes sample: -n takes a whole number >= 1, not '%s'\n", optarg);
-        return INVDES_EXIT_USAGE;
-      }
-      break;
-    case 'd':
-      if (parse_design(optarg, &design)) {
-        fprintf(stderr, "invdes sample: unknown design '%s' (sobol, lhs or random)\n", optarg);
-        return INVDES_EXIT_USAGE;
-      }
-      break;
-    case 'f':
-      if (strcmp(optarg, "csv") && strcmp(optarg, "json")) {
-        fprintf(stderr, "invdes sample: unknown format '%s' (csv or json)\n", optarg);
-        return INVDES_EXIT_USAGE;
-      }
-      json = strcmp(optarg, "json") == 0;
-      break;
-    case 's':
-      if (parse_count(optarg, 0, &seed)) {
-        fprintf(stderr, "invdes sample: --seed takes a whole number >= 0, not '%s'\n", optarg);
-        return INVDES_EXIT_USAGE;
-      }
-      break;
-    case 'h': fputs(sample_usage, stdout); return INVDES_EXIT_OK;
-    case 'V': invdes_cli_print_version(); return INVDES_EXIT_OK;
-    default: fputs(sample_usage, stderr); return INVDES_EXIT_USAGE;
-    }
-  }
-  if (optind != argc - 1 || count == 0) {
-    if (count == 0 && optind == argc - 1) fprintf(stderr, "invdes sample: -n N is required\n");
-    fputs(sample_usage, stderr);
-    return INVDES_EXIT_USAGE;
-  }
+  static const invdes_cli_choice designs[] = {{"sobol", INVDES_DESIGN_SOBOL},
+                                              {"lhs", INVDES_DESIGN_LHS},
+                                              {"random", INVDES_DESIGN_RANDOM},
+                                              {NULL, 0}};
+  static const invdes_cli_choice formats[] = {{"csv", 0}, {"json", 1}, {NULL, 0}};
+  unsigned long long count = 0, seed = 0;
+  int design = INVDES_DESIGN_SOBOL, json = 0, have_seed = 0, first;
+  /* --design was -d and --seed -s before -d meant --db and -s --station. */
+  const invdes_cli_opt opts[] = {
+      INVDES_CLI_OPT("count", "N", INVDES_OPT_WHOLE, &count, .required = 1, .lo = 1),
+      INVDES_CLI_OPT("design", "D", INVDES_OPT_CHOICE, &design, .choices = designs, .retired = 'd'),
+      INVDES_CLI_OPT("format", "F", INVDES_OPT_CHOICE, &json, .choices = formats),
+      INVDES_CLI_OPT("seed", "S", INVDES_OPT_WHOLE, &seed, .given = &have_seed, .retired = 's'),
+      {NULL}};
+  int early = invdes_cli_parse("sample", sample_usage, opts, argc, argv, &first);
+  if (early != -1) return early;
+  if (first != argc - 1) return invdes_cli_usage_error("sample", "give one campaign file");
   invdes_campaign *c;
   invdes_space *s;
-  int status = invdes_cli_load_campaign(argv[optind], &c, &s);
+  int status = invdes_cli_load_campaign(argv[first], &c, &s);
   if (status != INVDES_EXIT_OK) return status;
   status = INVDES_EXIT_FAILURE;
   double *x = NULL;
@@ -184,18 +134,19 @@ int invdes_cmd_sample(int argc, char **argv) {
   invdes_error_clear(&err);
   size_t nv = invdes_space_n_vars(s);
   if (c->pool && (size_t)count > c->pool->n_rows) {
-    fprintf(stderr, "invdes sample: the pool has %zu candidates, fewer than -n %lld\n",
+    fprintf(stderr, "invdes sample: the pool has %zu candidates, fewer than -n %llu\n",
             c->pool->n_rows, count);
     status = INVDES_EXIT_USAGE;
     goto done;
   }
   if ((unsigned long long)count > SIZE_MAX / sizeof(double) / nv ||
       !(x = malloc((size_t)count * nv * sizeof *x))) {
-    fprintf(stderr, "invdes sample: cannot hold %lld points in memory\n", count);
+    fprintf(stderr, "invdes sample: cannot hold %llu points in memory\n", count);
     goto done;
   }
-  uint64_t use_seed = seed >= 0 ? (uint64_t)seed : c->seed;
-  if (invdes_sample(s, design, (size_t)count, use_seed, SAMPLE_STREAM, x, &err) != INVDES_OK) {
+  uint64_t use_seed = have_seed ? (uint64_t)seed : c->seed;
+  if (invdes_sample(s, (invdes_design_kind)design, (size_t)count, use_seed, SAMPLE_STREAM, x,
+                    &err) != INVDES_OK) {
     fprintf(stderr, "%s\n", err.message);
     goto done;
   }

@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 
+#include "cli_options.h"
 #include "cli_station.h"
 #include "commands.h"
 #include "report.h"

@@ -4,13 +4,13 @@
  * transaction: a refused report (or one bad row of a file) leaves the
  * database exactly as it was. Parsing is tell_input.h's, judging the
  * reports the store's; this file reads the command line and prints. */
-#include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_options.h"
 #include "cli_station.h"
 #include "commands.h"
 #include "report.h"
@@ -27,15 +27,15 @@ static const char tell_usage[] =
     "a failed experiment, or the proposal given back unrun (the next ask offers\n"
     "it again). --from records a whole file of reports, all or none.\n\n"
     "  -d, --db FILE        the campaign database (required; never created)\n"
-    "  -s, --sd NAME=SD     standard deviation of the value of target NAME\n"
+    "  --sd NAME=SD         standard deviation of the value of target NAME\n"
     "                       (repeat for several targets)\n"
-    "  -f, --failed REASON  the experiment was run and failed\n"
+    "  --failed REASON      the experiment was run and failed\n"
     "  -a, --abandon        give the proposal back unrun\n"
     "  -r, --reason TEXT    why it was given back (with --abandon)\n"
     "  -F, --from FILE      reports from a CSV or JSON file (see below)\n"
     "  -c, --campaign NAME  the campaign the report is meant for: refused unless\n"
     "                       the database holds that campaign\n"
-    "  -S, --station NAME   who reports (recorded as source station:NAME)\n"
+    "  -s, --station NAME   who reports (recorded as source station:NAME)\n"
     "  -q, --quiet          print nothing on success\n"
     "  -h, --help           this text\n"
     "  -V, --version        print the version\n\n"
@@ -57,10 +57,9 @@ typedef struct tell_args {
 } tell_args;
 
 static int usage_error(const char *fmt, const char *arg) {
-  fputs("invdes tell: ", stderr);
-  fprintf(stderr, fmt, arg);
-  fputs(" (see invdes tell --help)\n", stderr);
-  return INVDES_EXIT_USAGE;
+  char msg[1024];
+  snprintf(msg, sizeof msg, fmt, arg);
+  return invdes_cli_usage_error("tell", "%s", msg);
 }
 
 /* Builds the single report of the command line into `in`. */
@@ -171,13 +170,6 @@ static void print_outcome(const invdes_tell_input *in, const char *from) {
 }
 
 int invdes_cmd_tell(int argc, char **argv) {
-  static const struct option options[] = {
-      {"db", required_argument, NULL, 'd'},       {"sd", required_argument, NULL, 's'},
-      {"failed", required_argument, NULL, 'f'},   {"abandon", no_argument, NULL, 'a'},
-      {"reason", required_argument, NULL, 'r'},   {"from", required_argument, NULL, 'F'},
-      {"campaign", required_argument, NULL, 'c'}, {"station", required_argument, NULL, 'S'},
-      {"quiet", no_argument, NULL, 'q'},          {"help", no_argument, NULL, 'h'},
-      {"version", no_argument, NULL, 'V'},        {NULL, 0, NULL, 0}};
   tell_args a = {0};
   char **sd_args = calloc((size_t)argc + 1, sizeof *sd_args);
   if (!sd_args) {
@@ -185,33 +177,32 @@ int invdes_cmd_tell(int argc, char **argv) {
     return INVDES_EXIT_FAILURE;
   }
   a.sd_args = sd_args;
-  int opt, rc = INVDES_EXIT_OK;
-  optind = 1;
-  while (rc == INVDES_EXIT_OK &&
-         (opt = getopt_long(argc, argv, "d:s:f:ar:F:c:S:qhV", options, NULL)) != -1) {
-    switch (opt) {
-    case 'd': a.db = optarg; break;
-    case 's': sd_args[a.n_sd++] = optarg; break;
-    case 'f': a.failed = optarg; break;
-    case 'a': a.abandon = 1; break;
-    case 'r': a.reason = optarg; break;
-    case 'F': a.from = optarg; break;
-    case 'c': a.campaign = optarg; break;
-    case 'S': a.station = optarg; break;
-    case 'q': a.quiet = 1; break;
-    case 'h': fputs(tell_usage, stdout); free(sd_args); return INVDES_EXIT_OK;
-    case 'V': invdes_cli_print_version(); free(sd_args); return INVDES_EXIT_OK;
-    default: fputs(tell_usage, stderr); rc = INVDES_EXIT_USAGE;
-    }
+  /* -s was --sd and -f --failed before the tool's short options were made
+   * one map; -S was the station. */
+  const invdes_cli_opt opts[] = {
+      INVDES_CLI_OPT("db", "FILE", INVDES_OPT_TEXT, &a.db, .required = 1),
+      INVDES_CLI_OPT("sd", "NAME=SD", INVDES_OPT_LIST, sd_args, .n = &a.n_sd),
+      INVDES_CLI_OPT("failed", "REASON", INVDES_OPT_TEXT, &a.failed, .retired = 'f'),
+      INVDES_CLI_OPT("abandon", NULL, INVDES_OPT_FLAG, &a.abandon),
+      INVDES_CLI_OPT("reason", "TEXT", INVDES_OPT_TEXT, &a.reason),
+      INVDES_CLI_OPT("from", "FILE", INVDES_OPT_TEXT, &a.from),
+      INVDES_CLI_OPT("campaign", "NAME", INVDES_OPT_TEXT, &a.campaign),
+      INVDES_CLI_OPT("station", "NAME", INVDES_OPT_NAME, &a.station, .retired = 'S'),
+      INVDES_CLI_OPT("quiet", NULL, INVDES_OPT_FLAG, &a.quiet),
+      {NULL}};
+  int first = 1, rc = invdes_cli_parse("tell", tell_usage, opts, argc, argv, &first);
+  if (rc != -1) {
+    free(sd_args);
+    return rc;
   }
+  rc = INVDES_EXIT_OK;
   if (rc == INVDES_EXIT_OK) {
-    if (!a.db) rc = usage_error("%s is required", "--db FILE");
-    else if (a.failed && a.abandon) rc = usage_error("%s: give one of them", "--failed and --abandon");
-    else if (a.from && optind != argc)
-      rc = usage_error("'%s': --from takes no id or values on the command line", argv[optind]);
+    if (a.failed && a.abandon) rc = usage_error("%s: give one of them", "--failed and --abandon");
+    else if (a.from && first != argc)
+      rc = usage_error("'%s': --from takes no id or values on the command line", argv[first]);
     else if (a.from && (a.failed || a.abandon || a.n_sd || a.reason))
       rc = usage_error("%s: the file says it per report", "--from");
-    else if (!a.from && optind == argc)
+    else if (!a.from && first == argc)
       rc = usage_error("%s", "give a proposal id, or --from FILE");
   }
   char *source = NULL;
@@ -227,7 +218,7 @@ int invdes_cmd_tell(int argc, char **argv) {
   if (rc == INVDES_EXIT_OK && !in) rc = INVDES_EXIT_FAILURE;
   /* Command-line syntax is checked before the database is opened. */
   if (rc == INVDES_EXIT_OK && !a.from)
-    rc = command_line_report(&a, argc - optind, argv + optind, source, in);
+    rc = command_line_report(&a, argc - first, argv + first, source, in);
   invdes_store *s = NULL;
   if (rc == INVDES_EXIT_OK) s = invdes_cli_open_db("tell", a.db, &rc);
   invdes_error err;

@@ -2,11 +2,11 @@
  * the loader makes and prints what the search space is (parameters,
  * composition groups, constraints, targets, encoded dimension, estimated
  * feasible fraction), or the diagnostics and exit status 2. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "campaign.h"
+#include "cli_options.h"
 #include "commands.h"
 #include "space.h"
 #include "target.h"
@@ -146,27 +146,15 @@ static void describe(const invdes_campaign *c, const invdes_space *space) {
 }
 
 int invdes_cmd_validate(int argc, char **argv) {
-  static const struct option options[] = {{"quiet", no_argument, NULL, 'q'},
-                                          {"help", no_argument, NULL, 'h'},
-                                          {"version", no_argument, NULL, 'V'},
-                                          {NULL, 0, NULL, 0}};
-  int quiet = 0, opt;
-  optind = 1;
-  while ((opt = getopt_long(argc, argv, "qhV", options, NULL)) != -1) {
-    switch (opt) {
-    case 'q': quiet = 1; break;
-    case 'h': fputs(validate_usage, stdout); return INVDES_EXIT_OK;
-    case 'V': invdes_cli_print_version(); return INVDES_EXIT_OK;
-    default: fputs(validate_usage, stderr); return INVDES_EXIT_USAGE;
-    }
-  }
-  if (optind != argc - 1) {
-    fputs(validate_usage, stderr);
-    return INVDES_EXIT_USAGE;
-  }
+  int quiet = 0, first;
+  const invdes_cli_opt opts[] = {INVDES_CLI_OPT("quiet", NULL, INVDES_OPT_FLAG, &quiet), {NULL}};
+  int early = invdes_cli_parse("validate", validate_usage, opts, argc, argv, &first);
+  if (early != -1) return early;
+  if (first != argc - 1)
+    return invdes_cli_usage_error("validate", "give one campaign file");
   invdes_campaign *c;
   invdes_space *space;
-  int status = invdes_cli_load_campaign(argv[optind], &c, &space);
+  int status = invdes_cli_load_campaign(argv[first], &c, &space);
   if (status != INVDES_EXIT_OK) return status;
   if (!quiet) describe(c, space);
   invdes_space_free(space);

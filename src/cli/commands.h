@@ -1,5 +1,5 @@
 /* commands.h — the verbs of the `invdes` command line, one file each
- * (src/cmd_<verb>.c). Each takes the arguments after the verb (argv[0] is the
+ * (src/cli/cmd_<verb>.c). Each takes the arguments after the verb (argv[0] is the
  * verb itself), prints its output on stdout and its diagnostics on stderr, and
  * returns the process exit status: 0 success, 2 bad input or usage, 1 any other
  * failure. Only main() in invdes.c turns that into exit(). */

@@ -1,5 +1,5 @@
 /* invdes.c — the command-line driver: finds the verb and hands the remaining
- * arguments to its src/cmd_<verb>.c. The only place in invdes that exits. */
+ * arguments to its src/cli/cmd_<verb>.c. The only place in invdes that exits. */
 #include "config.h"
 
 #include <stdio.h>
@@ -7,6 +7,7 @@
 
 #include <gsl/gsl_errno.h>
 
+#include "cli_options.h"
 #include "commands.h"
 
 typedef struct {
@@ -40,6 +41,7 @@ static void usage(FILE *out) {
   for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
     fprintf(out, "  %-10s %s\n", verbs[i].name, verbs[i].summary);
   fprintf(out, "\n`invdes COMMAND --help` describes each command.\n");
+  invdes_cli_print_short_options(out);
 }
 
 int main(int argc, char **argv) {

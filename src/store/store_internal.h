@@ -1,7 +1,7 @@
 /* store_internal.h — what the store's files (store.c, store_schema.c,
- * store_propose.c, store_query.c, store_check.c) share: the handle, the
- * registry of prepared statements and the transaction helpers. Not installed;
- * nothing outside src/store*.c includes it. */
+ * store_propose.c, store_tell.c, store_query.c, store_check.c, store_log.c)
+ * share: the handle, the registry of prepared statements and the transaction
+ * helpers. Not installed; nothing outside src/store/ includes it. */
 #ifndef INVDES_STORE_INTERNAL_H
 #define INVDES_STORE_INTERNAL_H
 

@@ -16,7 +16,7 @@
  * (below: lo = -inf; above: hi = +inf), or its logarithm, again accurate far
  * in the tails. Pure functions of their arguments; no state, thread-safe.
  * This module knows nothing of models, targets or campaigns: the bo strategy
- * (strategy_bo*.c) builds its scores from these pieces. */
+ * (bo.c, bo_model.c, bo_score.c, bo_opt.c) builds its scores from these pieces. */
 #ifndef INVDES_ACQUISITION_H
 #define INVDES_ACQUISITION_H
 

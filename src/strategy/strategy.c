@@ -6,7 +6,7 @@
  * points left is refused with what is left, and after the strategy's own ask
  * every proposal is checked to be feasible, so a faulty strategy cannot hand
  * an infeasible point to an evaluator. This file holds no search algorithm;
- * the strategies live in design.c and (later) bo.c, pso.c, ga.c. */
+ * the strategies live in design.c, pso.c, ga.c and bo*.c. */
 #include "strategy_impl.h"
 
 #include <math.h>

@@ -1,0 +1,27 @@
+# lib.sh — the preamble the shell tests share (cli.sh, predict.sh,
+# station.sh); each sources it first with `. "$(dirname "$0")/lib.sh"`.
+#
+# It sets -u, makes a scratch folder $tmp removed on exit, counts checks
+# (ok, bad) and runs a command for its exit status (expect_exit). A script
+# ends with `finish NAME`, whose status is the script's: non-zero when any
+# check failed, so make check reports it. Needs $INVDES (set by make check).
+set -u
+: "${INVDES:?INVDES must name the invdes binary}"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT INT TERM
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); }
+bad() { echo "FAIL: $*"; failed=$((failed + 1)); }
+# expect_exit CODE DESCRIPTION COMMAND...: the command's exit status is CODE;
+# its output is left in $tmp/out and $tmp/err for further checks.
+expect_exit() {
+  want=$1 what=$2; shift 2
+  "$@" >"$tmp/out" 2>"$tmp/err"; got=$?
+  [ "$got" -eq "$want" ] && ok || bad "$what: exit $got, wanted $want ($(head -c 400 "$tmp/err"))"
+}
+# finish NAME: prints the tally; returns 1 when a check failed.
+finish() {
+  echo "$1: $passed passed, $failed failed"
+  [ "$failed" -eq 0 ]
+}
