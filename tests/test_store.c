@@ -20,6 +20,7 @@
 #include "sha256.h"
 #include "store.h"
 #include "store_fixture.h"
+#include "strategy.h"
 
 typedef struct ctx {
   char dir[4096], db[4200];
@@ -731,7 +732,7 @@ static void test_campaign_diff_of_models(void **state) {
   invdes_error_clear(&ch);
   /* lhs strata are cut by the budget: there a new budget is refused. */
   invdes_campaign lhs_old = c->f.c, lhs_new = g.c;
-  lhs_old.strategy.kind = lhs_new.strategy.kind = INVDES_STRATEGY_LHS;
+  lhs_old.strategy.kind = lhs_new.strategy.kind = invdes_strategy_kind_find("lhs");
   assert_int_equal(invdes_store_campaign_diff(&lhs_old, &lhs_new, &ch), INVDES_ERR_INVALID);
   assert_non_null(strstr(ch.message, "budget.evaluations: 50 -> 80"));
   assert_null(strstr(ch.message, "budget.evaluations: 50 -> 80 (allowed)"));
