@@ -281,7 +281,8 @@ typedef struct resume_kind {
 #if RESUME_MODELS
 static const resume_kind kinds[] = {{"bo", ""}, {"pso", ""}, {"ga", ""}};
 #else
-static const resume_kind kinds[] = {{"random", ""}, {"sobol", ""}, {"lhs", ""}};
+static const resume_kind kinds[] = {
+    {"random", ""}, {"sobol", ""}, {"lhs", ""}, {"grid", ", grid: {levels: 9}"}};
 #endif
 
 static void for_every_strategy(int batch, int parallel) {

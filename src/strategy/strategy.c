@@ -17,7 +17,7 @@
 /* The registry: every strategy kind, in the order `invdes validate` and the
  * loader's messages list them. Adding a kind adds its name here; its entry
  * is invdes_strategy_<name>, defined in its own file. */
-#define INVDES_STRATEGY_REGISTRY(X) X(bo) X(pso) X(ga) X(random) X(sobol) X(lhs)
+#define INVDES_STRATEGY_REGISTRY(X) X(bo) X(pso) X(ga) X(random) X(sobol) X(lhs) X(grid)
 
 #define DECLARE(name) extern const invdes_strategy_type invdes_strategy_##name;
 INVDES_STRATEGY_REGISTRY(DECLARE)
