@@ -11,7 +11,7 @@
 
 /* The registry: every surrogate kind. Adding a kind adds its name here; its
  * entry is invdes_surrogate_type_<name>, defined in its own file. */
-#define INVDES_SURROGATE_REGISTRY(X) X(gp) X(rf)
+#define INVDES_SURROGATE_REGISTRY(X) X(gp) X(rf) X(knn)
 
 #define DECLARE(name) extern const invdes_surrogate_type invdes_surrogate_type_##name;
 INVDES_SURROGATE_REGISTRY(DECLARE)
