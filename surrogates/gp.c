@@ -16,6 +16,7 @@
 #include <gsl/gsl_blas.h>
 
 #include "gp_internal.h"
+#include "surrogate_type.h"
 
 void invdes_gp_options_init(invdes_gp_options *opt) {
   memset(opt, 0, sizeof *opt);
@@ -453,3 +454,35 @@ double invdes_gp_objective(const invdes_gp *gp, const double *theta, double *gra
   gp_lik_free(lik);
   return f;
 }
+
+/* ---- the surrogate kind "gp" (surrogate_type.h) --------------------------- */
+
+static void *gp_create(const invdes_surrogate_options *o) { return invdes_gp_new(&o->gp); }
+static void gp_destroy(void *m) { invdes_gp_free(m); }
+static invdes_status gp_fit_any(void *m, const double *X, size_t n, size_t d,
+                                const double *y, const double *nv, invdes_error *e) {
+  return invdes_gp_fit(m, X, n, d, y, nv, e);
+}
+static invdes_status gp_predict_any(const void *m, const double *X, size_t k,
+                                    double *mean, double *var, invdes_error *e) {
+  return invdes_gp_predict(m, X, k, mean, var, e);
+}
+static invdes_status gp_grad_any(const void *m, const double *X, size_t k, double *mean,
+                                 double *var, double *dmean, double *dvar, invdes_error *e) {
+  return invdes_gp_predict_grad(m, X, k, mean, var, dmean, dvar, e);
+}
+static double gp_noise_any(const void *m) { return invdes_gp_noise_var(m); }
+static invdes_status gp_condition(void *m, const double *X, size_t k, invdes_error *e) {
+  return invdes_gp_fantasy_add(m, X, k, e);
+}
+static void gp_condition_clear(void *m) { invdes_gp_fantasy_clear(m); }
+
+const invdes_surrogate_type invdes_surrogate_type_gp = {
+    .name = "gp",
+    .caps = INVDES_SURROGATE_GRADIENTS | INVDES_SURROGATE_CONDITIONS |
+            INVDES_SURROGATE_POINT_NOISE,
+    .create = gp_create, .destroy = gp_destroy, .fit = gp_fit_any,
+    .keeps_fit_on_error = 1, /* the GP keeps its previous fit */
+    .predict = gp_predict_any, .predict_grad = gp_grad_any,
+    .noise_var = gp_noise_any, .condition = gp_condition,
+    .condition_clear = gp_condition_clear};

@@ -9,6 +9,7 @@
  * y minus its mean and adds the mean back when predicting. This file does not
  * split nodes (tree.c) and knows nothing of other surrogates. */
 #include "rf.h"
+#include "surrogate_type.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -327,3 +328,22 @@ size_t invdes_rf_n_nodes(const invdes_rf *rf) {
 }
 
 size_t invdes_rf_dim(const invdes_rf *rf) { return rf ? rf->d : 0; }
+
+/* ---- the surrogate kind "rf" (surrogate_type.h) --------------------------- */
+
+static void *rf_create(const invdes_surrogate_options *o) { return invdes_rf_new(&o->rf); }
+static void rf_destroy(void *m) { invdes_rf_free(m); }
+static invdes_status rf_fit_any(void *m, const double *X, size_t n, size_t d,
+                                const double *y, const double *nv, invdes_error *e) {
+  return invdes_rf_fit(m, X, n, d, y, nv, e);
+}
+static invdes_status rf_predict_any(const void *m, const double *X, size_t k,
+                                    double *mean, double *var, invdes_error *e) {
+  return invdes_rf_predict(m, X, k, mean, var, e);
+}
+
+/* No gradients, no conditioning (a strategy refits with lies), and the
+ * per-point noise is ignored: the leaves' spread already holds the noise. */
+const invdes_surrogate_type invdes_surrogate_type_rf = {
+    .name = "rf", .create = rf_create, .destroy = rf_destroy, .fit = rf_fit_any,
+    .keeps_fit_on_error = 0, .predict = rf_predict_any};

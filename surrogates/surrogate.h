@@ -2,7 +2,8 @@
  *
  * A surrogate is fitted to points X (n×d, row-major) with responses y and
  * then predicts a mean and a variance at new points, whatever model is behind
- * it: a Gaussian process (gp.h) or a random forest (rf.h). Inputs follow the
+ * it: a Gaussian process (gp.h), a random forest (rf.h), or any kind in the
+ * registry (surrogate_type.h; k nearest neighbours, knn.h). Inputs follow the
  * encoded-space contract, entries in [0,1] (the GP refuses anything else at
  * fit; the forest accepts any finite value). Responses are in the caller's
  * units; so are the returned mean and variance.
@@ -17,6 +18,8 @@
  * updates; RF out-of-bag error) are reached through the borrowed handles
  * invdes_surrogate_gp / invdes_surrogate_rf.
  *
+ * A kind says what it can do by capability flags (gradients, conditioning
+ * on pending points, per-point noise); callers ask those, not the kind.
  * This module only dispatches: it knows nothing of campaigns, spaces or
  * strategies, and it never prints. */
 #ifndef INVDES_SURROGATE_H
@@ -29,15 +32,37 @@
 #include "gp.h"
 #include "rf.h"
 
-typedef enum invdes_model_kind {
-  INVDES_MODEL_GP = 0,
-  INVDES_MODEL_RF = 1
-} invdes_model_kind;
+/* A surrogate kind: an entry of the registry (surrogate_type.h), found by
+ * name. invdes_model_kind is the older name of a pointer to one. */
+typedef struct invdes_surrogate_type invdes_surrogate_type;
+typedef const invdes_surrogate_type *invdes_model_kind;
 
-/* Options for either model; only the part for the chosen kind is used. */
+/* Capabilities a kind may have, which a strategy asks instead of its name. */
+#define INVDES_SURROGATE_GRADIENTS 1u  /* predict_grad: d mean, d var / d x */
+#define INVDES_SURROGATE_CONDITIONS 2u /* conditions on pending points
+                                          (fantasies) without a refit */
+#define INVDES_SURROGATE_POINT_NOISE 4u /* uses per-point noise variances */
+
+/* The two kinds invdes started with, for callers that name them. */
+#define INVDES_MODEL_GP invdes_surrogate_type_find("gp")
+#define INVDES_MODEL_RF invdes_surrogate_type_find("rf")
+
+#define INVDES_SURROGATE_MAX_SETTINGS 8
+
+/* A numeric setting of a kind that has no part of its own below (knn's
+ * "k"); key is borrowed from the kind's table. */
+typedef struct invdes_surrogate_setting {
+  const char *key;
+  double value;
+} invdes_surrogate_setting;
+
+/* Options for any model; each kind reads only its part (gp, rf) or its
+ * named settings. */
 typedef struct invdes_surrogate_options {
   invdes_gp_options gp;
   invdes_rf_options rf;
+  size_t n_settings;
+  invdes_surrogate_setting settings[INVDES_SURROGATE_MAX_SETTINGS];
 } invdes_surrogate_options;
 
 typedef struct invdes_surrogate invdes_surrogate;
@@ -48,15 +73,39 @@ void invdes_surrogate_options_init(invdes_surrogate_options *opt);
 /* Sets the random seed of both parts (GP starts, RF trees). */
 void invdes_surrogate_options_set_seed(invdes_surrogate_options *opt, uint64_t seed);
 
-/* "gp" or "rf". */
+/* The registered kind named `name` (exact), or NULL. */
+const invdes_surrogate_type *invdes_surrogate_type_find(const char *name);
+/* The i-th kind of the registry, NULL past the end. */
+const invdes_surrogate_type *invdes_surrogate_type_at(size_t i);
+/* The registry's names, NULL-terminated (static). */
+const char *const *invdes_surrogate_type_names(void);
+/* The kind's capabilities (INVDES_SURROGATE_*); 0 for NULL. */
+unsigned invdes_surrogate_type_caps(const invdes_surrogate_type *t);
+/* The names of the kind's numeric settings, NULL-terminated (never NULL). */
+const char *const *invdes_surrogate_type_keys(const invdes_surrogate_type *t);
+
+/* Sets the kind's setting `key` to value (replacing an earlier one):
+ * INVDES_ERR_INVALID for a key the kind does not have or a value out of its
+ * range, with a message. */
+invdes_status invdes_surrogate_options_set(invdes_surrogate_options *opt,
+                                           const invdes_surrogate_type *t,
+                                           const char *key, double value,
+                                           invdes_error *err);
+/* The value of setting key, or dflt when it was not set. */
+double invdes_surrogate_options_get(const invdes_surrogate_options *opt,
+                                    const char *key, double dflt);
+
+/* The kind's name ("gp", "rf", ...); "?" for NULL. */
 const char *invdes_model_kind_name(invdes_model_kind kind);
 
-/* Parses "gp" or "rf" (exact); INVDES_ERR_INVALID with a message otherwise. */
+/* Looks a registered kind up by name (exact); INVDES_ERR_INVALID with a
+ * message listing the kinds otherwise. */
 invdes_status invdes_model_kind_parse(const char *name, invdes_model_kind *out,
                                       invdes_error *err);
 
-/* A new, unfitted surrogate; opt NULL means defaults. NULL when out of memory
- * or when the options are out of range. The caller frees it. */
+/* A new, unfitted surrogate of a registered kind; opt NULL means defaults.
+ * NULL when out of memory, for an unknown kind or when the options are out
+ * of range. The caller frees it. */
 invdes_surrogate *invdes_surrogate_new(invdes_model_kind kind,
                                        const invdes_surrogate_options *opt);
 
@@ -78,7 +127,8 @@ invdes_status invdes_surrogate_predict(const invdes_surrogate *s, const double *
                                        size_t m, double *mean, double *var,
                                        invdes_error *err);
 
-/* 1 when the model gives gradients of mean and variance (the GP), else 0. */
+/* 1 when the model gives gradients of mean and variance (its kind has
+ * INVDES_SURROGATE_GRADIENTS), else 0. */
 int invdes_surrogate_has_gradient(const invdes_surrogate *s);
 
 /* As predict plus gradients with respect to the input (m×d row-major, either
@@ -88,6 +138,14 @@ invdes_status invdes_surrogate_predict_grad(const invdes_surrogate *s,
                                             double *mean, double *var,
                                             double *dmean, double *dvar,
                                             invdes_error *err);
+
+/* Conditions the fitted model on m pending points X at its own mean
+ * (fantasies; kinds with INVDES_SURROGATE_CONDITIONS, else
+ * INVDES_ERR_USAGE); predictions then include them until the next fit or
+ * invdes_surrogate_condition_clear. */
+invdes_status invdes_surrogate_condition(invdes_surrogate *s, const double *X,
+                                         size_t m, invdes_error *err);
+void invdes_surrogate_condition_clear(invdes_surrogate *s);
 
 /* Observation-noise variance to add to var for a new measurement (units of
  * y²): the GP's learned noise, 0 for the forest and before a fit. */

@@ -1,5 +1,6 @@
 /* store_fixture.c — see store_fixture.h. */
 #include "store_fixture.h"
+#include "strategy.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,7 +42,7 @@ void store_fixture_init(store_fixture *f) {
   c->targets = f->targets;
   c->n_targets = 3;
   c->objective.kind = INVDES_OBJECTIVE_STATION;
-  c->strategy.kind = INVDES_STRATEGY_RANDOM;
+  c->strategy.kind = invdes_strategy_kind_find("random");
   c->strategy.batch = 2;
   c->budget.evaluations = 50;
 }

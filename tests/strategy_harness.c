@@ -12,6 +12,8 @@
 
 #include <cmocka.h>
 
+#include "evo.h"
+
 #define NT HARNESS_NT
 
 invdes_space *must_space(const invdes_campaign *c) {
@@ -33,20 +35,34 @@ invdes_strategy *must_strategy_spec(const invdes_space *sp,
   return s;
 }
 
-invdes_strategy_spec harness_evo_spec(invdes_strategy_kind kind) {
+/* Options of the specs made here: each spec its own slot, so that specs
+ * alive at once do not share them. */
+static invdes_pso_options pso_opts[64];
+static invdes_ga_options ga_opts[64];
+static size_t n_opts;
+
+invdes_strategy_spec harness_evo_spec_sized(const invdes_strategy_type *kind,
+                                            int size, double mutation) {
   invdes_strategy_spec spec;
   memset(&spec, 0, sizeof spec);
   spec.kind = kind;
   spec.batch = 1;
   spec.initial_design = INVDES_DESIGN_SOBOL;
   spec.initial_count = 4;
-  spec.pso.swarm = 6;
-  spec.pso.inertia = 0.72;
-  spec.pso.c1 = spec.pso.c2 = 1.49;
-  spec.ga.population = 7;
-  spec.ga.crossover = 0.9;
-  spec.ga.mutation = 0.2;
+  size_t i = n_opts++ % 64;
+  if (kind == invdes_strategy_kind_find("pso")) {
+    pso_opts[i] = (invdes_pso_options){size, 0.72, 1.49, 1.49};
+    spec.options = &pso_opts[i];
+  } else {
+    ga_opts[i] = (invdes_ga_options){size, 0.9, mutation};
+    spec.options = &ga_opts[i];
+  }
   return spec;
+}
+
+invdes_strategy_spec harness_evo_spec(const invdes_strategy_type *kind) {
+  return harness_evo_spec_sized(kind, kind == invdes_strategy_kind_find("pso") ? 6 : 7,
+                                0.2);
 }
 
 void must_tell(invdes_strategy *s, const invdes_observation *o, size_t n) {

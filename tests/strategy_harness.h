@@ -31,9 +31,12 @@ invdes_strategy *must_strategy_spec(const invdes_space *sp,
 void must_tell(invdes_strategy *s, const invdes_observation *o, size_t n);
 
 /* The spec of the pso and ga tests: batch 1, a small swarm (6) and
- * population (7) so that short tests cross several generations, an
- * initial design of 4 Sobol points. */
-invdes_strategy_spec harness_evo_spec(invdes_strategy_kind kind);
+ * population (7, mutation 0.2) so that short tests cross several
+ * generations, an initial design of 4 Sobol points. */
+invdes_strategy_spec harness_evo_spec(const invdes_strategy_type *kind);
+/* The same with swarm / population `size` and ga's mutation as given. */
+invdes_strategy_spec harness_evo_spec_sized(const invdes_strategy_type *kind,
+                                            int size, double mutation);
 
 /* top_srcdir/rel (top_srcdir from the environment, "." without); the
  * buffer is static: valid until the next call. */

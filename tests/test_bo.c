@@ -437,7 +437,7 @@ static void test_example_campaigns(void **state) {
     invdes_error_clear(&err);
     invdes_campaign *c = invdes_campaign_load(path, &err);
     if (!c) fail_msg("%s: %s", path, err.message);
-    assert_int_equal(c->strategy.kind, INVDES_STRATEGY_BO);
+    assert_ptr_equal(c->strategy.kind, invdes_strategy_kind_find("bo"));
     run *r = run_from(c, c->seed, 64);
     size_t batch = (size_t)c->strategy.batch;
     size_t steps = ((size_t)c->strategy.initial_count + 2 * batch) / batch;

@@ -17,7 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bo.h"
 #include "campaign.h"
+#include "evo.h"
 
 static const char *srcdir(void) {
   const char *s = getenv("top_srcdir");
@@ -185,10 +187,11 @@ static void test_all_types(void **state) {
   assert_int_equal(c->objective.kind, INVDES_OBJECTIVE_STATION);
   assert_null(c->pool);
   const invdes_strategy_spec *s = &c->strategy;
-  assert_int_equal(s->kind, INVDES_STRATEGY_BO);
-  assert_int_equal(s->surrogate, INVDES_SURROGATE_GP);
-  assert_int_equal(s->kernel, INVDES_KERNEL_SQEXP);
-  assert_int_equal(s->acquisition, INVDES_ACQ_LOGEI);
+  assert_ptr_equal(s->kind, invdes_strategy_kind_find("bo"));
+  const invdes_bo_options *bo = s->options;
+  assert_ptr_equal(bo->surrogate, invdes_surrogate_type_find("gp"));
+  assert_int_equal(bo->kernel, INVDES_KERNEL_SQEXP);
+  assert_int_equal(bo->acquisition, INVDES_ACQ_LOGEI);
   assert_int_equal(s->batch, 4);
   assert_int_equal(s->initial_design, INVDES_DESIGN_LHS);
   assert_int_equal(s->initial_count, 12);
@@ -202,10 +205,11 @@ static void test_defaults(void **state) {
   invdes_campaign *c = load_good("minimal.yaml");
   assert_true(c->seed == 0);
   assert_null(c->description);
-  assert_int_equal(c->strategy.kind, INVDES_STRATEGY_BO);
-  assert_int_equal(c->strategy.surrogate, INVDES_SURROGATE_GP);
-  assert_int_equal(c->strategy.kernel, INVDES_KERNEL_MATERN52);
-  assert_int_equal(c->strategy.acquisition, INVDES_ACQ_EI);
+  assert_ptr_equal(c->strategy.kind, invdes_strategy_kind_find("bo"));
+  const invdes_bo_options *bo = c->strategy.options;
+  assert_ptr_equal(bo->surrogate, invdes_surrogate_type_find("gp"));
+  assert_int_equal(bo->kernel, INVDES_KERNEL_MATERN52);
+  assert_int_equal(bo->acquisition, INVDES_ACQ_EI);
   assert_int_equal(c->strategy.batch, 1);
   assert_int_equal(c->strategy.initial_design, INVDES_DESIGN_SOBOL);
   assert_int_equal(c->strategy.initial_count, 6); /* max(5, 2*3) */
@@ -237,10 +241,10 @@ static void test_builtin(void **state) {
   assert_true(o->shift[1] == -0.05 && o->shift[4] == 0.1);
   assert_true(o->noise_sd == 0.01);
   assert_true(c->seed == 7);
-  assert_int_equal(c->strategy.kind, INVDES_STRATEGY_PSO);
-  assert_int_equal(c->strategy.pso.swarm, 16);
-  assert_true(c->strategy.pso.inertia == 0.6 && c->strategy.pso.c1 == 1.2 &&
-              c->strategy.pso.c2 == 1.8);
+  assert_ptr_equal(c->strategy.kind, invdes_strategy_kind_find("pso"));
+  const invdes_pso_options *pso = c->strategy.options;
+  assert_int_equal(pso->swarm, 16);
+  assert_true(pso->inertia == 0.6 && pso->c1 == 1.2 && pso->c2 == 1.8);
   assert_int_equal(c->strategy.initial_count, 12); /* 2 * 6 */
   invdes_campaign_free(c);
 }
@@ -265,9 +269,10 @@ static void test_command(void **state) {
   assert_true(g->total == 100);
   assert_true(g->components[1].lo == 0 && g->components[1].hi == 100);
   assert_string_equal(g->components[2].name, "acetone");
-  assert_int_equal(c->strategy.kind, INVDES_STRATEGY_GA);
-  assert_int_equal(c->strategy.ga.population, 20);
-  assert_true(c->strategy.ga.crossover == 0.8 && c->strategy.ga.mutation == 0.2);
+  assert_ptr_equal(c->strategy.kind, invdes_strategy_kind_find("ga"));
+  const invdes_ga_options *ga = c->strategy.options;
+  assert_int_equal(ga->population, 20);
+  assert_true(ga->crossover == 0.8 && ga->mutation == 0.2);
   assert_int_equal(c->strategy.initial_count, 3); /* max(5, 8) capped by budget 3 */
   invdes_campaign_free(c);
 }
@@ -280,7 +285,7 @@ static void test_dataset(void **state) {
   assert_string_equal(o->model, "gp");
   assert_non_null(strstr(o->file, "tests/campaigns/good/../../../campaigns/data/"
                                   "crossed_barrel/data.csv"));
-  assert_int_equal(c->strategy.kind, INVDES_STRATEGY_LHS);
+  assert_ptr_equal(c->strategy.kind, invdes_strategy_kind_find("lhs"));
   assert_int_equal(c->strategy.batch, 8);
   assert_int_equal(c->strategy.initial_count, 0);
   invdes_campaign_free(c);
@@ -305,7 +310,7 @@ static void test_pool(void **state) {
   assert_int_equal(invdes_campaign_n_vars(c), 0);
   assert_null(c->objective.model);
   assert_int_equal(c->n_targets, 3);
-  assert_int_equal(c->strategy.kind, INVDES_STRATEGY_RANDOM);
+  assert_ptr_equal(c->strategy.kind, invdes_strategy_kind_find("random"));
   invdes_campaign_free(c);
 
   c = load_good("pool_features.yaml");
@@ -370,7 +375,7 @@ static void test_never_crashes(void **state) {
 static void test_names(void **state) {
   (void)state;
   assert_string_equal(invdes_param_type_name(INVDES_PARAM_CATEGORICAL), "categorical");
-  assert_string_equal(invdes_strategy_kind_name(INVDES_STRATEGY_LHS), "lhs");
+  assert_string_equal(invdes_strategy_kind_name(invdes_strategy_kind_find("lhs")), "lhs");
   assert_string_equal(invdes_objective_kind_name(INVDES_OBJECTIVE_DATASET), "dataset");
   assert_string_equal(invdes_design_kind_name(INVDES_DESIGN_SOBOL), "sobol");
   assert_string_equal(invdes_goal_name(INVDES_GOAL_ABOVE), "above");

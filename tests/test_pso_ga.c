@@ -29,12 +29,14 @@
 
 #define NT HARNESS_NT /* targets in the simulated campaigns */
 
-static const invdes_strategy_kind KINDS[] = {INVDES_STRATEGY_PSO,
-                                             INVDES_STRATEGY_GA};
+static const char *const KIND_NAMES[] = {"pso", "ga"};
 #define N_KINDS 2
+#define KIND(i) invdes_strategy_kind_find(KIND_NAMES[i])
+#define PSO invdes_strategy_kind_find("pso")
+#define GA invdes_strategy_kind_find("ga")
 
 static invdes_strategy *must_strategy(const invdes_space *sp,
-                                      invdes_strategy_kind kind,
+                                      const invdes_strategy_type *kind,
                                       uint64_t seed) {
   invdes_strategy_spec spec = harness_evo_spec(kind);
   return must_strategy_spec(sp, &spec, NT, seed);
@@ -99,7 +101,7 @@ static void test_feasible_and_reproducible(void **state) {
   for (int f = 0; f < 3; f++) {
     invdes_space *sp = must_space(&fx[f]->c);
     for (int k = 0; k < N_KINDS; k++) {
-      invdes_strategy_spec spec = harness_evo_spec(KINDS[k]);
+      invdes_strategy_spec spec = harness_evo_spec(KIND(k));
       harness_check_reproducible(sp, &spec, 12, 5);
     }
     invdes_space_free(sp);
@@ -116,17 +118,13 @@ static void test_ncm_cathode_file(void **state) {
   invdes_campaign *c =
       invdes_campaign_load(data_path("campaigns/ncm-cathode.yaml"), &err);
   if (!c) fail_msg("load: %s", err.message);
-  assert_int_equal(c->strategy.kind, INVDES_STRATEGY_PSO);
+  assert_ptr_equal(c->strategy.kind, PSO);
   assert_int_equal(c->n_targets, NT);
   invdes_space *sp = must_space(c);
   for (int k = 0; k < N_KINDS; k++) {
     invdes_strategy_spec spec = c->strategy;
-    spec.kind = KINDS[k];
-    if (KINDS[k] == INVDES_STRATEGY_GA) {
-      spec.ga.population = 12;
-      spec.ga.crossover = 0.9;
-      spec.ga.mutation = 0.1;
-    }
+    spec.kind = KIND(k);
+    if (KIND(k) == GA) spec.options = harness_evo_spec_sized(GA, 12, 0.1).options;
     sim *m = run_campaign_spec(sp, &spec, c->seed, 12, 8);
     assert_distinct(m->z, m->n, m->dim);
     sim_free(m);
@@ -139,7 +137,7 @@ static void test_ncm_cathode_file(void **state) {
 
 /* A strategy rebuilt after each batch from the seed, the told history (told
  * in reverse order) and the saved state continues as the original. */
-static void check_resume(const invdes_space *sp, invdes_strategy_kind kind,
+static void check_resume(const invdes_space *sp, const invdes_strategy_type *kind,
                          size_t iters, const size_t *sizes) {
   invdes_strategy_spec spec = harness_evo_spec(kind);
   harness_check_resume(sp, &spec, iters, sizes, 1);
@@ -151,7 +149,7 @@ static void test_resume_exact(void **state) {
   static const size_t sizes[14] = {3, 5, 1, 8, 2, 4, 7, 3, 9, 1, 5, 2, 6, 4};
   fixture *f = fx_ncm();
   invdes_space *sp = must_space(&f->c);
-  for (int k = 0; k < N_KINDS; k++) check_resume(sp, KINDS[k], 14, sizes);
+  for (int k = 0; k < N_KINDS; k++) check_resume(sp, KIND(k), 14, sizes);
   invdes_space_free(sp);
   fx_free(f);
   /* a finite space: 5 dopants × 6 layers */
@@ -161,14 +159,14 @@ static void test_resume_exact(void **state) {
   f->p[0] = f->p[2];
   f->c.n_params = 2;
   sp = must_space(&f->c);
-  for (int k = 0; k < N_KINDS; k++) check_resume(sp, KINDS[k], 6, sizes);
+  for (int k = 0; k < N_KINDS; k++) check_resume(sp, KIND(k), 6, sizes);
   invdes_space_free(sp);
   fx_free(f);
   /* a pool of 8 rows, used up by the last batch */
   static const size_t pool_sizes[4] = {2, 3, 1, 2};
   f = fx_pool();
   sp = must_space(&f->c);
-  for (int k = 0; k < N_KINDS; k++) check_resume(sp, KINDS[k], 4, pool_sizes);
+  for (int k = 0; k < N_KINDS; k++) check_resume(sp, KIND(k), 4, pool_sizes);
   invdes_space_free(sp);
   fx_free(f);
 }
@@ -185,21 +183,12 @@ static double sphere5(const double *x) {
 
 /* Best value of f after `budget` evaluations in batches of 4, every result
  * told before the next ask. */
-static double best_after(const invdes_space *sp, invdes_strategy_kind kind,
+static double best_after(const invdes_space *sp, const invdes_strategy_type *kind,
                          uint64_t seed, size_t budget,
                          double (*f)(const double *)) {
-  invdes_strategy_spec spec;
-  memset(&spec, 0, sizeof spec);
-  spec.kind = kind;
+  invdes_strategy_spec spec = harness_evo_spec_sized(kind, 20, 0.2);
   spec.batch = 4;
-  spec.initial_design = INVDES_DESIGN_SOBOL;
   spec.initial_count = 10;
-  spec.pso.swarm = 20;
-  spec.pso.inertia = 0.72;
-  spec.pso.c1 = spec.pso.c2 = 1.49;
-  spec.ga.population = 20;
-  spec.ga.crossover = 0.9;
-  spec.ga.mutation = 0.2;
   invdes_strategy *s = must_strategy_spec(sp, &spec, 1, seed);
   invdes_proposals *out = invdes_proposals_new(s, 4);
   double best = INFINITY;
@@ -253,8 +242,8 @@ static void test_beats_random(void **state) {
   double (*fns[2])(const double *) = {sphere5, rosenbrock5};
   const char *fname[2] = {"sphere", "rosenbrock"};
   const double factor[2] = {3, 3};
-  invdes_strategy_kind kinds[3] = {INVDES_STRATEGY_RANDOM, INVDES_STRATEGY_PSO,
-                                   INVDES_STRATEGY_GA};
+  const invdes_strategy_type *kinds[3] = {invdes_strategy_kind_find("random"), PSO,
+                                   GA};
   for (int fi = 0; fi < 2; fi++) {
     double med[3];
     for (int k = 0; k < 3; k++) {
@@ -292,9 +281,7 @@ static void test_learns_failures(void **state) {
   f->c.n_targets = 1;
   invdes_space *sp = must_space(&f->c);
   for (int k = 0; k < N_KINDS; k++) {
-    invdes_strategy_spec spec = harness_evo_spec(KINDS[k]);
-    spec.pso.swarm = 10;
-    spec.ga.population = 10;
+    invdes_strategy_spec spec = harness_evo_spec_sized(KIND(k), 10, 0.2);
     invdes_strategy *s = must_strategy_spec(sp, &spec, 1, 5);
     invdes_proposals *out = invdes_proposals_new(s, 5);
     int64_t id = 1;
@@ -330,7 +317,7 @@ static void test_pending_distinct(void **state) {
   invdes_space *sp = must_space(&f->c);
   size_t D = invdes_space_dim(sp);
   for (int k = 0; k < N_KINDS; k++) {
-    invdes_strategy *s = must_strategy(sp, KINDS[k], 3);
+    invdes_strategy *s = must_strategy(sp, KIND(k), 3);
     invdes_proposals *out = invdes_proposals_new(s, 10);
     double *pend = malloc(40 * D * sizeof *pend);
     size_t n = 0;
@@ -349,7 +336,7 @@ static void test_pending_distinct(void **state) {
   fx_free(f);
 }
 
-static void check_exhaust(const invdes_space *sp, invdes_strategy_kind kind,
+static void check_exhaust(const invdes_space *sp, const invdes_strategy_type *kind,
                           size_t total, size_t batch, const char *what) {
   invdes_strategy_spec spec = harness_evo_spec(kind);
   harness_check_exhaust(sp, &spec, total, batch, what);
@@ -359,7 +346,7 @@ static void test_finite_never_repeats(void **state) {
   (void)state;
   fixture *f = fx_pool();
   invdes_space *sp = must_space(&f->c);
-  for (int k = 0; k < N_KINDS; k++) check_exhaust(sp, KINDS[k], 8, 3, "pool");
+  for (int k = 0; k < N_KINDS; k++) check_exhaust(sp, KIND(k), 8, 3, "pool");
   invdes_space_free(sp);
   fx_free(f);
   /* dopant × an integer in [0, 2] with "n <= 1": 10 points */
@@ -372,7 +359,7 @@ static void test_finite_never_repeats(void **state) {
   f->c.n_params = 2;
   fx_add_constraint(f, "n <= 1", 0);
   sp = must_space(&f->c);
-  for (int k = 0; k < N_KINDS; k++) check_exhaust(sp, KINDS[k], 10, 4, "space");
+  for (int k = 0; k < N_KINDS; k++) check_exhaust(sp, KIND(k), 10, 4, "space");
   invdes_space_free(sp);
   fx_free(f);
 }
@@ -384,9 +371,9 @@ static void test_bad_blobs(void **state) {
   fixture *f = fx_ncm();
   invdes_space *sp = must_space(&f->c);
   for (int k = 0; k < N_KINDS; k++) {
-    invdes_strategy *a = must_strategy(sp, KINDS[k], 6);
-    invdes_strategy *twin = must_strategy(sp, KINDS[k], 6);
-    invdes_strategy *other = must_strategy(sp, KINDS[1 - k], 6);
+    invdes_strategy *a = must_strategy(sp, KIND(k), 6);
+    invdes_strategy *twin = must_strategy(sp, KIND(k), 6);
+    invdes_strategy *other = must_strategy(sp, KIND(1 - k), 6);
     invdes_proposals *p = invdes_proposals_new(a, 9);
     invdes_proposals *q = invdes_proposals_new(a, 9);
     assert_int_equal(invdes_strategy_ask(a, 0, 9, NULL, 0, p, NULL), 0);
@@ -417,9 +404,7 @@ static void test_bad_blobs(void **state) {
                        INVDES_ERR_INVALID);
     }
     /* the same kind with another swarm / population */
-    invdes_strategy_spec spec = harness_evo_spec(KINDS[k]);
-    spec.pso.swarm = 9;
-    spec.ga.population = 9;
+    invdes_strategy_spec spec = harness_evo_spec_sized(KIND(k), 9, 0.2);
     invdes_strategy *c = must_strategy_spec(sp, &spec, NT, 6);
     assert_int_equal(invdes_strategy_load_state(c, blob, len, &err),
                      INVDES_ERR_INVALID);
@@ -458,7 +443,7 @@ static void test_registry(void **state) {
   /* an unfilled spec (swarm, population 0) takes the documented defaults */
   invdes_strategy_spec spec;
   memset(&spec, 0, sizeof spec);
-  spec.kind = INVDES_STRATEGY_PSO;
+  spec.kind = PSO;
   invdes_strategy *s = must_strategy_spec(sp, &spec, NT, 1);
   assert_string_equal(invdes_strategy_name(s), "pso");
   invdes_proposals *p = invdes_proposals_new(s, 30);
@@ -466,7 +451,7 @@ static void test_registry(void **state) {
   check_batch(s, p);
   invdes_proposals_free(p);
   invdes_strategy_free(s);
-  spec.kind = INVDES_STRATEGY_GA;
+  spec.kind = GA;
   s = must_strategy_spec(sp, &spec, NT, 1);
   assert_string_equal(invdes_strategy_name(s), "ga");
   p = invdes_proposals_new(s, 50);

@@ -64,8 +64,9 @@ static const char evaluator[] =
     "id=${id# }\n"
     "printf '{\"y\": %d.%03d}\\n' $(( (id * 7919) % 1000 )) $(( (id * 104729) % 1000 ))\n";
 
-static void write_campaign(const char *path, const char *kind, int batch, int parallel,
-                           const char *log) {
+/* keys: more keys of the strategy mapping (", grid: {levels: 9}"), or "". */
+static void write_campaign(const char *path, const char *kind, const char *keys, int batch,
+                           int parallel, const char *log) {
   char text[2048];
   snprintf(text, sizeof text,
            "name: resume-%s-%d\n"
@@ -77,9 +78,9 @@ static void write_campaign(const char *path, const char *kind, int batch, int pa
            "targets:\n"
            "  - {name: y, goal: minimize}\n"
            "objective: {kind: command, command: [sh, %s/eval.sh, %s], parallel: %d}\n"
-           "strategy: {kind: %s, batch: %d}\n"
+           "strategy: {kind: %s%s, batch: %d}\n"
            "budget: {evaluations: %d}\n",
-           kind, batch, dir, log, parallel, kind, batch, BUDGET);
+           kind, batch, dir, log, parallel, kind, keys, batch, BUDGET);
   write_file(path, text);
 }
 
@@ -233,7 +234,8 @@ static void assert_same_proposals(const invdes_store_rows *ref, const invdes_sto
   }
 }
 
-static void exact_resume(const char *kind, int batch, int parallel, uint64_t seed) {
+static void exact_resume(const char *kind, const char *keys, int batch, int parallel,
+                         uint64_t seed) {
   char ref_yaml[512], ref_db[512], ref_log[512], yaml[512], db[512], log[512];
   snprintf(ref_yaml, sizeof ref_yaml, "%s/ref-%s-%d.yaml", dir, kind, batch);
   snprintf(ref_db, sizeof ref_db, "%s/ref-%s-%d.db", dir, kind, batch);
@@ -241,8 +243,8 @@ static void exact_resume(const char *kind, int batch, int parallel, uint64_t see
   snprintf(yaml, sizeof yaml, "%s/kill-%s-%d.yaml", dir, kind, batch);
   snprintf(db, sizeof db, "%s/kill-%s-%d.db", dir, kind, batch);
   snprintf(log, sizeof log, "%s/kill-%s-%d.log", dir, kind, batch);
-  write_campaign(ref_yaml, kind, batch, parallel, ref_log);
-  write_campaign(yaml, kind, batch, parallel, log);
+  write_campaign(ref_yaml, kind, keys, batch, parallel, ref_log);
+  write_campaign(yaml, kind, keys, batch, parallel, log);
 
   /* The uninterrupted run, timed to place the kills within a run's span. */
   struct timespec t0, t1;
@@ -293,19 +295,23 @@ static void exact_resume(const char *kind, int batch, int parallel, uint64_t see
  * by side: test_resume_designs (RESUME_MODELS 0: the design strategies and
  * the grouped builtin test) and test_resume_models (RESUME_MODELS 1: the
  * strategies that learn). A strategy that joins later goes in the second. */
+/* The strategies under test, with the keys a kind needs here (a grid large
+ * enough for the budget). */
+typedef struct resume_kind {
+  const char *name, *keys;
+} resume_kind;
 #if RESUME_MODELS
-static const invdes_strategy_kind kinds[] = {INVDES_STRATEGY_BO, INVDES_STRATEGY_PSO,
-                                             INVDES_STRATEGY_GA};
+static const resume_kind kinds[] = {{"bo", ""}, {"pso", ""}, {"ga", ""}};
 #else
-static const invdes_strategy_kind kinds[] = {INVDES_STRATEGY_RANDOM, INVDES_STRATEGY_SOBOL,
-                                             INVDES_STRATEGY_LHS};
+static const resume_kind kinds[] = {
+    {"random", ""}, {"sobol", ""}, {"lhs", ""}, {"grid", ", grid: {levels: 9}"}};
 #endif
 
 static void for_every_strategy(int batch, int parallel) {
   int tested = 0;
   for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
-    assert_true(invdes_strategy_available(kinds[i]));
-    exact_resume(invdes_strategy_kind_name(kinds[i]), batch, parallel, 1000 + i + 10 * batch);
+    assert_true(invdes_strategy_available(invdes_strategy_kind_find(kinds[i].name)));
+    exact_resume(kinds[i].name, kinds[i].keys, batch, parallel, 1000 + i + 10 * batch);
     tested++;
   }
   assert_true(tested >= 3);

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include "store_cases.h"
+#include "strategy.h"
 
 /* ---- a changed campaign file ------------------------------------------ */
 
@@ -34,7 +35,7 @@ static void test_campaign_diff_of_models(void **state) {
   invdes_error_clear(&ch);
   /* lhs strata are cut by the budget: there a new budget is refused. */
   invdes_campaign lhs_old = c->f.c, lhs_new = g.c;
-  lhs_old.strategy.kind = lhs_new.strategy.kind = INVDES_STRATEGY_LHS;
+  lhs_old.strategy.kind = lhs_new.strategy.kind = invdes_strategy_kind_find("lhs");
   assert_int_equal(invdes_store_campaign_diff(&lhs_old, &lhs_new, &ch), INVDES_ERR_INVALID);
   assert_non_null(strstr(ch.message, "budget.evaluations: 50 -> 80"));
   assert_null(strstr(ch.message, "budget.evaluations: 50 -> 80 (allowed)"));

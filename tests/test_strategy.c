@@ -28,11 +28,11 @@
 
 #define NT HARNESS_NT /* targets in every test campaign */
 
-static const invdes_strategy_kind KINDS[] = {
-    INVDES_STRATEGY_RANDOM, INVDES_STRATEGY_SOBOL, INVDES_STRATEGY_LHS};
+static const char *const KIND_NAMES[] = {"random", "sobol", "lhs"};
 #define N_KINDS 3
+#define KIND(i) invdes_strategy_kind_find(KIND_NAMES[i])
 
-static invdes_strategy_spec spec_of(invdes_strategy_kind kind) {
+static invdes_strategy_spec spec_of(const invdes_strategy_type *kind) {
   invdes_strategy_spec spec;
   memset(&spec, 0, sizeof spec);
   spec.kind = kind;
@@ -41,7 +41,7 @@ static invdes_strategy_spec spec_of(invdes_strategy_kind kind) {
 }
 
 static invdes_strategy *must_strategy(const invdes_space *sp,
-                                      invdes_strategy_kind kind,
+                                      const invdes_strategy_type *kind,
                                       uint64_t seed) {
   invdes_strategy_spec spec = spec_of(kind);
   return must_strategy_spec(sp, &spec, NT, seed);
@@ -56,7 +56,7 @@ static void test_feasible_and_reproducible(void **state) {
     fx[f]->c.budget.evaluations = 30;
     invdes_space *sp = must_space(&fx[f]->c);
     for (int k = 0; k < N_KINDS; k++) {
-      invdes_strategy_spec spec = spec_of(KINDS[k]);
+      invdes_strategy_spec spec = spec_of(KIND(k));
       harness_check_reproducible(sp, &spec, 8, 5);
     }
     invdes_space_free(sp);
@@ -69,7 +69,7 @@ static void test_random_streams_by_iteration(void **state) {
   fixture *f = fx_ncm();
   invdes_space *sp = must_space(&f->c);
   size_t nv = invdes_space_n_vars(sp);
-  invdes_strategy *s = must_strategy(sp, INVDES_STRATEGY_RANDOM, 5);
+  invdes_strategy *s = must_strategy(sp, invdes_strategy_kind_find("random"), 5);
   invdes_proposals *a = invdes_proposals_new(s, 6);
   invdes_proposals *b = invdes_proposals_new(s, 6);
   invdes_proposals *c = invdes_proposals_new(s, 6);
@@ -106,7 +106,7 @@ static void test_sobol_continues(void **state) {
   fixture *f = fx_ncm();
   invdes_space *sp = must_space(&f->c);
   size_t nv = invdes_space_n_vars(sp);
-  invdes_strategy *s = must_strategy(sp, INVDES_STRATEGY_SOBOL, 9);
+  invdes_strategy *s = must_strategy(sp, invdes_strategy_kind_find("sobol"), 9);
   invdes_proposals *p = invdes_proposals_new(s, 5);
   double *got = malloc(12 * nv * sizeof *got), *want = malloc(12 * nv * sizeof *want);
   size_t at = 0, sizes[3] = {3, 4, 5};
@@ -143,7 +143,7 @@ static void test_lhs_strata(void **state) {
   f->c.n_params = 1;
   f->c.budget.evaluations = 10;
   invdes_space *sp = must_space(&f->c);
-  invdes_strategy *s = must_strategy(sp, INVDES_STRATEGY_LHS, 3);
+  invdes_strategy *s = must_strategy(sp, invdes_strategy_kind_find("lhs"), 3);
   sim *m = sim_new(s, 20);
   invdes_proposals *p = invdes_proposals_new(s, 4);
   size_t sizes[6] = {4, 3, 3, 2, 4, 4};
@@ -171,14 +171,14 @@ static void test_lhs_strata(void **state) {
 /* A strategy rebuilt at any point of a campaign from the seed, the told
  * history (told in reverse order) and the saved state continues exactly as
  * the original; only sobol has a saved state. */
-static void check_resume(const invdes_space *sp, invdes_strategy_kind kind,
+static void check_resume(const invdes_space *sp, const invdes_strategy_type *kind,
                          size_t iters, size_t batch) {
   size_t sizes[16];
   assert_true(iters <= 16);
   for (size_t it = 0; it < iters; it++) sizes[it] = batch;
   invdes_strategy_spec spec = spec_of(kind);
   harness_check_resume(sp, &spec, iters, sizes,
-                       kind == INVDES_STRATEGY_SOBOL);
+                       kind == invdes_strategy_kind_find("sobol"));
 }
 
 static void test_resume_exact(void **state) {
@@ -186,7 +186,7 @@ static void test_resume_exact(void **state) {
   fixture *f = fx_ncm();
   f->c.budget.evaluations = 12;
   invdes_space *sp = must_space(&f->c);
-  for (int k = 0; k < N_KINDS; k++) check_resume(sp, KINDS[k], 9, 4);
+  for (int k = 0; k < N_KINDS; k++) check_resume(sp, KIND(k), 9, 4);
   invdes_space_free(sp);
   fx_free(f);
   /* a finite space: 5 dopants × 6 layers, with pending points in play */
@@ -197,19 +197,19 @@ static void test_resume_exact(void **state) {
   f->c.n_params = 2;
   f->c.budget.evaluations = 7;
   sp = must_space(&f->c);
-  for (int k = 0; k < N_KINDS; k++) check_resume(sp, KINDS[k], 7, 4);
+  for (int k = 0; k < N_KINDS; k++) check_resume(sp, KIND(k), 7, 4);
   invdes_space_free(sp);
   fx_free(f);
   /* a pool of 8 rows, used up by the last batch */
   f = fx_pool();
   f->c.budget.evaluations = 3;
   sp = must_space(&f->c);
-  for (int k = 0; k < N_KINDS; k++) check_resume(sp, KINDS[k], 4, 2);
+  for (int k = 0; k < N_KINDS; k++) check_resume(sp, KIND(k), 4, 2);
   invdes_space_free(sp);
   fx_free(f);
 }
 
-static void check_exhaust(const invdes_space *sp, invdes_strategy_kind kind,
+static void check_exhaust(const invdes_space *sp, const invdes_strategy_type *kind,
                           size_t total, size_t batch, const char *what) {
   invdes_strategy_spec spec = spec_of(kind);
   harness_check_exhaust(sp, &spec, total, batch, what);
@@ -220,12 +220,12 @@ static void test_pool_never_repeats(void **state) {
   fixture *f = fx_pool();
   f->c.budget.evaluations = 3;
   invdes_space *sp = must_space(&f->c);
-  for (int k = 0; k < N_KINDS; k++) check_exhaust(sp, KINDS[k], 8, 3, "pool");
+  for (int k = 0; k < N_KINDS; k++) check_exhaust(sp, KIND(k), 8, 3, "pool");
   invdes_space_free(sp);
   /* a constraint leaves 7 rows */
   fx_add_constraint(f, "f1 + f2 <= 1.5", 0);
   sp = must_space(&f->c);
-  for (int k = 0; k < N_KINDS; k++) check_exhaust(sp, KINDS[k], 7, 2, "pool");
+  for (int k = 0; k < N_KINDS; k++) check_exhaust(sp, KIND(k), 7, 2, "pool");
   invdes_space_free(sp);
   fx_free(f);
 }
@@ -239,8 +239,8 @@ static void test_pool_same_features(void **state) {
   f->pool_x[3] = 0;
   f->c.budget.evaluations = 8;
   invdes_space *sp = must_space(&f->c);
-  for (int k = 0; k < N_KINDS; k++) check_exhaust(sp, KINDS[k], 8, 3, "pool");
-  invdes_strategy *s = must_strategy(sp, INVDES_STRATEGY_SOBOL, 1);
+  for (int k = 0; k < N_KINDS; k++) check_exhaust(sp, KIND(k), 8, 3, "pool");
+  invdes_strategy *s = must_strategy(sp, invdes_strategy_kind_find("sobol"), 1);
   double z0[2] = {0, 0}, y[NT] = {1, 2};
   invdes_observation o = {.id = 1, .z = z0, .y = y};
   must_tell(s, &o, 1);
@@ -270,7 +270,7 @@ static void test_small_finite_space(void **state) {
   f->c.budget.evaluations = 2;
   invdes_space *sp = must_space(&f->c);
   for (int k = 0; k < N_KINDS; k++)
-    check_exhaust(sp, KINDS[k], 5, 2, "space");
+    check_exhaust(sp, KIND(k), 5, 2, "space");
   invdes_space_free(sp);
   /* dopant × an integer in [0, 1], and a constraint on the integer */
   f->p[1] = (invdes_param){.name = "n", .type = INVDES_PARAM_INTEGER,
@@ -279,7 +279,7 @@ static void test_small_finite_space(void **state) {
   fx_add_constraint(f, "n <= 1", 0);
   sp = must_space(&f->c);
   for (int k = 0; k < N_KINDS; k++)
-    check_exhaust(sp, KINDS[k], 10, 4, "space");
+    check_exhaust(sp, KIND(k), 10, 4, "space");
   invdes_space_free(sp);
   fx_free(f);
 }
@@ -299,12 +299,12 @@ static void test_pool_campaign_file(void **state) {
   size_t rows = invdes_space_pool_feasible_rows(sp);
   assert_true(rows > 1000);
   for (int k = 0; k < N_KINDS; k++) {
-    invdes_strategy_spec spec = spec_of(KINDS[k]);
+    invdes_strategy_spec spec = spec_of(KIND(k));
     harness_exhaust_pool(sp, c, &spec);
   }
-  const invdes_strategy_kind evo[2] = {INVDES_STRATEGY_PSO, INVDES_STRATEGY_GA};
+  static const char *const evo[2] = {"pso", "ga"};
   for (int k = 0; k < 2; k++) {
-    invdes_strategy_spec spec = harness_evo_spec(evo[k]);
+    invdes_strategy_spec spec = harness_evo_spec(invdes_strategy_kind_find(evo[k]));
     harness_exhaust_pool(sp, c, &spec);
   }
   invdes_space_free(sp);
@@ -316,9 +316,9 @@ static void test_saved_state(void **state) {
   fixture *f = fx_ncm();
   f->c.budget.evaluations = 10;
   invdes_space *sp = must_space(&f->c);
-  invdes_strategy *r = must_strategy(sp, INVDES_STRATEGY_RANDOM, 1);
-  invdes_strategy *so = must_strategy(sp, INVDES_STRATEGY_SOBOL, 1);
-  invdes_strategy *l = must_strategy(sp, INVDES_STRATEGY_LHS, 1);
+  invdes_strategy *r = must_strategy(sp, invdes_strategy_kind_find("random"), 1);
+  invdes_strategy *so = must_strategy(sp, invdes_strategy_kind_find("sobol"), 1);
+  invdes_strategy *l = must_strategy(sp, invdes_strategy_kind_find("lhs"), 1);
   void *blob;
   size_t len;
   invdes_error err;
@@ -332,7 +332,7 @@ static void test_saved_state(void **state) {
   invdes_proposals *p = invdes_proposals_new(so, 3);
   assert_int_equal(invdes_strategy_ask(so, 0, 3, NULL, 0, first, NULL), 0);
   assert_int_equal(invdes_strategy_save_state(so, &blob, &len, &err), 0);
-  assert_int_equal(len, 13);
+  assert_int_equal(len, 4 + sizeof "sobol" + 8); /* tag, name, position */
   /* another strategy's state, a stateless strategy, truncation, garbage */
   assert_int_equal(invdes_strategy_load_state(l, blob, len, &err),
                    INVDES_ERR_INVALID);
@@ -371,8 +371,8 @@ static void test_failed_ask_keeps_state(void **state) {
   (void)state;
   fixture *f = fx_pool();
   invdes_space *sp = must_space(&f->c);
-  invdes_strategy *a = must_strategy(sp, INVDES_STRATEGY_SOBOL, 2);
-  invdes_strategy *b = must_strategy(sp, INVDES_STRATEGY_SOBOL, 2);
+  invdes_strategy *a = must_strategy(sp, invdes_strategy_kind_find("sobol"), 2);
+  invdes_strategy *b = must_strategy(sp, invdes_strategy_kind_find("sobol"), 2);
   invdes_proposals *pa = invdes_proposals_new(a, 6);
   invdes_proposals *pb = invdes_proposals_new(b, 6);
   double pend[12];
@@ -399,7 +399,7 @@ static void test_tell_checks(void **state) {
   (void)state;
   fixture *f = fx_ncm();
   invdes_space *sp = must_space(&f->c);
-  invdes_strategy *s = must_strategy(sp, INVDES_STRATEGY_RANDOM, 1);
+  invdes_strategy *s = must_strategy(sp, invdes_strategy_kind_find("random"), 1);
   invdes_proposals *p = invdes_proposals_new(s, 2);
   assert_int_equal(invdes_strategy_ask(s, 0, 2, NULL, 0, p, NULL), 0);
   size_t D = p->dim, nv = p->n_vars;
@@ -440,9 +440,9 @@ static void test_tell_checks(void **state) {
 
 static void test_registry(void **state) {
   (void)state;
-  assert_true(invdes_strategy_available(INVDES_STRATEGY_RANDOM));
-  assert_true(invdes_strategy_available(INVDES_STRATEGY_SOBOL));
-  assert_true(invdes_strategy_available(INVDES_STRATEGY_LHS));
+  assert_true(invdes_strategy_available(invdes_strategy_kind_find("random")));
+  assert_true(invdes_strategy_available(invdes_strategy_kind_find("sobol")));
+  assert_true(invdes_strategy_available(invdes_strategy_kind_find("lhs")));
   fixture *f = fx_ncm();
   invdes_space *sp = must_space(&f->c);
   invdes_strategy_spec spec;
@@ -450,22 +450,23 @@ static void test_registry(void **state) {
   invdes_error err;
   invdes_error_clear(&err);
   /* every kind a campaign can name is built in; anything else is refused */
-  assert_true(invdes_strategy_available(INVDES_STRATEGY_BO));
-  assert_true(invdes_strategy_available(INVDES_STRATEGY_PSO));
-  assert_true(invdes_strategy_available(INVDES_STRATEGY_GA));
-  spec.kind = (invdes_strategy_kind)99;
+  assert_true(invdes_strategy_available(invdes_strategy_kind_find("bo")));
+  assert_true(invdes_strategy_available(invdes_strategy_kind_find("pso")));
+  assert_true(invdes_strategy_available(invdes_strategy_kind_find("ga")));
+  static const invdes_strategy_type unregistered = {.name = "unregistered"};
+  spec.kind = &unregistered;
   assert_false(invdes_strategy_available(spec.kind));
   assert_null(invdes_strategy_new(sp, &spec, NT, 1, &err));
   assert_non_null(strstr(err.message, "is not available in this build"));
   /* lhs needs a budget to size its hypercube */
-  spec.kind = INVDES_STRATEGY_LHS;
+  spec.kind = invdes_strategy_kind_find("lhs");
   assert_null(invdes_strategy_new(sp, &spec, NT, 1, &err));
   assert_non_null(strstr(err.message, "budget"));
-  spec.kind = INVDES_STRATEGY_SOBOL;
+  spec.kind = invdes_strategy_kind_find("sobol");
   invdes_strategy *s = invdes_strategy_new(sp, &spec, NT, 1, &err);
   assert_non_null(s);
   assert_string_equal(invdes_strategy_name(s), "sobol");
-  assert_int_equal(invdes_strategy_kind_of(s), INVDES_STRATEGY_SOBOL);
+  assert_ptr_equal(invdes_strategy_kind_of(s), invdes_strategy_kind_find("sobol"));
   invdes_strategy_free(s);
   invdes_strategy_free(NULL);
   invdes_proposals_free(NULL);
@@ -483,7 +484,7 @@ static void test_initial_design(void **state) {
   size_t nv = invdes_space_n_vars(sp), D = invdes_space_dim(sp);
   invdes_strategy_spec spec;
   memset(&spec, 0, sizeof spec);
-  spec.kind = INVDES_STRATEGY_RANDOM;
+  spec.kind = invdes_strategy_kind_find("random");
   spec.initial_design = INVDES_DESIGN_SOBOL;
   spec.initial_count = 7;
   invdes_strategy *s = invdes_strategy_new(sp, &spec, NT, 8, NULL);

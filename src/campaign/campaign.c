@@ -20,6 +20,7 @@
 
 #include "campaign_read.h"
 #include "file.h"
+#include "strategy_type.h"
 #include "space.h"
 
 const char *invdes_param_type_name(invdes_param_type t) {
@@ -32,16 +33,8 @@ const char *invdes_param_type_name(invdes_param_type t) {
   return "?";
 }
 
-const char *invdes_strategy_kind_name(invdes_strategy_kind k) {
-  switch (k) {
-  case INVDES_STRATEGY_BO: return "bo";
-  case INVDES_STRATEGY_PSO: return "pso";
-  case INVDES_STRATEGY_GA: return "ga";
-  case INVDES_STRATEGY_RANDOM: return "random";
-  case INVDES_STRATEGY_SOBOL: return "sobol";
-  case INVDES_STRATEGY_LHS: return "lhs";
-  }
-  return "?";
+const char *invdes_strategy_kind_name(const invdes_strategy_type *k) {
+  return k ? k->name : "?";
 }
 
 const char *invdes_objective_kind_name(invdes_objective_kind k) {
@@ -116,6 +109,8 @@ void invdes_campaign_free(invdes_campaign *c) {
   free_strings(o->argv, o->argc);
   free(o->file);
   free(o->model);
+  if (c->strategy.kind && c->strategy.kind->options_free)
+    c->strategy.kind->options_free(c->strategy.options);
   free(c->path);
   free(c->dir);
   free(c->text);

@@ -108,14 +108,8 @@ typedef struct invdes_objective_spec {
   invdes_mark mark;
 } invdes_objective_spec;
 
-typedef enum invdes_strategy_kind {
-  INVDES_STRATEGY_BO,
-  INVDES_STRATEGY_PSO,
-  INVDES_STRATEGY_GA,
-  INVDES_STRATEGY_RANDOM,
-  INVDES_STRATEGY_SOBOL,
-  INVDES_STRATEGY_LHS
-} invdes_strategy_kind;
+/* A strategy kind: its table entry (strategy_type.h), found by name. */
+typedef struct invdes_strategy_type invdes_strategy_type;
 
 typedef enum invdes_design_kind {
   INVDES_DESIGN_RANDOM,
@@ -123,24 +117,17 @@ typedef enum invdes_design_kind {
   INVDES_DESIGN_LHS
 } invdes_design_kind;
 
-typedef enum invdes_surrogate_kind { INVDES_SURROGATE_GP, INVDES_SURROGATE_RF } invdes_surrogate_kind;
-typedef enum invdes_kernel_kind { INVDES_KERNEL_MATERN52, INVDES_KERNEL_SQEXP } invdes_kernel_kind;
-typedef enum invdes_acquisition_kind {
-  INVDES_ACQ_EI, INVDES_ACQ_LOGEI, INVDES_ACQ_UCB, INVDES_ACQ_PI
-} invdes_acquisition_kind;
-
 typedef struct invdes_strategy_spec {
-  invdes_strategy_kind kind;
-  invdes_surrogate_kind surrogate;     /* bo */
-  invdes_kernel_kind kernel;           /* bo with gp */
-  invdes_acquisition_kind acquisition; /* bo */
+  const invdes_strategy_type *kind;
+  void *options;                       /* the kind's own options as its reader
+                                          filled them (NULL: its defaults);
+                                          owned by the campaign */
   int batch;                           /* proposals per ask, >= 1 */
   invdes_design_kind initial_design;
-  int initial_count;                   /* >= 0; default for bo/pso/ga: max(5, 2 x
-                                          variables, or features of a pool) capped by the
-                                          budget; 0 for random/sobol/lhs */
-  struct { int swarm; double inertia, c1, c2; } pso;
-  struct { int population; double crossover, mutation; } ga;
+  int initial_count;                   /* >= 0; default: the kind's rule
+                                          (bo/pso/ga: max(5, 2 x variables, or
+                                          features of a pool) capped by the
+                                          budget; others 0) */
   invdes_mark mark;
 } invdes_strategy_spec;
 
@@ -204,7 +191,8 @@ size_t invdes_campaign_n_vars(const invdes_campaign *c);
 
 const char *invdes_param_type_name(invdes_param_type t);
 const char *invdes_goal_name(invdes_goal g);
-const char *invdes_strategy_kind_name(invdes_strategy_kind k);
+/* The kind's name, "?" for NULL. */
+const char *invdes_strategy_kind_name(const invdes_strategy_type *k);
 const char *invdes_objective_kind_name(invdes_objective_kind k);
 const char *invdes_design_kind_name(invdes_design_kind k);
 

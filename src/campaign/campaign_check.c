@@ -8,7 +8,9 @@
  * Runs after every section was read, so the sections' own mistakes are already
  * reported; entries that failed to read (NULL names) are skipped here. */
 #include "campaign_pool.h"
+#include "strategy_type.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -266,21 +268,27 @@ static void check_strategy(invdes_cload *L, const invdes_ynode *root) {
   invdes_strategy_spec *s = &c->strategy;
   int budget = c->budget.evaluations;
   const invdes_ynode *cn = invdes_cload_get(path_node(root, "strategy", "initial"), "count");
-  int designed = s->kind == INVDES_STRATEGY_RANDOM || s->kind == INVDES_STRATEGY_SOBOL ||
-                 s->kind == INVDES_STRATEGY_LHS;
-  if (c->pool && (s->kind == INVDES_STRATEGY_SOBOL || s->kind == INVDES_STRATEGY_LHS))
+  if (c->pool && !(s->kind->flags & INVDES_STRATEGY_POOL)) {
+    char kinds[200] = "";
+    size_t len = 0, n_pool = 0, n_done = 0;
+    const invdes_strategy_type *t;
+    for (size_t i = 0; (t = invdes_strategy_type_at(i)); i++) n_pool += !!(t->flags & INVDES_STRATEGY_POOL);
+    for (size_t i = 0; (t = invdes_strategy_type_at(i)) && len < sizeof kinds; i++)
+      if (t->flags & INVDES_STRATEGY_POOL)
+        len += (size_t)snprintf(kinds + len, sizeof kinds - len, "%s%s",
+                                !n_done++ ? "" : n_done == n_pool ? " or " : ", ", t->name);
     invdes_cload_error(L, path_node(root, "strategy", "kind"), INVDES_ERR_INVALID,
                        "strategy kind '%s' spreads points over a parameter space; a pool is "
-                       "searched with bo, pso, ga or random", invdes_strategy_kind_name(s->kind));
+                       "searched with %s", s->kind->name, kinds);
+  }
   if (L->initial_count_given) {
     if (budget > 0 && s->initial_count > budget)
       invdes_cload_error(L, cn, INVDES_ERR_INVALID,
                          "the initial design (count %d) is larger than the budget "
                          "(evaluations %d)", s->initial_count, budget);
-  } else if (!designed && budget > 0) {
+  } else if (s->kind->initial_default && budget > 0) {
     size_t d = c->pool ? c->pool->n_features : invdes_campaign_n_vars(c);
-    size_t want = 2 * d > 5 ? 2 * d : 5;
-    s->initial_count = want < (size_t)budget ? (int)want : budget;
+    s->initial_count = s->kind->initial_default(d, budget);
   }
   if (c->pool && budget > 0 && c->pool->n_rows > 0 && (size_t)budget > c->pool->n_rows)
     invdes_cload_error(L, path_node(root, "budget", "evaluations"), INVDES_ERR_INVALID,

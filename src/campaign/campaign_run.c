@@ -3,10 +3,14 @@
  * defaults and checked on its own: kinds (with suggestions), the fields that
  * belong to each kind, ranges. Whether a builtin fits the number of variables,
  * whether a command can run and whether the budget covers the initial design
- * need other sections and are checked in campaign_check.c. */
+ * need other sections and are checked in campaign_check.c. The strategy
+ * section knows no kind: the registry (strategy_type.h) says which kinds
+ * exist, which keys each accepts, and reads each kind's own options. */
 #include "campaign_read.h"
+#include "strategy_type.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -148,12 +152,6 @@ void invdes_cload_objective(invdes_cload *L, const invdes_ynode *n) {
   }
 }
 
-static const char *const strategy_keys[] = {"kind", "surrogate", "kernel", "acquisition",
-                                            "batch", "initial", "pso", "ga", NULL};
-static const char *const strategy_kinds[] = {"bo", "pso", "ga", "random", "sobol", "lhs", NULL};
-static const char *const surrogates[] = {"gp", "rf", NULL};
-static const char *const kernels[] = {"matern52", "sqexp", NULL};
-static const char *const acquisitions[] = {"ei", "logei", "ucb", "pi", NULL};
 static const char *const designs[] = {"random", "sobol", "lhs", NULL};
 
 static void read_initial(invdes_cload *L, const invdes_ynode *n, invdes_strategy_spec *s) {
@@ -170,101 +168,83 @@ static void read_initial(invdes_cload *L, const invdes_ynode *n, invdes_strategy
     L->initial_count_given = 1;
 }
 
-static void read_pso(invdes_cload *L, const invdes_ynode *n, invdes_strategy_spec *s) {
-  static const char *const keys[] = {"swarm", "inertia", "c1", "c2", NULL};
-  if (!invdes_cload_expect_mapping(L, n, "'pso'")) return;
-  invdes_cload_keys(L, n, "strategy.pso", keys);
-  const invdes_ynode *v;
-  if ((v = invdes_cload_get(n, "swarm"))) invdes_cload_int(L, v, "'swarm'", 2, 1000000, &s->pso.swarm);
-  if ((v = invdes_cload_get(n, "inertia")) && invdes_cload_number(L, v, "'inertia'", &s->pso.inertia) &&
-      (s->pso.inertia < 0 || s->pso.inertia >= 1))
-    invdes_cload_error(L, v, INVDES_ERR_INVALID, "'inertia' must be in [0, 1), not %g", s->pso.inertia);
-  if ((v = invdes_cload_get(n, "c1")) && invdes_cload_number(L, v, "'c1'", &s->pso.c1) && s->pso.c1 < 0)
-    invdes_cload_error(L, v, INVDES_ERR_INVALID, "'c1' must be 0 or more, not %g", s->pso.c1);
-  if ((v = invdes_cload_get(n, "c2")) && invdes_cload_number(L, v, "'c2'", &s->pso.c2) && s->pso.c2 < 0)
-    invdes_cload_error(L, v, INVDES_ERR_INVALID, "'c2' must be 0 or more, not %g", s->pso.c2);
+/* 1 when the NULL-terminated list (may be NULL) holds key. */
+static int listed(const char *const *list, const char *key) {
+  for (size_t i = 0; list && list[i]; i++)
+    if (strcmp(list[i], key) == 0) return 1;
+  return 0;
 }
 
-static void read_ga(invdes_cload *L, const invdes_ynode *n, invdes_strategy_spec *s) {
-  static const char *const keys[] = {"population", "crossover", "mutation", NULL};
-  if (!invdes_cload_expect_mapping(L, n, "'ga'")) return;
-  invdes_cload_keys(L, n, "strategy.ga", keys);
-  const invdes_ynode *v;
-  if ((v = invdes_cload_get(n, "population")))
-    invdes_cload_int(L, v, "'population'", 2, 1000000, &s->ga.population);
-  if ((v = invdes_cload_get(n, "crossover")) &&
-      invdes_cload_number(L, v, "'crossover'", &s->ga.crossover) &&
-      (s->ga.crossover < 0 || s->ga.crossover > 1))
-    invdes_cload_error(L, v, INVDES_ERR_INVALID, "'crossover' is a probability in [0, 1], not %g",
-                       s->ga.crossover);
-  if ((v = invdes_cload_get(n, "mutation")) &&
-      invdes_cload_number(L, v, "'mutation'", &s->ga.mutation) &&
-      (s->ga.mutation < 0 || s->ga.mutation > 1))
-    invdes_cload_error(L, v, INVDES_ERR_INVALID, "'mutation' is a probability in [0, 1], not %g",
-                       s->ga.mutation);
+#define STRATEGY_MAX_KEYS 64
+
+/* The keys a `strategy:` mapping may hold: the common ones and those of
+ * every kind in the registry, each once, so that another kind's key is
+ * reported as belonging to that kind rather than as unknown. */
+static void strategy_keys(const char **keys) {
+  size_t n = 0;
+  keys[n++] = "kind";
+  keys[n] = NULL;
+  const invdes_strategy_type *t;
+  for (size_t i = 0; (t = invdes_strategy_type_at(i)); i++)
+    for (size_t j = 0; t->keys && t->keys[j]; j++)
+      if (n < STRATEGY_MAX_KEYS - 3 && !listed(keys, t->keys[j])) {
+        keys[n++] = t->keys[j];
+        keys[n] = NULL;
+      }
+  keys[n++] = "batch";
+  keys[n++] = "initial";
+  keys[n] = NULL;
 }
 
-/* Refuses a strategy key that belongs to another kind. */
-static void only_for(invdes_cload *L, const invdes_ynode *n, const char *key, const char *kinds,
-                     int applies, const char *kind) {
-  const invdes_ynode *k = invdes_cload_key_node(n, key);
-  if (k && !applies)
-    invdes_cload_error(L, k, INVDES_ERR_INVALID, "'%s' applies to strategy kind %s only, not '%s'",
-                       key, kinds, kind);
+/* Refuses each key of mapping n that belongs to other kinds than `kind`:
+ * "'kernel' applies to strategy kind 'bo' only, not 'pso'". */
+static void foreign_keys(invdes_cload *L, const invdes_ynode *n, const invdes_strategy_type *kind) {
+  for (size_t i = 0; i < n->n; i++) {
+    const char *key = n->keys[i]->text;
+    if (listed(kind->keys, key)) continue;
+    char owners[200] = "";
+    size_t len = 0;
+    const invdes_strategy_type *t;
+    for (size_t j = 0; (t = invdes_strategy_type_at(j)) && len < sizeof owners; j++)
+      if (listed(t->keys, key))
+        len += (size_t)snprintf(owners + len, sizeof owners - len, "%s'%s'", len ? " or " : "",
+                                t->name);
+    if (len)
+      invdes_cload_error(L, n->keys[i], INVDES_ERR_INVALID,
+                         "'%s' applies to strategy kind %s only, not '%s'", key, owners,
+                         kind->name);
+  }
 }
 
 void invdes_cload_strategy(invdes_cload *L, const invdes_ynode *n) {
   invdes_strategy_spec *s = &L->c->strategy;
-  s->kind = INVDES_STRATEGY_BO;
-  s->surrogate = INVDES_SURROGATE_GP;
-  s->kernel = INVDES_KERNEL_MATERN52;
-  s->acquisition = INVDES_ACQ_EI;
+  s->kind = invdes_strategy_type_find("bo");
   s->batch = 1;
   s->initial_design = INVDES_DESIGN_SOBOL;
   s->initial_count = 0;
-  s->pso.swarm = 24;
-  s->pso.inertia = 0.72;
-  s->pso.c1 = 1.49;
-  s->pso.c2 = 1.49;
-  s->ga.population = 40;
-  s->ga.crossover = 0.9;
-  s->ga.mutation = 0.1;
-  if (!n || invdes_ynode_is_null(n)) return;
-  s->mark = invdes_cload_mark(n);
-  if (!invdes_cload_expect_mapping(L, n, "'strategy'")) return;
-  invdes_cload_keys(L, n, "strategy", strategy_keys);
-  const invdes_ynode *v;
-  if ((v = invdes_cload_get(n, "kind"))) {
-    int k = invdes_cload_choice(L, v, "strategy kind", strategy_kinds);
-    if (k < 0) return;
-    s->kind = (invdes_strategy_kind)k;
+  if (n && !invdes_ynode_is_null(n)) {
+    s->mark = invdes_cload_mark(n);
+    if (!invdes_cload_expect_mapping(L, n, "'strategy'")) return;
+    const char *keys[STRATEGY_MAX_KEYS + 1];
+    strategy_keys(keys);
+    invdes_cload_keys(L, n, "strategy", keys);
+    const invdes_ynode *v;
+    if ((v = invdes_cload_get(n, "kind"))) {
+      int k = invdes_cload_choice(L, v, "strategy kind", invdes_strategy_type_names());
+      if (k < 0) return;
+      s->kind = invdes_strategy_type_at((size_t)k);
+    }
+    foreign_keys(L, n, s->kind);
+    if ((v = invdes_cload_get(n, "batch"))) invdes_cload_int(L, v, "'batch'", 1, 1000000, &s->batch);
+    if ((v = invdes_cload_get(n, "initial"))) read_initial(L, v, s);
   }
-  const char *kn = strategy_kinds[s->kind];
-  int bo = s->kind == INVDES_STRATEGY_BO;
-  only_for(L, n, "surrogate", "'bo'", bo, kn);
-  only_for(L, n, "kernel", "'bo'", bo, kn);
-  only_for(L, n, "acquisition", "'bo'", bo, kn);
-  only_for(L, n, "pso", "'pso'", s->kind == INVDES_STRATEGY_PSO, kn);
-  only_for(L, n, "ga", "'ga'", s->kind == INVDES_STRATEGY_GA, kn);
-  if (bo && (v = invdes_cload_get(n, "surrogate"))) {
-    int k = invdes_cload_choice(L, v, "surrogate", surrogates);
-    if (k >= 0) s->surrogate = (invdes_surrogate_kind)k;
+  if (!s->kind->options_new) return;
+  if (!(s->options = s->kind->options_new())) {
+    invdes_cload_nomem(L);
+    return;
   }
-  if (bo && (v = invdes_cload_get(n, "kernel"))) {
-    int k = invdes_cload_choice(L, v, "kernel", kernels);
-    if (k >= 0) s->kernel = (invdes_kernel_kind)k;
-    if (s->surrogate != INVDES_SURROGATE_GP)
-      invdes_cload_error(L, invdes_cload_key_node(n, "kernel"), INVDES_ERR_INVALID,
-                         "'kernel' applies to the gp surrogate only");
-  }
-  if (bo && (v = invdes_cload_get(n, "acquisition"))) {
-    int k = invdes_cload_choice(L, v, "acquisition", acquisitions);
-    if (k >= 0) s->acquisition = (invdes_acquisition_kind)k;
-  }
-  if ((v = invdes_cload_get(n, "batch"))) invdes_cload_int(L, v, "'batch'", 1, 1000000, &s->batch);
-  if ((v = invdes_cload_get(n, "initial"))) read_initial(L, v, s);
-  if (s->kind == INVDES_STRATEGY_PSO && (v = invdes_cload_get(n, "pso"))) read_pso(L, v, s);
-  if (s->kind == INVDES_STRATEGY_GA && (v = invdes_cload_get(n, "ga"))) read_ga(L, v, s);
+  if (n && !invdes_ynode_is_null(n) && s->kind->options_read)
+    s->kind->options_read(L, n, s->options);
 }
 
 void invdes_cload_budget(invdes_cload *L, const invdes_ynode *n) {

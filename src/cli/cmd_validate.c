@@ -9,6 +9,7 @@
 #include "cli_options.h"
 #include "commands.h"
 #include "space.h"
+#include "strategy.h"
 #include "target.h"
 
 static const char validate_usage[] =
@@ -60,14 +61,9 @@ static void format_domain(const invdes_param *p, char *buf, size_t n) {
 static void print_strategy(const invdes_campaign *c) {
   const invdes_strategy_spec *s = &c->strategy;
   printf("strategy     %s", invdes_strategy_kind_name(s->kind));
-  if (s->kind == INVDES_STRATEGY_BO) {
-    static const char *const sur[] = {"gp", "rf"};
-    static const char *const ker[] = {"matern52", "sqexp"};
-    static const char *const acq[] = {"ei", "logei", "ucb", "pi"};
-    printf(" (surrogate %s", sur[s->surrogate]);
-    if (s->surrogate == INVDES_SURROGATE_GP) printf(", kernel %s", ker[s->kernel]);
-    printf(", acquisition %s)", acq[s->acquisition]);
-  }
+  char d[400];
+  invdes_strategy_describe(s, d, sizeof d);
+  if (d[0]) printf(" (%s)", d);
   printf(", batch %d, initial design %s x %d\n", s->batch,
          invdes_design_kind_name(s->initial_design), s->initial_count);
 }

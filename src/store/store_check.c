@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "sha256.h"
+#include "strategy_type.h"
 
 typedef struct diff {
   invdes_error *out;
@@ -170,24 +171,21 @@ static void objective(diff *d, const invdes_objective_spec *p, const invdes_obje
 }
 
 static void strategy(diff *d, const invdes_strategy_spec *p, const invdes_strategy_spec *q) {
-  if (p->kind != q->kind)
+  if (p->kind != q->kind) {
     note(d, 0, "strategy.kind: %s -> %s", invdes_strategy_kind_name(p->kind),
          invdes_strategy_kind_name(q->kind));
-  integer(d, NULL, "strategy.surrogate", p->surrogate, q->surrogate, 0);
-  integer(d, NULL, "strategy.kernel", p->kernel, q->kernel, 0);
-  integer(d, NULL, "strategy.acquisition", p->acquisition, q->acquisition, 0);
+  } else if (p->kind && p->kind->options_describe) {
+    char a[400], b[400], what[80];
+    p->kind->options_describe(p->options, a, sizeof a);
+    q->kind->options_describe(q->options, b, sizeof b);
+    snprintf(what, sizeof what, "strategy.%s", p->kind->name);
+    text(d, NULL, what, a, b, 0);
+  }
   integer(d, NULL, "strategy.batch", p->batch, q->batch, 0);
   if (p->initial_design != q->initial_design)
     note(d, 0, "strategy.initial.design: %s -> %s", invdes_design_kind_name(p->initial_design),
          invdes_design_kind_name(q->initial_design));
   integer(d, NULL, "strategy.initial.count", p->initial_count, q->initial_count, 0);
-  integer(d, NULL, "strategy.pso.swarm", p->pso.swarm, q->pso.swarm, 0);
-  real(d, NULL, "strategy.pso.inertia", p->pso.inertia, q->pso.inertia, 0);
-  real(d, NULL, "strategy.pso.c1", p->pso.c1, q->pso.c1, 0);
-  real(d, NULL, "strategy.pso.c2", p->pso.c2, q->pso.c2, 0);
-  integer(d, NULL, "strategy.ga.population", p->ga.population, q->ga.population, 0);
-  real(d, NULL, "strategy.ga.crossover", p->ga.crossover, q->ga.crossover, 0);
-  real(d, NULL, "strategy.ga.mutation", p->ga.mutation, q->ga.mutation, 0);
 }
 
 invdes_status invdes_store_campaign_diff(const invdes_campaign *a, const invdes_campaign *b,
@@ -219,10 +217,10 @@ invdes_status invdes_store_campaign_diff(const invdes_campaign *a, const invdes_
   }
   objective(&d, &a->objective, &b->objective);
   strategy(&d, &a->strategy, &b->strategy);
-  /* lhs cuts its strata by the budget, so there a new budget changes the
-   * proposals still to come: not harmless. */
+  /* A kind that uses the budget (lhs cuts its strata by it) makes different
+   * proposals under a new budget: not harmless there. */
   integer(&d, NULL, "budget.evaluations", a->budget.evaluations, b->budget.evaluations,
-          b->strategy.kind != INVDES_STRATEGY_LHS);
+          !(b->strategy.kind && (b->strategy.kind->flags & INVDES_STRATEGY_USES_BUDGET)));
   integer(&d, NULL, "budget.stop_when", a->budget.stop_when_satisfied, b->budget.stop_when_satisfied, 1);
   return d.bad ? INVDES_ERR_INVALID : INVDES_OK;
 }

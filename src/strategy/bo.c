@@ -18,13 +18,14 @@
  * resumed campaign continues bit for bit. The blob: "BO", version 1, T and D
  * (u32), then per target a byte `have` and, when set, D length scales, the
  * signal and the noise variance (IEEE doubles), all little-endian. The
- * forest needs no state. This file fits no model itself. */
+ * other surrogates need no state. This file reads bo's options and fits
+ * no model itself. */
 #include "bo.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
 
 #define BO_BLOB_VERSION 1
 
@@ -47,6 +48,95 @@ static void bo_destroy(invdes_strategy *s) {
   free(b);
   s->impl = NULL;
 }
+
+/* ---- options ------------------------------------------------------------- */
+
+static const char *const kernels[] = {"matern52", "sqexp", NULL};
+static const char *const acquisitions[] = {"ei", "logei", "ucb", "pi", NULL};
+
+void bo_options_defaults(invdes_bo_options *o) {
+  memset(o, 0, sizeof *o);
+  o->surrogate = invdes_surrogate_type_find("gp");
+  invdes_surrogate_options_init(&o->model);
+  o->kernel = INVDES_KERNEL_MATERN52;
+  o->acquisition = INVDES_ACQ_EI;
+}
+
+static void *bo_options_new(void) {
+  invdes_bo_options *o = malloc(sizeof *o);
+  if (o) bo_options_defaults(o);
+  return o;
+}
+
+/* `surrogate: NAME` or `surrogate: {kind: NAME, SETTING: number, ...}`. */
+static void read_surrogate(invdes_cload *L, const invdes_ynode *v, invdes_bo_options *o) {
+  const invdes_ynode *name = v;
+  int mapping = v->kind == INVDES_YNODE_MAPPING;
+  if (mapping && !(name = invdes_cload_get(v, "kind"))) {
+    invdes_cload_error(L, v, INVDES_ERR_INVALID, "'surrogate' has no 'kind' (one of the "
+                       "surrogates, e.g. gp)");
+    return;
+  }
+  int k = invdes_cload_choice(L, name, "surrogate", invdes_surrogate_type_names());
+  if (k < 0) return;
+  o->surrogate = invdes_surrogate_type_at((size_t)k);
+  if (!mapping) return;
+  const char *known[INVDES_SURROGATE_MAX_SETTINGS + 2] = {"kind"};
+  const char *const *keys = invdes_surrogate_type_keys(o->surrogate);
+  for (size_t i = 0; keys[i] && i < INVDES_SURROGATE_MAX_SETTINGS; i++) known[i + 1] = keys[i];
+  invdes_cload_keys(L, v, "strategy.surrogate", known);
+  for (size_t i = 0; i < v->n; i++) {
+    const char *key = v->keys[i]->text;
+    size_t j = 0;
+    while (keys[j] && strcmp(keys[j], key) != 0) j++;
+    double x;
+    char what[80];
+    snprintf(what, sizeof what, "'%.60s'", key);
+    if (!keys[j] || !invdes_cload_number(L, v->items[i], what, &x)) continue;
+    invdes_error e;
+    invdes_error_clear(&e);
+    if (invdes_surrogate_options_set(&o->model, o->surrogate, key, x, &e))
+      invdes_cload_error(L, v->items[i], e.status, "%s", e.message);
+  }
+}
+
+static void bo_options_read(invdes_cload *L, const invdes_ynode *n, void *options) {
+  invdes_bo_options *o = options;
+  const invdes_ynode *v;
+  if ((v = invdes_cload_get(n, "surrogate"))) read_surrogate(L, v, o);
+  if ((v = invdes_cload_get(n, "kernel"))) {
+    int k = invdes_cload_choice(L, v, "kernel", kernels);
+    if (k >= 0) o->kernel = (invdes_kernel_kind)k;
+    if (o->surrogate != invdes_surrogate_type_find("gp"))
+      invdes_cload_error(L, invdes_cload_key_node(n, "kernel"), INVDES_ERR_INVALID,
+                         "'kernel' applies to the gp surrogate only");
+  }
+  if ((v = invdes_cload_get(n, "acquisition"))) {
+    int k = invdes_cload_choice(L, v, "acquisition", acquisitions);
+    if (k >= 0) o->acquisition = (invdes_acquisition_kind)k;
+  }
+}
+
+/* "surrogate gp, kernel matern52, acquisition ei": the kernel only for the
+ * gp, a surrogate's settings in braces. */
+static void bo_options_describe(const void *options, char *buf, size_t size) {
+  invdes_bo_options def;
+  const invdes_bo_options *o = options;
+  if (!o) {
+    bo_options_defaults(&def);
+    o = &def;
+  }
+  size_t len = (size_t)snprintf(buf, size, "surrogate %s", invdes_model_kind_name(o->surrogate));
+  for (size_t i = 0; i < o->model.n_settings && len < size; i++)
+    len += (size_t)snprintf(buf + len, size - len, "%s%s %g", i ? ", " : " {",
+                            o->model.settings[i].key, o->model.settings[i].value);
+  if (o->model.n_settings && len < size) len += (size_t)snprintf(buf + len, size - len, "}");
+  if (o->surrogate == invdes_surrogate_type_find("gp") && len < size)
+    len += (size_t)snprintf(buf + len, size - len, ", kernel %s", kernels[o->kernel]);
+  if (len < size) snprintf(buf + len, size - len, ", acquisition %s", acquisitions[o->acquisition]);
+}
+
+/* ---- operations ------------------------------------------------------------ */
 
 static invdes_status bo_init(invdes_strategy *s, invdes_error *err) {
   int goals = 0;
@@ -217,5 +307,12 @@ static invdes_status bo_load(invdes_strategy *s, const unsigned char *payload,
   return INVDES_OK;
 }
 
-const invdes_strategy_ops invdes_strategy_bo_ops = {
-    INVDES_STRATEGY_BO, "bo", bo_init, bo_destroy, bo_ask, bo_save, bo_load};
+static const char *const bo_keys[] = {"surrogate", "kernel", "acquisition", NULL};
+
+const invdes_strategy_type invdes_strategy_bo = {
+    .name = "bo", .keys = bo_keys, .options_new = bo_options_new,
+    .options_read = bo_options_read, .options_free = free,
+    .options_describe = bo_options_describe,
+    .initial_default = invdes_strategy_initial_default,
+    .flags = INVDES_STRATEGY_POOL, .init = bo_init, .destroy = bo_destroy,
+    .ask = bo_ask, .save = bo_save, .load = bo_load};

@@ -16,6 +16,23 @@
 #include "strategy_impl.h"
 #include "surrogate.h"
 
+/* The options of `strategy: {kind: bo, ...}` (bo.c reads them). */
+typedef enum invdes_kernel_kind { INVDES_KERNEL_MATERN52, INVDES_KERNEL_SQEXP } invdes_kernel_kind;
+typedef enum invdes_acquisition_kind {
+  INVDES_ACQ_EI, INVDES_ACQ_LOGEI, INVDES_ACQ_UCB, INVDES_ACQ_PI
+} invdes_acquisition_kind;
+typedef struct invdes_bo_options {
+  const invdes_surrogate_type *surrogate; /* a registered kind */
+  invdes_surrogate_options model;  /* its named settings (`surrogate:
+                                      {kind: knn, k: 7}`); bo fills the gp
+                                      and rf parts itself */
+  invdes_kernel_kind kernel;       /* gp */
+  invdes_acquisition_kind acquisition;
+} invdes_bo_options;
+
+/* The defaults: gp, matern52, ei, no settings. */
+void bo_options_defaults(invdes_bo_options *o);
+
 #define BO_K_CANDS 1     /* the Sobol candidates of an ask */
 #define BO_K_LOCAL 2     /* perturbations around the best points */
 #define BO_K_FALLBACK 3  /* random proposals while no model can be fitted */
@@ -45,10 +62,10 @@ typedef struct bo_target {
   double mean, sd;        /* of the observed values (sd 1 when undefined) */
   double worst;           /* the worst observed value (failures, lies) */
   size_t n_obs;           /* observed values, failures excluded */
-  invdes_surrogate *sur;  /* scoring model (GP with fantasies, RF with lies),
-                             NULL: this target has no model */
-  invdes_surrogate *base; /* RF: forest without lies, for reports */
-  double *X, *y;          /* RF: training set, lies appended */
+  invdes_surrogate *sur;  /* scoring model (with fantasies, or refitted
+                             with lies), NULL: this target has no model */
+  invdes_surrogate *base; /* the first fit, without lies, for reports */
+  double *X, *y;          /* training set (lies appended) */
   size_t n, cap;
   uint64_t seed;
 } bo_target;
@@ -58,7 +75,10 @@ typedef struct bo_model {
   uint64_t iteration;
   size_t D, T;
   bo_target *t;
-  int rf;                 /* surrogate: rf */
+  invdes_bo_options opt;  /* the strategy's options (or the defaults) */
+  int grad;               /* the surrogate gives gradients: L-BFGS */
+  int conditions;         /* it conditions on pending points (fantasies);
+                             else bo refits it with lies */
   int has_objective;      /* an objective target has a model */
   int feas_only;          /* score = chance of meeting every constraint */
   invdes_acquisition_kind kind;
@@ -79,21 +99,22 @@ invdes_status bo_model_build(invdes_strategy *s, uint64_t iteration,
                              bo_model *m, int *usable, invdes_error *err);
 void bo_model_free(bo_model *m);
 
-/* Conditions the scoring models on k pending points Z (k × D): GP
- * fantasies at the mean (kriging believer), RF a refit with each target's
- * worst observed value at Z (pessimistic constant liar). */
+/* Conditions the scoring models on k pending points Z (k × D): a
+ * surrogate that can condition takes fantasies at its mean (kriging
+ * believer; the GP), another is refitted with each target's worst observed
+ * value at Z (pessimistic constant liar; the forest, knn). */
 invdes_status bo_model_condition(bo_model *m, const double *Z, size_t k,
                                  invdes_error *err);
 
 /* The score (the acquisition that bo maximizes) at k points Z. grad (D
- * values) only with k = 1 and a model with gradients (GP). A score that is
+ * values) only with k = 1 and a model with gradients. A score that is
  * not finite comes back as -HUGE_VAL. */
 invdes_status bo_model_score(bo_model *m, const double *Z, size_t k,
                              double *score, double *grad, invdes_error *err);
 
 /* Predictions of the unconditioned models at k points (k × T each, target
  * units; sd of a new measurement); NAN where a target has no model. Drops
- * the GP fantasies: call once the batch is chosen. */
+ * the fantasies: call once the batch is chosen. */
 invdes_status bo_model_report(bo_model *m, const double *Z, size_t k,
                               double *mean, double *sd, invdes_error *err);
 

@@ -70,52 +70,43 @@ static void target_stats(const invdes_strategy *s, bo_target *bt, size_t t) {
   bt->sd = sd > 0 && isfinite(sd) ? sd : 1;
 }
 
-static invdes_status fit_gp(bo_model *m, bo_target *bt, const double *X,
-                            const double *y, size_t n, const bo_hyper *hin,
-                            bo_hyper *hout, invdes_error *e) {
-  invdes_surrogate_options o;
-  invdes_surrogate_options_init(&o);
+/* (Re)fits the scoring model of bt on its training set (lies included);
+ * the first fit is also the reporting model. Each kind reads its part of
+ * the options: the GP its kernel and starts, the forest SMAC's settings
+ * (5/6 of the dimensions per split, thresholds drawn between neighbours),
+ * others their named settings. A model with GP hyper-parameters continues
+ * from the carried ones (hin, may be NULL) and hands its own to hout (may
+ * be NULL): a carried fit continues from where the last ask's ended; every
+ * BO_FULL_REFIT-th iteration (and when nothing is carried) three more
+ * starts search afresh, so a poor local optimum is left behind. */
+static invdes_status fit_model(bo_model *m, bo_target *bt, const bo_hyper *hin,
+                               bo_hyper *hout, invdes_error *e) {
+  invdes_surrogate_options o = m->opt.model;
   invdes_surrogate_options_set_seed(&o, bt->seed);
-  o.gp.kernel = m->s->spec.kernel == INVDES_KERNEL_SQEXP ? INVDES_GP_SE
-                                                          : INVDES_GP_MATERN52;
-  /* A carried fit continues from where the last ask's ended; every
-   * BO_FULL_REFIT-th iteration (and when nothing is carried) three more
-   * starts search afresh, so a poor local optimum is left behind. */
-  int full = !hin->have || m->iteration % BO_FULL_REFIT == 0;
+  o.gp.kernel = m->opt.kernel == INVDES_KERNEL_SQEXP ? INVDES_GP_SE : INVDES_GP_MATERN52;
+  int full = !hin || !hin->have || m->iteration % BO_FULL_REFIT == 0;
   o.gp.n_starts = full ? 4 : 1;
   if (!full) o.gp.max_eval = BO_WARM_EVALS;
-  if (!(bt->sur = invdes_surrogate_new(INVDES_MODEL_GP, &o)))
-    return invdes_error_set(e, INVDES_ERR_NOMEM, "out of memory");
-  invdes_gp *gp = invdes_surrogate_gp(bt->sur);
-  /* carried values out of range (not from a fit) leave the defaults */
-  if (hin->have)
-    (void)invdes_gp_set_hyper(gp, m->D, hin->ls, hin->signal, hin->noise, NULL);
-  invdes_status st = invdes_surrogate_fit(bt->sur, X, n, m->D, y, NULL, e);
-  if (st) return st;
-  hout->have = 1;
-  invdes_gp_lengthscales(gp, hout->ls);
-  hout->signal = invdes_gp_signal_var(gp);
-  hout->noise = invdes_gp_noise_var(gp);
-  return INVDES_OK;
-}
-
-/* (Re)fits the scoring forest of bt on its training set (lies included);
- * the first fit is also the reporting forest. SMAC's settings: 5/6 of the
- * dimensions per split, thresholds drawn between neighbours. */
-static invdes_status fit_rf(bo_model *m, bo_target *bt, invdes_error *e) {
-  invdes_surrogate_options o;
-  invdes_surrogate_options_init(&o);
-  invdes_surrogate_options_set_seed(&o, bt->seed);
   o.rf.n_trees = BO_RF_TREES;
   o.rf.mtry = (5 * m->D + 5) / 6;
   o.rf.min_leaf = 2;
   o.rf.random_threshold = 1;
-  invdes_surrogate *sur = invdes_surrogate_new(INVDES_MODEL_RF, &o);
+  invdes_surrogate *sur = invdes_surrogate_new(m->opt.surrogate, &o);
   if (!sur) return invdes_error_set(e, INVDES_ERR_NOMEM, "out of memory");
+  invdes_gp *gp = invdes_surrogate_gp(sur);
+  /* carried values out of range (not from a fit) leave the defaults */
+  if (gp && hin && hin->have)
+    (void)invdes_gp_set_hyper(gp, m->D, hin->ls, hin->signal, hin->noise, NULL);
   invdes_status st = invdes_surrogate_fit(sur, bt->X, bt->n, m->D, bt->y, NULL, e);
   if (st) {
     invdes_surrogate_free(sur);
     return st;
+  }
+  if (gp && hout) {
+    hout->have = 1;
+    invdes_gp_lengthscales(gp, hout->ls);
+    hout->signal = invdes_gp_signal_var(gp);
+    hout->noise = invdes_gp_noise_var(gp);
   }
   if (bt->sur != bt->base) invdes_surrogate_free(bt->sur);
   bt->sur = sur;
@@ -143,8 +134,7 @@ static invdes_status target_fit(bo_model *m, size_t t, const bo_hyper *hin,
   if (bt->n < 2) return INVDES_OK;
   invdes_error e;
   invdes_error_clear(&e);
-  invdes_status st = m->rf ? fit_rf(m, bt, &e)
-                           : fit_gp(m, bt, bt->X, bt->y, bt->n, hin, hout, &e);
+  invdes_status st = fit_model(m, bt, hin, hout, &e);
   if (st == INVDES_ERR_NOMEM) return nomem(err);
   if (st) { /* a model that cannot be fitted leaves its target out */
     invdes_surrogate_free(bt->sur);
@@ -229,8 +219,12 @@ invdes_status bo_model_build(invdes_strategy *s, uint64_t iteration,
   m->iteration = iteration;
   m->D = s->dim;
   m->T = s->n_targets;
-  m->rf = s->spec.surrogate == INVDES_SURROGATE_RF;
-  m->kind = s->spec.acquisition;
+  if (s->spec.options) m->opt = *(const invdes_bo_options *)s->spec.options;
+  else bo_options_defaults(&m->opt);
+  unsigned caps = invdes_surrogate_type_caps(m->opt.surrogate);
+  m->grad = (caps & INVDES_SURROGATE_GRADIENTS) != 0;
+  m->conditions = (caps & INVDES_SURROGATE_CONDITIONS) != 0;
+  m->kind = m->opt.acquisition;
   m->xi = BO_XI;
   m->t = calloc(m->T + 1, sizeof *m->t);
   m->dmu = malloc((m->T * m->D + 1) * sizeof *m->dmu);
@@ -278,9 +272,8 @@ invdes_status bo_model_condition(bo_model *m, const double *Z, size_t k,
   for (size_t t = 0; t < m->T; t++) {
     bo_target *bt = &m->t[t];
     if (!bt->sur) continue;
-    if (!m->rf) {
-      invdes_status st =
-          invdes_gp_fantasy_add(invdes_surrogate_gp(bt->sur), Z, k, err);
+    if (m->conditions) {
+      invdes_status st = invdes_surrogate_condition(bt->sur, Z, k, err);
       if (st) return st;
       continue;
     }
@@ -295,7 +288,7 @@ invdes_status bo_model_condition(bo_model *m, const double *Z, size_t k,
     }
     memcpy(bt->X + bt->n * m->D, Z, k * m->D * sizeof *Z);
     for (size_t i = 0; i < k; i++) bt->y[bt->n++] = bt->worst;
-    invdes_status st = fit_rf(m, bt, err);
+    invdes_status st = fit_model(m, bt, NULL, NULL, err);
     if (st) return st;
   }
   return INVDES_OK;

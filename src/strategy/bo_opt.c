@@ -143,17 +143,17 @@ static double nl_score(unsigned n, const double *z, double *grad, void *data) {
 /* Maximizes the score from z (D values, replaced by the optimum found). */
 static invdes_status local_search(bo_model *m, double *z, invdes_error *err) {
   size_t D = m->D;
-  nlopt_opt opt = nlopt_create(m->rf ? NLOPT_LN_SBPLX : NLOPT_LD_LBFGS,
+  nlopt_opt opt = nlopt_create(m->grad ? NLOPT_LD_LBFGS : NLOPT_LN_SBPLX,
                                (unsigned)D);
   if (!opt) return nomem(err);
   nl_data d = {m, err, INVDES_OK};
   int ok = nlopt_set_lower_bounds1(opt, 0.0) >= 0 &&
            nlopt_set_upper_bounds1(opt, 1.0) >= 0 &&
            nlopt_set_max_objective(opt, nl_score, &d) >= 0 &&
-           nlopt_set_maxeval(opt, m->rf ? BO_MAXEVAL_SBPLX : BO_MAXEVAL_LBFGS) >= 0 &&
+           nlopt_set_maxeval(opt, m->grad ? BO_MAXEVAL_LBFGS : BO_MAXEVAL_SBPLX) >= 0 &&
            nlopt_set_xtol_rel(opt, 1e-6) >= 0 &&
            nlopt_set_ftol_rel(opt, 1e-9) >= 0 &&
-           (!m->rf || nlopt_set_initial_step1(opt, 0.05) >= 0);
+           (m->grad || nlopt_set_initial_step1(opt, 0.05) >= 0);
   if (!ok) {
     nlopt_destroy(opt);
     return nomem(err);

@@ -114,7 +114,7 @@ invdes_status bo_model_score(bo_model *m, const double *Z, size_t k,
                              double *score, double *grad, invdes_error *err) {
   invdes_status st = reserve_points(m, k, err);
   if (st) return st;
-  int with_grad = grad && k == 1 && !m->rf;
+  int with_grad = grad && k == 1 && m->grad;
   for (size_t t = 0; t < m->T; t++) {
     bo_target *bt = &m->t[t];
     if (!bt->sur) continue;
@@ -149,12 +149,12 @@ invdes_status bo_model_report(bo_model *m, const double *Z, size_t k,
   invdes_status st = reserve_points(m, k, err);
   for (size_t t = 0; !st && t < m->T; t++) {
     bo_target *bt = &m->t[t];
-    invdes_surrogate *r = m->rf ? bt->base : bt->sur;
+    invdes_surrogate *r = bt->base;
     if (!r) {
       for (size_t i = 0; i < k; i++) mean[i * m->T + t] = sd[i * m->T + t] = NAN;
       continue;
     }
-    if (!m->rf) invdes_gp_fantasy_clear(invdes_surrogate_gp(r));
+    invdes_surrogate_condition_clear(r);
     st = invdes_surrogate_predict(r, Z, k, m->mu, m->var, err);
     double noise = invdes_surrogate_noise_var(r);
     for (size_t i = 0; !st && i < k; i++) {

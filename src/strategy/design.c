@@ -205,8 +205,8 @@ static invdes_status random_ask(invdes_strategy *s, invdes_strategy_ctx *ctx,
   return invdes_strategy_random_fill(s, ctx, 0, n, out, err);
 }
 
-const invdes_strategy_ops invdes_strategy_random_ops = {
-    INVDES_STRATEGY_RANDOM, "random", NULL, NULL, random_ask, NULL, NULL};
+const invdes_strategy_type invdes_strategy_random = {
+    .name = "random", .flags = INVDES_STRATEGY_POOL, .ask = random_ask};
 
 /* ---- sobol ------------------------------------------------------------------- */
 
@@ -293,9 +293,9 @@ static invdes_status sobol_load(invdes_strategy *s,
   return sobol_seek(s, pos, err);
 }
 
-const invdes_strategy_ops invdes_strategy_sobol_ops = {
-    INVDES_STRATEGY_SOBOL, "sobol", sobol_init, sobol_destroy,
-    sobol_ask,             sobol_save, sobol_load};
+const invdes_strategy_type invdes_strategy_sobol = {
+    .name = "sobol", .init = sobol_init, .destroy = sobol_destroy,
+    .ask = sobol_ask, .save = sobol_save, .load = sobol_load};
 
 /* ---- lhs --------------------------------------------------------------------- */
 
@@ -322,5 +322,6 @@ static invdes_status lhs_ask(invdes_strategy *s, invdes_strategy_ctx *ctx,
   return invdes_design_list_take(s, s->impl, ctx, n, out, err);
 }
 
-const invdes_strategy_ops invdes_strategy_lhs_ops = {
-    INVDES_STRATEGY_LHS, "lhs", lhs_init, lhs_destroy, lhs_ask, NULL, NULL};
+const invdes_strategy_type invdes_strategy_lhs = {
+    .name = "lhs", .flags = INVDES_STRATEGY_USES_BUDGET, .init = lhs_init,
+    .destroy = lhs_destroy, .ask = lhs_ask};

@@ -28,6 +28,16 @@
 #include "strategy_impl.h"
 #include "target.h"
 
+/* The options of `strategy: {kind: pso, pso: {...}}` and of ga. */
+typedef struct invdes_pso_options {
+  int swarm;                /* particles, >= 2 */
+  double inertia, c1, c2;   /* inertia in [0, 1), c1, c2 >= 0 */
+} invdes_pso_options;
+typedef struct invdes_ga_options {
+  int population;           /* >= 2 */
+  double crossover, mutation; /* probabilities */
+} invdes_ga_options;
+
 #define EVO_JITTER_TRIES 24
 #define EVO_STATE_VERSION 1
 

@@ -4,15 +4,15 @@
  *
  * An ask first hands out the shared initial design (strategy_impl.h). Then
  * children come from a queue; when it is empty a generation of
- * spec.ga.population children is bred from the population, which is the
+ * population (the options) children is bred from the population, which is the
  * best `population` told points of the history (ranked by
  * target.h; failures rank last, results without any value not at
  * all) — so the best point found always survives (elitism), and results
  * that arrive late join the next generation. A child pair comes from two
  * binary tournaments (the better rank wins), simulated binary crossover
  * (SBX, eta 15, each gene exchanged with probability 1/2) with probability
- * spec.ga.crossover, and polynomial mutation (eta 20) of each gene with
- * probability spec.ga.mutation. A categorical parameter's one-hot block is
+ * crossover, and polynomial mutation (eta 20) of each gene with
+ * probability mutation. A categorical parameter's one-hot block is
  * one gene: crossover swaps whole blocks, mutation sets a random label, so
  * a child's block stays one-hot. A child equal to a parent gets one gene
  * mutated. With fewer than two ranked points the children are uniform
@@ -30,6 +30,7 @@
 #include "evo.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,19 +71,46 @@ static void ga_destroy(invdes_strategy *s) {
   s->impl = NULL;
 }
 
+static const invdes_ga_options ga_defaults = {40, 0.9, 0.1};
+
+static void *ga_options_new(void) {
+  return invdes_strategy_options_dup(&ga_defaults, sizeof ga_defaults);
+}
+
+static void ga_options_read(invdes_cload *L, const invdes_ynode *strategy, void *options) {
+  static const char *const keys[] = {"population", "crossover", "mutation", NULL};
+  invdes_ga_options *o = options;
+  const invdes_ynode *n = invdes_cload_get(strategy, "ga"), *v;
+  if (!n || !invdes_cload_expect_mapping(L, n, "'ga'")) return;
+  invdes_cload_keys(L, n, "strategy.ga", keys);
+  if ((v = invdes_cload_get(n, "population")))
+    invdes_cload_int(L, v, "'population'", 2, 1000000, &o->population);
+  if ((v = invdes_cload_get(n, "crossover")) &&
+      invdes_cload_number(L, v, "'crossover'", &o->crossover) &&
+      (o->crossover < 0 || o->crossover > 1))
+    invdes_cload_error(L, v, INVDES_ERR_INVALID, "'crossover' is a probability in [0, 1], not %g",
+                       o->crossover);
+  if ((v = invdes_cload_get(n, "mutation")) &&
+      invdes_cload_number(L, v, "'mutation'", &o->mutation) &&
+      (o->mutation < 0 || o->mutation > 1))
+    invdes_cload_error(L, v, INVDES_ERR_INVALID, "'mutation' is a probability in [0, 1], not %g",
+                       o->mutation);
+}
+
+static void ga_options_describe(const void *options, char *buf, size_t size) {
+  const invdes_ga_options *o = options ? options : &ga_defaults;
+  snprintf(buf, size, "population %d, crossover %g, mutation %g", o->population,
+           o->crossover, o->mutation);
+}
+
 static invdes_status ga_init(invdes_strategy *s, invdes_error *err) {
   ga_impl *g = calloc(1, sizeof *g);
   if (!g) return nomem(err);
   s->impl = g;
-  if (s->spec.ga.population >= 2) {
-    g->pop = (size_t)s->spec.ga.population;
-    g->px = s->spec.ga.crossover;
-    g->pm = s->spec.ga.mutation;
-  } else {
-    g->pop = 40;
-    g->px = 0.9;
-    g->pm = 0.1;
-  }
+  const invdes_ga_options *o = s->spec.options ? s->spec.options : &ga_defaults;
+  g->pop = (size_t)o->population;
+  g->px = o->crossover;
+  g->pm = o->mutation;
   invdes_evo_hist_init(&g->hist, s->dim);
   g->st.queue = calloc((g->pop + 1) * s->dim + 1, sizeof *g->st.queue);
   g->wk.queue = calloc((g->pop + 1) * s->dim + 1, sizeof *g->wk.queue);
@@ -301,5 +329,12 @@ static invdes_status ga_load(invdes_strategy *s, const unsigned char *payload,
   return INVDES_OK;
 }
 
-const invdes_strategy_ops invdes_strategy_ga_ops = {
-    INVDES_STRATEGY_GA, "ga", ga_init, ga_destroy, ga_ask, ga_save, ga_load};
+static const char *const ga_keys[] = {"ga", NULL};
+
+const invdes_strategy_type invdes_strategy_ga = {
+    .name = "ga", .keys = ga_keys, .options_new = ga_options_new,
+    .options_read = ga_options_read, .options_free = free,
+    .options_describe = ga_options_describe,
+    .initial_default = invdes_strategy_initial_default,
+    .flags = INVDES_STRATEGY_POOL, .init = ga_init, .destroy = ga_destroy,
+    .ask = ga_ask, .save = ga_save, .load = ga_load};

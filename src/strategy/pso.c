@@ -3,7 +3,7 @@
  * and batches of any size.
  *
  * An ask first hands out the shared initial design (strategy_impl.h); the
- * swarm of spec.pso.swarm particles is born at the first ask after it:
+ * swarm of the options' swarm particles is born at the first ask after it:
  * particles sit on the best told points (ranked by target.h), then
  * on points still pending and on the initial design's points of the same
  * batch (the particle waits for their outcome), then on a Sobol design (fixed stream PSO_K_SWARM), with velocities
@@ -37,6 +37,7 @@
 #include "evo.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -122,20 +123,42 @@ static void pso_destroy(invdes_strategy *s) {
   s->impl = NULL;
 }
 
+static const invdes_pso_options pso_defaults = {24, 0.72, 1.49, 1.49};
+
+static void *pso_options_new(void) {
+  return invdes_strategy_options_dup(&pso_defaults, sizeof pso_defaults);
+}
+
+static void pso_options_read(invdes_cload *L, const invdes_ynode *strategy, void *options) {
+  static const char *const keys[] = {"swarm", "inertia", "c1", "c2", NULL};
+  invdes_pso_options *o = options;
+  const invdes_ynode *n = invdes_cload_get(strategy, "pso"), *v;
+  if (!n || !invdes_cload_expect_mapping(L, n, "'pso'")) return;
+  invdes_cload_keys(L, n, "strategy.pso", keys);
+  if ((v = invdes_cload_get(n, "swarm"))) invdes_cload_int(L, v, "'swarm'", 2, 1000000, &o->swarm);
+  if ((v = invdes_cload_get(n, "inertia")) && invdes_cload_number(L, v, "'inertia'", &o->inertia) &&
+      (o->inertia < 0 || o->inertia >= 1))
+    invdes_cload_error(L, v, INVDES_ERR_INVALID, "'inertia' must be in [0, 1), not %g", o->inertia);
+  if ((v = invdes_cload_get(n, "c1")) && invdes_cload_number(L, v, "'c1'", &o->c1) && o->c1 < 0)
+    invdes_cload_error(L, v, INVDES_ERR_INVALID, "'c1' must be 0 or more, not %g", o->c1);
+  if ((v = invdes_cload_get(n, "c2")) && invdes_cload_number(L, v, "'c2'", &o->c2) && o->c2 < 0)
+    invdes_cload_error(L, v, INVDES_ERR_INVALID, "'c2' must be 0 or more, not %g", o->c2);
+}
+
+static void pso_options_describe(const void *options, char *buf, size_t size) {
+  const invdes_pso_options *o = options ? options : &pso_defaults;
+  snprintf(buf, size, "swarm %d, inertia %g, c1 %g, c2 %g", o->swarm, o->inertia, o->c1, o->c2);
+}
+
 static invdes_status pso_init(invdes_strategy *s, invdes_error *err) {
   pso_impl *p = calloc(1, sizeof *p);
   if (!p) return nomem(err);
   s->impl = p;
-  if (s->spec.pso.swarm >= 2) {
-    p->np = (size_t)s->spec.pso.swarm;
-    p->w = s->spec.pso.inertia;
-    p->c1 = s->spec.pso.c1;
-    p->c2 = s->spec.pso.c2;
-  } else {
-    p->np = 24;
-    p->w = 0.72;
-    p->c1 = p->c2 = 1.49;
-  }
+  const invdes_pso_options *o = s->spec.options ? s->spec.options : &pso_defaults;
+  p->np = (size_t)o->swarm;
+  p->w = o->inertia;
+  p->c1 = o->c1;
+  p->c2 = o->c2;
   invdes_evo_hist_init(&p->hist, s->dim);
   invdes_zset_init(&p->pend, s->dim);
   if (state_alloc(&p->st, p->np, s->dim) || state_alloc(&p->wk, p->np, s->dim))
@@ -419,6 +442,12 @@ static invdes_status pso_load(invdes_strategy *s,
   return INVDES_OK;
 }
 
-const invdes_strategy_ops invdes_strategy_pso_ops = {
-    INVDES_STRATEGY_PSO, "pso", pso_init, pso_destroy,
-    pso_ask,             pso_save, pso_load};
+static const char *const pso_keys[] = {"pso", NULL};
+
+const invdes_strategy_type invdes_strategy_pso = {
+    .name = "pso", .keys = pso_keys, .options_new = pso_options_new,
+    .options_read = pso_options_read, .options_free = free,
+    .options_describe = pso_options_describe,
+    .initial_default = invdes_strategy_initial_default,
+    .flags = INVDES_STRATEGY_POOL, .init = pso_init, .destroy = pso_destroy,
+    .ask = pso_ask, .save = pso_save, .load = pso_load};

@@ -6,32 +6,72 @@
  * points left is refused with what is left, and after the strategy's own ask
  * every proposal is checked to be feasible, so a faulty strategy cannot hand
  * an infeasible point to an evaluator. This file holds no search algorithm;
- * the strategies live in design.c, pso.c, ga.c and bo*.c. */
+ * each kind lives in its own file (design.c, bo.c, pso.c, ga.c, grid.c) and
+ * is known here only by its name in the registry list. */
 #include "strategy_impl.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* The registry: NULL where this build has no such strategy yet. */
-static const invdes_strategy_ops *registry(invdes_strategy_kind kind) {
-  switch (kind) {
-  case INVDES_STRATEGY_RANDOM: return &invdes_strategy_random_ops;
-  case INVDES_STRATEGY_SOBOL: return &invdes_strategy_sobol_ops;
-  case INVDES_STRATEGY_LHS: return &invdes_strategy_lhs_ops;
-  case INVDES_STRATEGY_BO: return &invdes_strategy_bo_ops;
-  case INVDES_STRATEGY_PSO: return &invdes_strategy_pso_ops;
-  case INVDES_STRATEGY_GA: return &invdes_strategy_ga_ops;
-  default: return NULL;
-  }
+/* The registry: every strategy kind, in the order `invdes validate` and the
+ * loader's messages list them. Adding a kind adds its name here; its entry
+ * is invdes_strategy_<name>, defined in its own file. */
+#define INVDES_STRATEGY_REGISTRY(X) X(bo) X(pso) X(ga) X(random) X(sobol) X(lhs) X(grid)
+
+#define DECLARE(name) extern const invdes_strategy_type invdes_strategy_##name;
+INVDES_STRATEGY_REGISTRY(DECLARE)
+#undef DECLARE
+#define ENTRY(name) &invdes_strategy_##name,
+static const invdes_strategy_type *const registry[] = {INVDES_STRATEGY_REGISTRY(ENTRY) NULL};
+#undef ENTRY
+#define NAME(name) #name,
+static const char *const registry_names[] = {INVDES_STRATEGY_REGISTRY(NAME) NULL};
+#undef NAME
+
+/* Saved state: this tag, the kind's name and its NUL, then the strategy's
+ * bytes. */
+static const unsigned char STATE_TAG[4] = {'I', 'V', 'S', '2'};
+
+const invdes_strategy_type *invdes_strategy_type_at(size_t i) {
+  return i < sizeof registry / sizeof *registry ? registry[i] : NULL;
 }
 
-/* Saved state: this tag, the kind as one byte, then the strategy's bytes. */
-static const unsigned char STATE_TAG[4] = {'I', 'V', 'S', '1'};
-#define STATE_HEADER 5
+const char *const *invdes_strategy_type_names(void) { return registry_names; }
 
-int invdes_strategy_available(invdes_strategy_kind kind) {
-  return registry(kind) != NULL;
+const invdes_strategy_type *invdes_strategy_type_find(const char *name) {
+  for (size_t i = 0; name && registry[i]; i++)
+    if (strcmp(registry[i]->name, name) == 0) return registry[i];
+  return NULL;
+}
+
+const invdes_strategy_type *invdes_strategy_kind_find(const char *name) {
+  return invdes_strategy_type_find(name);
+}
+
+int invdes_strategy_available(const invdes_strategy_type *kind) {
+  for (size_t i = 0; kind && registry[i]; i++)
+    if (registry[i] == kind) return 1;
+  return 0;
+}
+
+void *invdes_strategy_options_dup(const void *defaults, size_t size) {
+  void *o = malloc(size);
+  if (o) memcpy(o, defaults, size);
+  return o;
+}
+
+int invdes_strategy_initial_default(size_t d, int budget) {
+  size_t want = 2 * d > 5 ? 2 * d : 5;
+  return want < (size_t)budget ? (int)want : budget;
+}
+
+void invdes_strategy_describe(const invdes_strategy_spec *spec, char *buf,
+                              size_t size) {
+  if (!size) return;
+  buf[0] = '\0';
+  if (spec && spec->kind && spec->kind->options_describe)
+    spec->kind->options_describe(spec->options, buf, size);
 }
 
 static invdes_status nomem(invdes_error *err) {
@@ -47,8 +87,8 @@ invdes_strategy *invdes_strategy_new(const invdes_space *space,
                      "or no strategy given");
     return NULL;
   }
-  const invdes_strategy_ops *ops = registry(spec->kind);
-  if (!ops) {
+  const invdes_strategy_type *ops = spec->kind;
+  if (!invdes_strategy_available(ops)) {
     invdes_error_set(err, INVDES_ERR_INVALID, "the strategy '%s' is not "
                      "available in this build",
                      invdes_strategy_kind_name(spec->kind));
@@ -100,8 +140,8 @@ void invdes_strategy_free(invdes_strategy *s) {
   free(s);
 }
 
-invdes_strategy_kind invdes_strategy_kind_of(const invdes_strategy *s) {
-  return s->ops->kind;
+const invdes_strategy_type *invdes_strategy_kind_of(const invdes_strategy *s) {
+  return s->ops;
 }
 const char *invdes_strategy_name(const invdes_strategy *s) {
   return s->ops->name;
@@ -190,6 +230,13 @@ invdes_status invdes_strategy_ask(invdes_strategy *s, uint64_t iteration,
       invdes_strategy_ctx_begin(s, iteration, pending_z, n_pending, err);
   if (st) return st;
   if (s->cands && s->ctx.untaken < n) return exhausted(s, n, n_pending, err);
+  size_t left = s->ops->remaining ? s->ops->remaining(s, &s->ctx) : SIZE_MAX;
+  if (left < n)
+    return invdes_error_set(
+        err, INVDES_ERR_INFEASIBLE, "the strategy '%s' has %zu untried "
+        "point%s left (%zu told, %zu pending) and %zu %s asked for",
+        s->ops->name, left, left == 1 ? "" : "s", s->n_hist, n_pending, n,
+        n == 1 ? "was" : "were");
   st = s->ops->ask(s, &s->ctx, n, out, err);
   if (!st && out->n != n)
     st = invdes_error_set(err, INVDES_ERR_USAGE, "the strategy '%s' made %zu "
@@ -211,9 +258,14 @@ invdes_status invdes_strategy_ask(invdes_strategy *s, uint64_t iteration,
 
 size_t invdes_strategy_remaining(invdes_strategy *s, const double *pending_z,
                                  size_t n_pending) {
-  if (!s->cands) return SIZE_MAX;
+  if (!s->cands && !s->ops->remaining) return SIZE_MAX;
   if (invdes_strategy_ctx_begin(s, 0, pending_z, n_pending, NULL)) return 0;
-  return s->ctx.untaken;
+  size_t left = s->cands ? s->ctx.untaken : SIZE_MAX;
+  if (s->ops->remaining) {
+    size_t r = s->ops->remaining(s, &s->ctx);
+    if (r < left) left = r;
+  }
+  return left;
 }
 
 /* ---- tell ------------------------------------------------------------------ */
@@ -342,17 +394,18 @@ invdes_status invdes_strategy_save_state(const invdes_strategy *s, void **blob,
   size_t plen = 0;
   invdes_status st = s->ops->save(s, &payload, &plen, err);
   if (st) return st;
-  unsigned char *b = malloc(STATE_HEADER + plen);
+  size_t head = sizeof STATE_TAG + strlen(s->ops->name) + 1;
+  unsigned char *b = malloc(head + plen);
   if (!b) {
     free(payload);
     return nomem(err);
   }
   memcpy(b, STATE_TAG, sizeof STATE_TAG);
-  b[4] = (unsigned char)s->ops->kind;
-  if (plen) memcpy(b + STATE_HEADER, payload, plen);
+  memcpy(b + sizeof STATE_TAG, s->ops->name, head - sizeof STATE_TAG);
+  if (plen) memcpy(b + head, payload, plen);
   free(payload);
   *blob = b;
-  *len = STATE_HEADER + plen;
+  *len = head + plen;
   return INVDES_OK;
 }
 
@@ -361,17 +414,24 @@ invdes_status invdes_strategy_load_state(invdes_strategy *s, const void *blob,
   if (!blob || !len)
     return s->ops->load ? s->ops->load(s, NULL, 0, err) : INVDES_OK;
   const unsigned char *b = blob;
-  if (len < STATE_HEADER || memcmp(b, STATE_TAG, sizeof STATE_TAG))
+  /* Version 1 (before kinds were tables) had one byte of an enum here; the
+   * store keeps states by strategy name, so that byte adds nothing. */
+  if (len >= sizeof STATE_TAG + 1 && !memcmp(b, "IVS1", 4) && s->ops->load)
+    return s->ops->load(s, b + 5, len - 5, err);
+  const unsigned char *name = b + sizeof STATE_TAG;
+  const unsigned char *end =
+      len > sizeof STATE_TAG ? memchr(name, '\0', len - sizeof STATE_TAG) : NULL;
+  if (!end || memcmp(b, STATE_TAG, sizeof STATE_TAG))
     return invdes_error_set(err, INVDES_ERR_INVALID, "the saved strategy "
                             "state (%zu bytes) is not one invdes wrote", len);
-  if (b[4] != (unsigned char)s->ops->kind)
+  if (strcmp((const char *)name, s->ops->name) != 0)
     return invdes_error_set(err, INVDES_ERR_INVALID, "the saved strategy "
-                            "state belongs to the strategy '%s', not to '%s'",
-                            invdes_strategy_kind_name((invdes_strategy_kind)b[4]),
-                            s->ops->name);
+                            "state belongs to the strategy '%.40s', not to '%s'",
+                            (const char *)name, s->ops->name);
+  size_t head = (size_t)(end - b) + 1;
   if (!s->ops->load)
     return invdes_error_set(err, INVDES_ERR_INVALID, "the strategy '%s' keeps "
                             "no state, but a saved state of %zu bytes was "
                             "given", s->ops->name, len);
-  return s->ops->load(s, b + STATE_HEADER, len - STATE_HEADER, err);
+  return s->ops->load(s, b + head, len - head, err);
 }

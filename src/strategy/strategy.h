@@ -97,12 +97,21 @@ typedef struct invdes_observation {
   int failed;           /* the experiment was done and failed */
 } invdes_observation;
 
-/* Whether strategy `kind` is in the registry (every kind a campaign can name
- * is; a value outside the enum is not). */
-int invdes_strategy_available(invdes_strategy_kind kind);
+/* Whether `kind` is an entry of the registry (every kind a campaign can
+ * name is; NULL is not). */
+int invdes_strategy_available(const invdes_strategy_type *kind);
+
+/* The registered kind named `name` ("bo", "pso", ...), or NULL. */
+const invdes_strategy_type *invdes_strategy_kind_find(const char *name);
+
+/* Writes the kind's own options of spec ("swarm 24, inertia 0.72, ...";
+ * "" for a kind without options) into buf of size bytes. */
+void invdes_strategy_describe(const invdes_strategy_spec *spec, char *buf,
+                              size_t size);
 
 /* A new strategy of kind spec->kind over `space` (borrowed; it and its
- * campaign must outlive the strategy). spec is copied. n_targets is the
+ * campaign must outlive the strategy). spec is copied; its options are
+ * borrowed and must outlive the strategy too (NULL: the kind's defaults). n_targets is the
  * length of every y told and of the prediction rows handed out. Design
  * choices: lhs cuts each cube dimension into budget.evaluations strata of the
  * space's campaign (a new hypercube follows when the budget is used up);
@@ -115,7 +124,7 @@ invdes_strategy *invdes_strategy_new(const invdes_space *space,
                                      invdes_error *err);
 void invdes_strategy_free(invdes_strategy *s);
 
-invdes_strategy_kind invdes_strategy_kind_of(const invdes_strategy *s);
+const invdes_strategy_type *invdes_strategy_kind_of(const invdes_strategy *s);
 /* "random", "sobol", ...: also the key for its saved state in the store. */
 const char *invdes_strategy_name(const invdes_strategy *s);
 const invdes_space *invdes_strategy_space(const invdes_strategy *s);
@@ -149,8 +158,10 @@ invdes_status invdes_strategy_tell(invdes_strategy *s,
                                    invdes_error *err);
 
 /* Untried points left given the pending ones: for a finite space the number
- * of candidates neither told nor pending; SIZE_MAX for other spaces. Lets a
- * driver stop a campaign that has tried everything instead of failing. */
+ * of candidates neither told nor pending; for a kind with a finite supply
+ * of its own (grid) no more than it can still hand out; else SIZE_MAX.
+ * Lets a driver stop a campaign that has tried everything instead of
+ * failing. */
 size_t invdes_strategy_remaining(invdes_strategy *s, const double *pending_z,
                                  size_t n_pending);
 

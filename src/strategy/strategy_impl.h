@@ -3,9 +3,9 @@
  * taken points, and the shared building blocks (the design engine over
  * sample.h's sequences, design lists, the initial design). Not installed.
  *
- * Adding a strategy (bo, pso, ga): write its ops (invdes_strategy_ops below)
- * in its own file, declare the table here and put it in the registry of
- * strategy.c. Its ask receives a context whose taken set already holds the
+ * Adding a strategy: write its table entry (strategy_type.h) in its own
+ * file, named invdes_strategy_<name>, and add its name to the registry list
+ * of strategy.c. Its ask receives a context whose taken set already holds the
  * told history and the pending points; it appends proposals with
  * invdes_strategy_push (or emits design points through the helpers), which
  * marks them taken, so a batch never repeats itself. Its random draws come
@@ -23,6 +23,7 @@
 
 #include "sample.h"
 #include "strategy.h"
+#include "strategy_type.h"
 
 /* ---- sets of points -------------------------------------------------- */
 
@@ -79,25 +80,8 @@ typedef struct invdes_strategy_ctx {
 
 typedef struct invdes_design_list invdes_design_list;
 
-typedef struct invdes_strategy_ops {
-  invdes_strategy_kind kind;
-  const char *name;
-  /* Sets up s->impl; may be NULL. */
-  invdes_status (*init)(invdes_strategy *s, invdes_error *err);
-  void (*destroy)(invdes_strategy *s);
-  /* Appends exactly n proposals to out (out->n is 0 on entry). */
-  invdes_status (*ask)(invdes_strategy *s, invdes_strategy_ctx *ctx, size_t n,
-                       invdes_proposals *out, invdes_error *err);
-  /* (b) state, NULL for a stateless strategy. save gives a malloc'ed
-   * payload; load with NULL resets. */
-  invdes_status (*save)(const invdes_strategy *s, unsigned char **payload,
-                        size_t *len, invdes_error *err);
-  invdes_status (*load)(invdes_strategy *s, const unsigned char *payload,
-                        size_t len, invdes_error *err);
-} invdes_strategy_ops;
-
 struct invdes_strategy {
-  const invdes_strategy_ops *ops;
+  const invdes_strategy_type *ops; /* the kind's table entry */
   const invdes_space *space;
   const invdes_campaign *c;
   invdes_strategy_spec spec;
@@ -221,13 +205,5 @@ invdes_status invdes_strategy_initial_design(invdes_strategy *s,
                                              invdes_strategy_ctx *ctx,
                                              size_t n, invdes_proposals *out,
                                              size_t *made, invdes_error *err);
-
-/* Registry entries. */
-extern const invdes_strategy_ops invdes_strategy_random_ops;
-extern const invdes_strategy_ops invdes_strategy_sobol_ops;
-extern const invdes_strategy_ops invdes_strategy_lhs_ops;
-extern const invdes_strategy_ops invdes_strategy_bo_ops;
-extern const invdes_strategy_ops invdes_strategy_pso_ops;
-extern const invdes_strategy_ops invdes_strategy_ga_ops;
 
 #endif
