@@ -27,6 +27,7 @@
 
 #include "error.h"
 #include "gp.h"
+#include "invdes_export.h"
 #include "rf.h"
 
 typedef enum invdes_model_kind {
@@ -43,46 +44,57 @@ typedef struct invdes_surrogate_options {
 typedef struct invdes_surrogate invdes_surrogate;
 
 /* Fills both parts with their defaults. */
+INVDES_API
 void invdes_surrogate_options_init(invdes_surrogate_options *opt);
 
 /* Sets the random seed of both parts (GP starts, RF trees). */
+INVDES_API
 void invdes_surrogate_options_set_seed(invdes_surrogate_options *opt, uint64_t seed);
 
 /* "gp" or "rf". */
+INVDES_API
 const char *invdes_model_kind_name(invdes_model_kind kind);
 
 /* Parses "gp" or "rf" (exact); INVDES_ERR_INVALID with a message otherwise. */
+INVDES_API
 invdes_status invdes_model_kind_parse(const char *name, invdes_model_kind *out,
                                       invdes_error *err);
 
 /* A new, unfitted surrogate; opt NULL means defaults. NULL when out of memory
  * or when the options are out of range. The caller frees it. */
+INVDES_API
 invdes_surrogate *invdes_surrogate_new(invdes_model_kind kind,
                                        const invdes_surrogate_options *opt);
 
 /* Frees the surrogate and the model inside; NULL is a no-op. */
+INVDES_API
 void invdes_surrogate_free(invdes_surrogate *s);
 
+INVDES_API
 invdes_model_kind invdes_surrogate_model(const invdes_surrogate *s);
 
 /* Fits to n points (see gp.h / rf.h for the exact checks). noise_var: NULL, or
  * n per-point variances in units of y² (used by the GP; the forest ignores
  * them). A refit replaces the previous model. */
+INVDES_API
 invdes_status invdes_surrogate_fit(invdes_surrogate *s, const double *X, size_t n,
                                    size_t d, const double *y,
                                    const double *noise_var, invdes_error *err);
 
 /* Mean and variance at m points X (m×d, d as fitted). var may be NULL.
  * INVDES_ERR_USAGE before a successful fit. */
+INVDES_API
 invdes_status invdes_surrogate_predict(const invdes_surrogate *s, const double *X,
                                        size_t m, double *mean, double *var,
                                        invdes_error *err);
 
 /* 1 when the model gives gradients of mean and variance (the GP), else 0. */
+INVDES_API
 int invdes_surrogate_has_gradient(const invdes_surrogate *s);
 
 /* As predict plus gradients with respect to the input (m×d row-major, either
  * may be NULL). INVDES_ERR_USAGE for a model without gradients. */
+INVDES_API
 invdes_status invdes_surrogate_predict_grad(const invdes_surrogate *s,
                                             const double *X, size_t m,
                                             double *mean, double *var,
@@ -91,11 +103,14 @@ invdes_status invdes_surrogate_predict_grad(const invdes_surrogate *s,
 
 /* Observation-noise variance to add to var for a new measurement (units of
  * y²): the GP's learned noise, 0 for the forest and before a fit. */
+INVDES_API
 double invdes_surrogate_noise_var(const invdes_surrogate *s);
 
 /* The model inside, borrowed (valid until invdes_surrogate_free), or NULL
  * when the surrogate is of the other kind. */
+INVDES_API
 invdes_gp *invdes_surrogate_gp(invdes_surrogate *s);
+INVDES_API
 invdes_rf *invdes_surrogate_rf(invdes_surrogate *s);
 
 #endif

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "invdes_export.h"
 
 /* Where an item was written in the campaign file: 1-based line and column. */
 typedef struct invdes_mark {
@@ -190,22 +191,31 @@ typedef struct invdes_campaign {
 /* Reads, parses and checks a campaign file. On success returns the campaign
  * (the caller frees it with invdes_campaign_free). On failure returns NULL and
  * `err` holds every diagnostic found, each "FILE:LINE:COLUMN: message". */
+INVDES_API
 invdes_campaign *invdes_campaign_load(const char *path, invdes_error *err);
 
 /* The same from text already in memory; `path` names it in messages and
  * anchors relative paths (pool files, commands). */
+INVDES_API
 invdes_campaign *invdes_campaign_parse(const char *path, const char *text,
                                        size_t len, invdes_error *err);
 
+INVDES_API
 void invdes_campaign_free(invdes_campaign *c);
 
 /* Total number of scalar variables: parameters plus composition components. */
+INVDES_API
 size_t invdes_campaign_n_vars(const invdes_campaign *c);
 
+INVDES_API
 const char *invdes_param_type_name(invdes_param_type t);
+INVDES_API
 const char *invdes_goal_name(invdes_goal g);
+INVDES_API
 const char *invdes_strategy_kind_name(invdes_strategy_kind k);
+INVDES_API
 const char *invdes_objective_kind_name(invdes_objective_kind k);
+INVDES_API
 const char *invdes_design_kind_name(invdes_design_kind k);
 
 #endif
