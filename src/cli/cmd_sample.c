@@ -175,7 +175,7 @@ int invdes_cmd_sample(int argc, char **argv) {
     return INVDES_EXIT_USAGE;
   }
   invdes_campaign *c;
-  invdes_space *s;
+  const invdes_space *s;
   int status = invdes_cli_load_campaign(argv[optind], &c, &s);
   if (status != INVDES_EXIT_OK) return status;
   status = INVDES_EXIT_FAILURE;
@@ -210,7 +210,6 @@ int invdes_cmd_sample(int argc, char **argv) {
   status = INVDES_EXIT_OK;
 done:
   free(x);
-  invdes_space_free(s);
   invdes_campaign_free(c);
   return status;
 }

@@ -177,11 +177,10 @@ int invdes_cmd_validate(int argc, char **argv) {
     return INVDES_EXIT_USAGE;
   }
   invdes_campaign *c;
-  invdes_space *space;
+  const invdes_space *space;
   int status = invdes_cli_load_campaign(argv[optind], &c, &space);
   if (status != INVDES_EXIT_OK) return status;
   if (!quiet) describe(c, space);
-  invdes_space_free(space);
   invdes_campaign_free(c);
   return INVDES_EXIT_OK;
 }
