@@ -36,6 +36,7 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "invdes_export.h"
 
 typedef struct invdes_gp invdes_gp;
 
@@ -60,13 +61,16 @@ typedef struct invdes_gp_options {
 } invdes_gp_options;
 
 /* Fills *opt with the defaults above. */
+INVDES_API
 void invdes_gp_options_init(invdes_gp_options *opt);
 
 /* A new, unfitted GP; opt NULL means defaults. Copies *opt. NULL when out of
  * memory or when an option is out of range. The caller frees it. */
+INVDES_API
 invdes_gp *invdes_gp_new(const invdes_gp_options *opt);
 
 /* Frees the GP; NULL is a no-op. */
+INVDES_API
 void invdes_gp_free(invdes_gp *gp);
 
 /* Fits to n points: X is n×d row-major with entries in [0,1], y has n finite
@@ -74,6 +78,7 @@ void invdes_gp_free(invdes_gp *gp);
  * of y² (0 = exact observation). Copies everything; drops fantasies. On error
  * the handle keeps its previous fit. Needs n >= 1 (n >= 2 to fit
  * hyper-parameters). */
+INVDES_API
 invdes_status invdes_gp_fit(invdes_gp *gp, const double *X, size_t n, size_t d,
                             const double *y, const double *noise_var,
                             invdes_error *err);
@@ -82,18 +87,21 @@ invdes_status invdes_gp_fit(invdes_gp *gp, const double *X, size_t n, size_t d,
  * of the next fit_hyper = 1 fit: d length scales (> 0, in input units),
  * signal variance and noise variance (units of y², noise > 0 is used only when
  * the noise is learned). Does not change a current fit. */
+INVDES_API
 invdes_status invdes_gp_set_hyper(invdes_gp *gp, size_t d, const double *lengthscale,
                                   double signal_var, double noise_var,
                                   invdes_error *err);
 
 /* Posterior mean and variance at m points (X m×d row-major, finite; points
  * outside [0,1] are allowed). mean and/or var may be NULL. */
+INVDES_API
 invdes_status invdes_gp_predict(const invdes_gp *gp, const double *X, size_t m,
                                 double *mean, double *var, invdes_error *err);
 
 /* As invdes_gp_predict plus the gradients with respect to the input: dmean
  * and dvar are m×d row-major (either may be NULL). The variance gradient is
  * that of the unclamped variance (the variance is clamped at 0). */
+INVDES_API
 invdes_status invdes_gp_predict_grad(const invdes_gp *gp, const double *X, size_t m,
                                      double *mean, double *var, double *dmean,
                                      double *dvar, invdes_error *err);
@@ -101,6 +109,7 @@ invdes_status invdes_gp_predict_grad(const invdes_gp *gp, const double *X, size_
 /* Conditions on one more observation with the hyper-parameters and the output
  * scaling kept: O(n²). noise_var is used only when the GP was fitted with
  * per-point noise. Fails with INVDES_ERR_USAGE while fantasies are present. */
+INVDES_API
 invdes_status invdes_gp_add_point(invdes_gp *gp, const double *x, double y,
                                   double noise_var, invdes_error *err);
 
@@ -108,50 +117,66 @@ invdes_status invdes_gp_add_point(invdes_gp *gp, const double *x, double y,
  * model's current mean there, which leaves the mean unchanged and shrinks the
  * variance around it. O(n²) each, no refit. They stay until
  * invdes_gp_fantasy_clear, add_point refuses to mix with them, fit drops them. */
+INVDES_API
 invdes_status invdes_gp_fantasy_add(invdes_gp *gp, const double *X, size_t m,
                                     invdes_error *err);
 
 /* Removes all fantasy points, restoring the model exactly as before them. */
+INVDES_API
 void invdes_gp_fantasy_clear(invdes_gp *gp);
 
 /* Number of fantasy points present. */
+INVDES_API
 size_t invdes_gp_fantasy_count(const invdes_gp *gp);
 
 /* 1 when the GP has been fitted. */
+INVDES_API
 int invdes_gp_is_fitted(const invdes_gp *gp);
 
 /* Input dimension and number of real observations (0 before a fit). */
+INVDES_API
 size_t invdes_gp_dim(const invdes_gp *gp);
+INVDES_API
 size_t invdes_gp_size(const invdes_gp *gp);
 
 /* Copies the d length scales into out (input units). */
+INVDES_API
 void invdes_gp_lengthscales(const invdes_gp *gp, double *out);
 
 /* Signal variance, noise variance (learned; 0 with per-point noise) and the
  * constant mean, in units of y² and y. */
+INVDES_API
 double invdes_gp_signal_var(const invdes_gp *gp);
+INVDES_API
 double invdes_gp_noise_var(const invdes_gp *gp);
+INVDES_API
 double invdes_gp_mean_const(const invdes_gp *gp);
 
 /* Log marginal likelihood of y (density in units of y, without the priors)
  * at the fitted hyper-parameters, real points only. */
+INVDES_API
 double invdes_gp_log_marginal_likelihood(const invdes_gp *gp);
 
 /* Largest jitter (units of y²) added to the covariance diagonal since the
  * last fit, 0 when every factorization succeeded as it was. */
+INVDES_API
 double invdes_gp_jitter(const invdes_gp *gp);
 
 /* Likelihood evaluations the last fit spent (all starts and stages). */
+INVDES_API
 size_t invdes_gp_fit_evaluations(const invdes_gp *gp);
 
 /* The penalized negative log marginal likelihood that the fit minimizes, on
  * the fitted data (real points), at theta = (log l_1..log l_d, log s², log τ²)
  * in standardized units (log τ² is absent with per-point noise); grad (same
  * length) may be NULL. For checks and diagnostics; NaN on failure. */
+INVDES_API
 double invdes_gp_objective(const invdes_gp *gp, const double *theta, double *grad);
 
 /* Number of entries of theta for invdes_gp_objective, and the fitted theta. */
+INVDES_API
 size_t invdes_gp_theta_size(const invdes_gp *gp);
+INVDES_API
 void invdes_gp_theta(const invdes_gp *gp, double *theta);
 
 #endif

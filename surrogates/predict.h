@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "invdes_export.h"
 #include "surrogate.h"
 #include "table.h"
 
@@ -41,20 +42,24 @@ typedef struct invdes_dataset {
  * for none; an error when combined with features). Errors (INVDES_ERR_INVALID):
  * an unknown column, the target among the features, a name listed twice, no
  * feature left, a missing or non-numeric cell. */
+INVDES_API
 invdes_status invdes_dataset_from_table(const invdes_table *t, const char *target,
                                         const char *features, const char *exclude,
                                         invdes_dataset *out, invdes_error *err);
 
+INVDES_API
 void invdes_dataset_release(invdes_dataset *ds);
 
 /* The feature columns `names` (d of them) of table t as an m×d row-major array
  * (m = rows of t), which the caller frees; NULL with a message in err when a
  * column is missing or a cell is not a number. */
+INVDES_API
 double *invdes_table_features(const invdes_table *t, char *const *names, size_t d,
                               invdes_error *err);
 
 /* Fits a model of the given kind to (X, y) — n rows, d raw features — and
  * predicts m raw points Xq: mean[m] and sd[m] (sd may be NULL). */
+INVDES_API
 invdes_status invdes_predict_fit_predict(invdes_model_kind kind,
                                          const invdes_surrogate_options *opt,
                                          const double *X, size_t n, size_t d,
@@ -75,6 +80,7 @@ typedef struct invdes_cv_result {
  * predicted by a model fitted on the others with the options as given.
  * Needs 2 <= k <= n (INVDES_ERR_INVALID otherwise). pred, when not
  * NULL, receives the n held-out predictions in row order. */
+INVDES_API
 invdes_status invdes_predict_cv(invdes_model_kind kind,
                                 const invdes_surrogate_options *opt,
                                 const double *X, size_t n, size_t d,

@@ -37,6 +37,7 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "invdes_export.h"
 
 typedef struct invdes_rf_options {
   size_t n_trees;          /* number of trees, >= 1; default 100 */
@@ -60,12 +61,15 @@ typedef struct invdes_rf_options {
 typedef struct invdes_rf invdes_rf;
 
 /* Fills opt with the defaults above. */
+INVDES_API
 void invdes_rf_options_init(invdes_rf_options *opt);
 
 /* A new, unfitted forest; opt NULL means defaults. NULL when out of memory or
  * when an option is out of range (n_trees 0, a category count of 1 or > 64). */
+INVDES_API
 invdes_rf *invdes_rf_new(const invdes_rf_options *opt);
 
+INVDES_API
 void invdes_rf_free(invdes_rf *rf);
 
 /* Fits on n rows of d features, X row-major (X[i * d + j]), responses y[n].
@@ -75,6 +79,7 @@ void invdes_rf_free(invdes_rf *rf);
  * d different from the declared categories; INVDES_ERR_NUMERIC for responses
  * so large that their sums overflow (|y| near 1e308); INVDES_ERR_NOMEM. A
  * failed fit leaves the forest unfitted. */
+INVDES_API
 invdes_status invdes_rf_fit(invdes_rf *rf, const double *X, size_t n, size_t d,
                             const double *y, const double *noise_var,
                             invdes_error *err);
@@ -83,6 +88,7 @@ invdes_status invdes_rf_fit(invdes_rf *rf, const double *X, size_t n, size_t d,
  * is not NULL, var[m] (see the header comment). Safe to call from several
  * threads at once. Errors: INVDES_ERR_USAGE before a fit, INVDES_ERR_INVALID
  * for a non-finite input. */
+INVDES_API
 invdes_status invdes_rf_predict(const invdes_rf *rf, const double *X, size_t m,
                                 double *mean, double *var, invdes_error *err);
 
@@ -90,15 +96,19 @@ invdes_status invdes_rf_predict(const invdes_rf *rf, const double *X, size_t m,
  * predicted by the trees whose bootstrap sample missed it, averaged over the
  * rows that at least one tree missed. NaN before a fit, without bootstrap, or
  * when every tree saw every row. */
+INVDES_API
 double invdes_rf_oob_rmse(const invdes_rf *rf);
 
 /* Number of training rows that entered the out-of-bag error. */
+INVDES_API
 size_t invdes_rf_oob_count(const invdes_rf *rf);
 
 /* Total number of nodes over all trees (0 before a fit). */
+INVDES_API
 size_t invdes_rf_n_nodes(const invdes_rf *rf);
 
 /* Number of features of the last fit (0 before a fit). */
+INVDES_API
 size_t invdes_rf_dim(const invdes_rf *rf);
 
 #endif

@@ -30,6 +30,7 @@
 
 #include "error.h"
 #include "gp.h"
+#include "invdes_export.h"
 #include "rf.h"
 
 /* A surrogate kind: an entry of the registry (surrogate_type.h), found by
@@ -68,71 +69,89 @@ typedef struct invdes_surrogate_options {
 typedef struct invdes_surrogate invdes_surrogate;
 
 /* Fills both parts with their defaults. */
+INVDES_API
 void invdes_surrogate_options_init(invdes_surrogate_options *opt);
 
 /* Sets the random seed of both parts (GP starts, RF trees). */
+INVDES_API
 void invdes_surrogate_options_set_seed(invdes_surrogate_options *opt, uint64_t seed);
 
 /* The registered kind named `name` (exact), or NULL. */
+INVDES_API
 const invdes_surrogate_type *invdes_surrogate_type_find(const char *name);
 /* The i-th kind of the registry, NULL past the end. */
+INVDES_API
 const invdes_surrogate_type *invdes_surrogate_type_at(size_t i);
 /* The registry's names, NULL-terminated (static). */
+INVDES_API
 const char *const *invdes_surrogate_type_names(void);
 /* The kind's capabilities (INVDES_SURROGATE_*); 0 for NULL. */
+INVDES_API
 unsigned invdes_surrogate_type_caps(const invdes_surrogate_type *t);
 /* The names of the kind's numeric settings, NULL-terminated (never NULL). */
+INVDES_API
 const char *const *invdes_surrogate_type_keys(const invdes_surrogate_type *t);
 
 /* Sets the kind's setting `key` to value (replacing an earlier one):
  * INVDES_ERR_INVALID for a key the kind does not have or a value out of its
  * range, with a message. */
+INVDES_API
 invdes_status invdes_surrogate_options_set(invdes_surrogate_options *opt,
                                            const invdes_surrogate_type *t,
                                            const char *key, double value,
                                            invdes_error *err);
 /* The value of setting key, or dflt when it was not set. */
+INVDES_API
 double invdes_surrogate_options_get(const invdes_surrogate_options *opt,
                                     const char *key, double dflt);
 
 /* The kind's name ("gp", "rf", ...); "?" for NULL. */
+INVDES_API
 const char *invdes_model_kind_name(invdes_model_kind kind);
 
 /* Looks a registered kind up by name (exact); INVDES_ERR_INVALID with a
  * message listing the kinds otherwise. */
+INVDES_API
 invdes_status invdes_model_kind_parse(const char *name, invdes_model_kind *out,
                                       invdes_error *err);
 
 /* A new, unfitted surrogate of a registered kind; opt NULL means defaults.
  * NULL when out of memory, for an unknown kind or when the options are out
  * of range. The caller frees it. */
+INVDES_API
 invdes_surrogate *invdes_surrogate_new(invdes_model_kind kind,
                                        const invdes_surrogate_options *opt);
 
 /* Frees the surrogate and the model inside; NULL is a no-op. */
+INVDES_API
 void invdes_surrogate_free(invdes_surrogate *s);
 
+INVDES_API
 invdes_model_kind invdes_surrogate_model(const invdes_surrogate *s);
 
 /* Fits to n points (see gp.h / rf.h for the exact checks). noise_var: NULL, or
  * n per-point variances in units of y² (used by the GP; the forest ignores
  * them). A refit replaces the previous model. */
+INVDES_API
 invdes_status invdes_surrogate_fit(invdes_surrogate *s, const double *X, size_t n,
                                    size_t d, const double *y,
                                    const double *noise_var, invdes_error *err);
 
 /* Mean and variance at m points X (m×d, d as fitted). var may be NULL.
  * INVDES_ERR_USAGE before a successful fit. */
+INVDES_API
 invdes_status invdes_surrogate_predict(const invdes_surrogate *s, const double *X,
                                        size_t m, double *mean, double *var,
                                        invdes_error *err);
 
 /* 1 when the model gives gradients of mean and variance (its kind has
  * INVDES_SURROGATE_GRADIENTS), else 0. */
+INVDES_API
 int invdes_surrogate_has_gradient(const invdes_surrogate *s);
 
 /* As predict plus gradients with respect to the input (m×d row-major, either
  * may be NULL). INVDES_ERR_USAGE for a model without gradients. */
+INVDES_API
 invdes_status invdes_surrogate_predict_grad(const invdes_surrogate *s,
                                             const double *X, size_t m,
                                             double *mean, double *var,
@@ -143,17 +162,22 @@ invdes_status invdes_surrogate_predict_grad(const invdes_surrogate *s,
  * (fantasies; kinds with INVDES_SURROGATE_CONDITIONS, else
  * INVDES_ERR_USAGE); predictions then include them until the next fit or
  * invdes_surrogate_condition_clear. */
+INVDES_API
 invdes_status invdes_surrogate_condition(invdes_surrogate *s, const double *X,
                                          size_t m, invdes_error *err);
+INVDES_API
 void invdes_surrogate_condition_clear(invdes_surrogate *s);
 
 /* Observation-noise variance to add to var for a new measurement (units of
  * y²): the GP's learned noise, 0 for the forest and before a fit. */
+INVDES_API
 double invdes_surrogate_noise_var(const invdes_surrogate *s);
 
 /* The model inside, borrowed (valid until invdes_surrogate_free), or NULL
  * when the surrogate is of the other kind. */
+INVDES_API
 invdes_gp *invdes_surrogate_gp(invdes_surrogate *s);
+INVDES_API
 invdes_rf *invdes_surrogate_rf(invdes_surrogate *s);
 
 #endif

@@ -20,6 +20,7 @@
 #include "bo.h"
 #include "campaign.h"
 #include "evo.h"
+#include "space.h"
 
 static const char *srcdir(void) {
   const char *s = getenv("top_srcdir");
@@ -381,13 +382,34 @@ static void test_names(void **state) {
   assert_string_equal(invdes_goal_name(INVDES_GOAL_ABOVE), "above");
 }
 
+/* The loader keeps the space it built to check feasibility, and it is the
+ * space a caller would build (same dimensions, estimate and anchor). */
+static void test_space_kept(void **state) {
+  (void)state;
+  invdes_campaign *c = load_good("all_types.yaml");
+  const invdes_space *kept = invdes_campaign_space(c);
+  assert_non_null(kept);
+  assert_ptr_equal(invdes_space_campaign(kept), c);
+  invdes_error err;
+  invdes_space *fresh = invdes_space_new(c, &err);
+  assert_non_null(fresh);
+  assert_int_equal(invdes_space_dim(kept), invdes_space_dim(fresh));
+  assert_int_equal(invdes_space_n_vars(kept), invdes_campaign_n_vars(c));
+  assert_true(invdes_space_feasible_fraction(kept) == invdes_space_feasible_fraction(fresh));
+  assert_memory_equal(invdes_space_anchor(kept), invdes_space_anchor(fresh),
+                      invdes_space_n_vars(kept) * sizeof(double));
+  invdes_space_free(fresh);
+  invdes_campaign_free(c);
+  assert_null(invdes_campaign_space(NULL));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_all_types),        cmocka_unit_test(test_defaults),
       cmocka_unit_test(test_builtin),          cmocka_unit_test(test_command),
       cmocka_unit_test(test_dataset),          cmocka_unit_test(test_pool),
       cmocka_unit_test(test_collects_several), cmocka_unit_test(test_never_crashes),
-      cmocka_unit_test(test_names),
+      cmocka_unit_test(test_names),            cmocka_unit_test(test_space_kept),
   };
   int failed = cmocka_run_group_tests_name("campaigns", tests, NULL, NULL);
   failed += run_bad_files();

@@ -12,6 +12,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+#include "invdes_export.h"
+
 typedef enum invdes_status {
   INVDES_OK = 0,
   INVDES_ERR_NOMEM,      /* an allocation failed */
@@ -36,31 +38,37 @@ typedef struct invdes_error {
 } invdes_error;
 
 /* Clears the record (status OK, empty message). err may be NULL. */
+INVDES_API
 void invdes_error_clear(invdes_error *err);
 
 /* Replaces the record with one formatted message; returns status so callers can
  * write `return invdes_error_set(err, INVDES_ERR_IO, "...")`. err may be NULL. */
+INVDES_API
 invdes_status invdes_error_set(invdes_error *err, invdes_status status,
                                const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* Adds one diagnostic as a new line, keeping the earlier ones (the record's
  * status stays the first non-OK one). Returns status. err may be NULL. */
+INVDES_API
 invdes_status invdes_error_add(invdes_error *err, invdes_status status,
                                const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+INVDES_API
 invdes_status invdes_error_vadd(invdes_error *err, invdes_status status,
                                 const char *fmt, va_list ap);
 
 /* Adds "FILE:LINE:COLUMN: message" (line and column 1-based; a line of 0 leaves
  * out line and column). Returns status. */
+INVDES_API
 invdes_status invdes_error_at(invdes_error *err, invdes_status status,
                               const char *file, int line, int column,
                               const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 
 /* A short constant name for a status ("parse error", ...). */
+INVDES_API
 const char *invdes_status_string(invdes_status status);
 
 #endif

@@ -19,6 +19,7 @@
 #include <stdio.h>
 
 #include "error.h"
+#include "invdes_export.h"
 
 typedef struct invdes_table invdes_table;
 
@@ -26,26 +27,35 @@ typedef struct invdes_table invdes_table;
  * or NULL with one message in `err`, e.g. "FILE:LINE:1: row has 5 fields,
  * header has 6", "FILE: cannot open: No such file or directory",
  * "FILE: empty file (a header row is required)", "FILE: no data rows". */
+INVDES_API
 invdes_table *invdes_table_read(const char *path, invdes_error *err);
 
 /* Frees the table and every string borrowed from it. NULL is a no-op. */
+INVDES_API
 void invdes_table_free(invdes_table *t);
 
 /* Number of data rows (the header not counted), >= 1. */
+INVDES_API
 size_t invdes_table_n_rows(const invdes_table *t);
 /* Number of columns, >= 1. */
+INVDES_API
 size_t invdes_table_n_cols(const invdes_table *t);
 /* Name of column j (0-based), borrowed; NULL if j is out of range. */
+INVDES_API
 const char *invdes_table_col_name(const invdes_table *t, size_t j);
 /* Index of the column named exactly `name`, or -1 if there is none. */
+INVDES_API
 long invdes_table_find_col(const invdes_table *t, const char *name);
 /* Cell of data row i, column j (0-based), borrowed, never NULL for indices in
  * range (an empty field is ""); NULL if out of range. */
+INVDES_API
 const char *invdes_table_cell(const invdes_table *t, size_t i, size_t j);
 /* 1-based line of the file where data row i starts (a quoted field may carry
  * the row over several lines); 0 if i is out of range. */
+INVDES_API
 int invdes_table_row_line(const invdes_table *t, size_t i);
 /* The path the table was read from, borrowed. */
+INVDES_API
 const char *invdes_table_path(const invdes_table *t);
 
 /* Converts column j: out[i] (room for n_rows values) receives every cell
@@ -53,16 +63,19 @@ const char *invdes_table_path(const invdes_table *t);
  * with "FILE:LINE: column 'x': 'abc' is not a number" (or "...: cell is empty",
  * "'inf' is not a finite number") for the first bad cell, noting how many
  * others are bad; out is then unspecified. */
+INVDES_API
 invdes_status invdes_table_numeric_column(const invdes_table *t, size_t j,
                                           double *out, invdes_error *err);
 
 /* INVDES_OK if every cell of column j is a finite number, else
  * INVDES_ERR_INVALID; no message. */
+INVDES_API
 invdes_status invdes_table_is_numeric_column(const invdes_table *t, size_t j);
 
 /* Writes one field to f, quoted per RFC 4180 when it holds a comma, quote,
  * CR or LF, or starts or ends with a space or tab (which the reader would
  * drop otherwise). NULL writes an empty field. No delimiter is written. */
+INVDES_API
 void invdes_csv_write_field(FILE *f, const char *s);
 
 #endif

@@ -4,9 +4,10 @@
  * walks the top-level keys into the typed model section by section
  * (campaign_space.c, campaign_run.c, campaign_pool.c), runs the checks that
  * span sections (campaign_check.c) and, when all of that passed, builds the
- * design space once (space.h) so that constraints that do not parse or cannot
- * be met are reported at load time too. Diagnostics accumulate: one load
- * reports every mistake it can find, each "FILE:LINE:COL: message".
+ * design space (space.h) so that constraints that do not parse or cannot be
+ * met are reported at load time too; the campaign keeps that space for its
+ * users (invdes_campaign_space). Diagnostics accumulate: one load reports
+ * every mistake it can find, each "FILE:LINE:COL: message".
  *
  * This file also owns freeing the model and the enum-to-name tables (the
  * goals' is target.c's). */
@@ -71,6 +72,7 @@ static void free_strings(char **s, size_t n) {
 
 void invdes_campaign_free(invdes_campaign *c) {
   if (!c) return;
+  invdes_space_free(c->space); /* it borrows the fields freed below */
   for (size_t i = 0; i < c->n_params; i++) {
     invdes_param *p = &c->params[i];
     free(p->name);
@@ -246,16 +248,20 @@ invdes_campaign *invdes_campaign_parse(const char *path, const char *text, size_
   walk(&L, invdes_ytree_root(tree));
   invdes_ytree_free(tree);
   if (L.n_errors == 0) {
-    /* The space compiles the constraints and looks for a feasible point. */
-    invdes_space *space = invdes_space_new(c, err);
-    if (!space) L.n_errors++;
-    invdes_space_free(space);
+    /* The space compiles the constraints and looks for a feasible point; the
+     * campaign keeps it (invdes_campaign_space). */
+    c->space = invdes_space_new(c, err);
+    if (!c->space) L.n_errors++;
   }
   if (L.n_errors) {
     invdes_campaign_free(c);
     return NULL;
   }
   return c;
+}
+
+const invdes_space *invdes_campaign_space(const invdes_campaign *c) {
+  return c ? c->space : NULL;
 }
 
 invdes_campaign *invdes_campaign_load(const char *path, invdes_error *err) {

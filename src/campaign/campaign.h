@@ -5,10 +5,12 @@
  * hot path. The model is plain data owned by the invdes_campaign handle: every
  * pointer inside is borrowed from it and lives until invdes_campaign_free.
  *
- * This module does not build the design space (space.h), compile constraint
- * expressions (constraint.h) or run anything; it does call them to check that
- * constraints parse and that a feasible point exists, so every error a user can
- * make in the file is reported when it is loaded, with file, line and column. */
+ * The loader also builds the campaign's design space (space.h), which checks
+ * that the constraints parse and that a feasible point exists, so every error
+ * a user can make in the file is reported when it is loaded, with file, line
+ * and column; the campaign keeps that space and hands it out
+ * (invdes_campaign_space), so nobody builds it a second time. Beyond that this
+ * module does not encode points, compile constraints itself or run anything. */
 #ifndef INVDES_CAMPAIGN_H
 #define INVDES_CAMPAIGN_H
 
@@ -16,6 +18,7 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "invdes_export.h"
 
 /* Where an item was written in the campaign file: 1-based line and column. */
 typedef struct invdes_mark {
@@ -172,28 +175,49 @@ typedef struct invdes_campaign {
   invdes_objective_spec objective;
   invdes_strategy_spec strategy;
   invdes_budget budget;
+  /* The design space (space.h) the loader built from the fields above, owned;
+   * NULL in a campaign filled in by hand. Read it with invdes_campaign_space. */
+  struct invdes_space *space;
 } invdes_campaign;
 
-/* Reads, parses and checks a campaign file. On success returns the campaign
- * (the caller frees it with invdes_campaign_free). On failure returns NULL and
- * `err` holds every diagnostic found, each "FILE:LINE:COLUMN: message". */
+/* Reads, parses and checks a campaign file, and builds its design space. On
+ * success returns the campaign (the caller frees it with invdes_campaign_free,
+ * which frees the space too). On failure returns NULL and `err` holds every
+ * diagnostic found, each "FILE:LINE:COLUMN: message". */
+INVDES_API
 invdes_campaign *invdes_campaign_load(const char *path, invdes_error *err);
 
 /* The same from text already in memory; `path` names it in messages and
  * anchors relative paths (pool files, commands). */
+INVDES_API
 invdes_campaign *invdes_campaign_parse(const char *path, const char *text,
                                        size_t len, invdes_error *err);
 
+INVDES_API
 void invdes_campaign_free(invdes_campaign *c);
 
+/* The design space the loader built (borrowed: valid until
+ * invdes_campaign_free), as invdes_space_new(c) would build it. NULL for a
+ * campaign the loader did not make. A caller that changes the fields the
+ * space is made of (parameters, compositions, constraints, pool, seed) builds
+ * its own with invdes_space_new. */
+INVDES_API
+const struct invdes_space *invdes_campaign_space(const invdes_campaign *c);
+
 /* Total number of scalar variables: parameters plus composition components. */
+INVDES_API
 size_t invdes_campaign_n_vars(const invdes_campaign *c);
 
+INVDES_API
 const char *invdes_param_type_name(invdes_param_type t);
+INVDES_API
 const char *invdes_goal_name(invdes_goal g);
 /* The kind's name, "?" for NULL. */
+INVDES_API
 const char *invdes_strategy_kind_name(const invdes_strategy_type *k);
+INVDES_API
 const char *invdes_objective_kind_name(invdes_objective_kind k);
+INVDES_API
 const char *invdes_design_kind_name(invdes_design_kind k);
 
 #endif

@@ -29,10 +29,12 @@
 
 #include "campaign.h"
 #include "error.h"
+#include "invdes_export.h"
 #include "space.h"
 
 /* Writes n feasible points to x (n × n_vars, row-major, raw values; see
  * space.h). */
+INVDES_API
 invdes_status invdes_sample(const invdes_space *s, invdes_design_kind design,
                             size_t n, uint64_t seed, uint64_t stream,
                             double *x, invdes_error *err);
@@ -48,10 +50,12 @@ typedef struct invdes_sample_seq invdes_sample_seq;
 
 /* A sequence at position 0. INVDES_ERR_INVALID for a quasi-random design of
  * more than 1229 dimensions, INVDES_ERR_NOMEM. The caller frees *out. */
+INVDES_API
 invdes_status invdes_sample_seq_new(invdes_design_kind design, size_t M,
                                     uint64_t seed, uint64_t stream,
                                     invdes_sample_seq **out,
                                     invdes_error *err);
+INVDES_API
 void invdes_sample_seq_free(invdes_sample_seq *q);
 
 /* Writes the next point to u (M values in [0,1)) and advances the position
@@ -59,25 +63,31 @@ void invdes_sample_seq_free(invdes_sample_seq *q);
  * current one is used up (0 counts as 1); other designs ignore it.
  * INVDES_ERR_INFEASIBLE when the Sobol sequence is used up (2^30 - 1
  * points), INVDES_ERR_NOMEM; on failure the position is unchanged. */
+INVDES_API
 invdes_status invdes_sample_seq_next(invdes_sample_seq *q, double *u,
                                      size_t wanted, invdes_error *err);
 
 /* Advances the position to pos (>= the current one) as if by next with
  * wanted = 1; same errors, the position then being where it stopped. */
+INVDES_API
 invdes_status invdes_sample_seq_seek(invdes_sample_seq *q, uint64_t pos,
                                      invdes_error *err);
 
 /* Points handed out so far. */
+INVDES_API
 uint64_t invdes_sample_seq_pos(const invdes_sample_seq *q);
+INVDES_API
 invdes_design_kind invdes_sample_seq_design(const invdes_sample_seq *q);
 
 /* The stream (seed, stream) itself, borrowed for the sequence's life: a
  * random design over a finite set of candidates draws from it (the draws of
  * next and of the caller then interleave, in the caller's order). */
+INVDES_API
 gsl_rng *invdes_sample_seq_rng(invdes_sample_seq *q);
 
 /* Whether rejection sampling should give up after `tries` points of which
  * `kept` were feasible, wanting n: the limits stated at the top. */
+INVDES_API
 int invdes_sample_give_up(size_t kept, size_t n, size_t tries);
 
 #endif

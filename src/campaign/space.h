@@ -42,6 +42,7 @@
 
 #include "campaign.h"
 #include "error.h"
+#include "invdes_export.h"
 
 typedef struct invdes_space invdes_space;
 /* Per-thread scratch: muparser handles are not thread-safe, so each thread
@@ -57,71 +58,93 @@ typedef struct invdes_space_work invdes_space_work;
  * offending character), when a group's bounds cannot reach its total, or
  * when no feasible point is found (saying how many points were tried and how
  * often each constraint held; status INVDES_ERR_INFEASIBLE). */
+INVDES_API
 invdes_space *invdes_space_new(const invdes_campaign *c, invdes_error *err);
+INVDES_API
 void invdes_space_free(invdes_space *s);
 
+INVDES_API
 invdes_space_work *invdes_space_work_new(const invdes_space *s);
+INVDES_API
 void invdes_space_work_free(invdes_space_work *w);
 
+INVDES_API
 size_t invdes_space_dim(const invdes_space *s);     /* encoded dimension D */
+INVDES_API
 size_t invdes_space_n_vars(const invdes_space *s);  /* raw scalars */
 /* Borrowed from the campaign. Pool: the id column's name, or "row". */
+INVDES_API
 const char *invdes_space_var_name(const invdes_space *s, size_t i);
+INVDES_API
 const invdes_campaign *invdes_space_campaign(const invdes_space *s);
 
 /* Share of the structural region (of the pool's rows) satisfying every
  * constraint, estimated at construction from *n_samples uniform samples
  * (n_samples may be NULL; for a pool it is the row count and the share is
  * exact). 1 without constraints. */
+INVDES_API
 double invdes_space_feasible_fraction(const invdes_space *s);
+INVDES_API
 size_t invdes_space_feasible_samples(const invdes_space *s);
 
 /* x -> z. Fails (INVDES_ERR_INVALID, naming the variable) when a value is
  * not finite, outside its bounds by more than 1e-9 of its range, not a whole
  * number for an integer, not a listed value for a discrete parameter, not a
  * label index, or not a row. Constraints are not checked. */
+INVDES_API
 invdes_status invdes_space_encode(const invdes_space *s, const double *x,
                                   double *z, invdes_error *err);
 
 /* z (any D numbers) -> x, feasible; see above. */
+INVDES_API
 void invdes_space_decode(const invdes_space *s, invdes_space_work *w,
                          const double *z, double *x);
 
 /* Largest violation at x over bounds, integrality, listed values, sums and
  * constraints, each in its own units (constraint.h); 0 when feasible. */
+INVDES_API
 double invdes_space_violation(const invdes_space *s, invdes_space_work *w,
                               const double *x);
 
 /* Writes variable i's value v as a user reads it: categorical -> its label,
  * pool -> the candidate's id, integer -> "%d", otherwise "%.10g". snprintf
  * semantics: returns the length it needed. */
+INVDES_API
 int invdes_space_format_value(const invdes_space *s, size_t i, double v,
                               char *buf, size_t n);
 
 /* The feasible anchor (n_vars values, borrowed). */
+INVDES_API
 const double *invdes_space_anchor(const invdes_space *s);
 
 /* --- for samplers ------------------------------------------------------- */
 
 /* Dimension M of the sampling cube: one per parameter, k-1 per composition
  * group of k components; for a pool, the number of features. */
+INVDES_API
 size_t invdes_space_cube_dim(const invdes_space *s);
 
 /* u in [0,1]^M -> a point x of the structural region; a uniform u gives a
  * uniform x. Returns 0 when x must be rejected (only for a group with more
  * than INVDES_SIMPLEX_MAX_TIGHT binding upper bounds). Not for pools. */
+INVDES_API
 int invdes_space_from_cube(const invdes_space *s, const double *u, double *x);
 
 /* 1 when every constraint holds at x (exactly: violation 0), else 0. */
+INVDES_API
 int invdes_space_constraints_hold(const invdes_space *s, invdes_space_work *w,
                                   const double *x);
 
+INVDES_API
 int invdes_space_is_pool(const invdes_space *s);
 /* Pool: rows whose features satisfy the constraints. */
+INVDES_API
 size_t invdes_space_pool_feasible_rows(const invdes_space *s);
+INVDES_API
 int invdes_space_pool_row_feasible(const invdes_space *s, size_t row);
 /* Pool: the feasible row nearest z (D values, scaled features) that is not
  * marked in `taken` (n_rows flags, may be NULL); (size_t)-1 when none. */
+INVDES_API
 size_t invdes_space_pool_nearest(const invdes_space *s, const double *z,
                                  const unsigned char *taken);
 

@@ -31,6 +31,7 @@
 #include <stddef.h>
 
 #include "campaign.h"
+#include "invdes_export.h"
 
 /* ---- goals ---------------------------------------------------------------- */
 
@@ -38,10 +39,12 @@
  * "window", "below", "above"): the words of campaign files and of the
  * store's targets table. Static, never freed. invdes_goal_name (campaign.h)
  * reads the same table. */
+INVDES_API
 const char *const *invdes_goal_names(void);
 
 /* The goal called `name` into *g. Returns 1, or 0 (g untouched) when the
  * name is no goal's. */
+INVDES_API
 int invdes_goal_parse(const char *name, invdes_goal *g);
 
 /* The campaign keys a goal takes besides name, goal and unit: window for a
@@ -51,34 +54,42 @@ enum {
   INVDES_GOAL_KEY_THRESHOLD = 2,
   INVDES_GOAL_KEY_WEIGHT = 4
 };
+INVDES_API
 unsigned invdes_goal_keys(invdes_goal g);
 
 /* 1 for maximize/minimize (a value to push as far as it goes: the
  * objective), 0 for window/below/above (a condition on the outcome). */
+INVDES_API
 int invdes_goal_is_objective(invdes_goal g);
 
 /* ---- one target ----------------------------------------------------------- */
 
 /* +1 when larger values are better (maximize, above), -1 when smaller are
  * (minimize, below), 0 for a window (better is nearer, not further). */
+INVDES_API
 int invdes_target_direction(const invdes_target *t);
 
 /* The values a condition accepts, [*lo, *hi]: window [lo, hi], below
  * [-inf, threshold], above [threshold, +inf]; an objective goal accepts
  * every value, [-inf, +inf]. */
+INVDES_API
 void invdes_target_interval(const invdes_target *t, double *lo, double *hi);
 
 /* 1 when v meets t's goal (rules above), else 0. */
+INVDES_API
 int invdes_target_meets(const invdes_target *t, double v);
 
 /* < 0 when a is better than b for t, > 0 when worse, 0 when neither (equal
  * values, both NaN, or a window's mirror images). */
+INVDES_API
 int invdes_target_compare(const invdes_target *t, double a, double b);
 
 /* 1 when a is strictly better than b: invdes_target_compare(t, a, b) < 0. */
+INVDES_API
 int invdes_target_better(const invdes_target *t, double a, double b);
 
 /* How far v misses t's goal, normalized (rules above); >= 0. */
+INVDES_API
 double invdes_target_violation(const invdes_target *t, double v);
 
 /* The terms of an ORDER BY that ranks rows by the value column `column`
@@ -91,6 +102,7 @@ double invdes_target_violation(const invdes_target *t, double v);
  * and bind[1] and *n_bind says how many to bind (0 or 2). Returns the
  * length of the text, or -1 when it does not fit in len bytes (buf then
  * holds a truncated, unusable text) or t's goal is none of the enum's. */
+INVDES_API
 int invdes_target_sql_order(const invdes_target *t, const char *column, int first_param,
                             char *buf, size_t len, double bind[2], int *n_bind);
 
@@ -98,6 +110,7 @@ int invdes_target_sql_order(const invdes_target *t, const char *column, int firs
  * "below -3.35", "above 0.8" (numbers in the fewest digits that read back
  * exactly; a weight only when it is not 1). Neither the name nor the unit:
  * each caller lays those out itself. Returns what snprintf returns. */
+INVDES_API
 int invdes_target_describe(const invdes_target *t, char *buf, size_t len);
 
 /* ---- a result over all targets ---------------------------------------------
@@ -131,14 +144,17 @@ typedef struct invdes_score {
  * when the goals are unknown: every target is then minimized with weight
  * 1. y: n_targets values, NAN = missing (NULL: all missing). failed: the
  * experiment was done and failed (y is then ignored). */
+INVDES_API
 invdes_score invdes_score_observation(const invdes_target *targets, size_t n_targets,
                                       const double *y, int failed);
 
 /* < 0 when a ranks before (is better than) b, > 0 after, 0 equal, by the
  * rules above; an unknown score ranks after every known one. */
+INVDES_API
 int invdes_score_compare(const invdes_score *a, const invdes_score *b);
 
 /* The same for two results given by their values: scores both and compares. */
+INVDES_API
 int invdes_score_compare_results(const invdes_target *targets, size_t n_targets,
                                  const double *ya, int failed_a, const double *yb,
                                  int failed_b);
@@ -146,10 +162,12 @@ int invdes_score_compare_results(const invdes_target *targets, size_t n_targets,
 /* One number, lower is better: objective + penalty_weight × violation.
  * INFINITY for a failure; NAN when the score is not known or its objective
  * is missing. */
+INVDES_API
 double invdes_score_value(const invdes_score *sc, double penalty_weight);
 
 /* 1 when every one of the n_targets targets has a value in y (not NaN) that
  * meets its goal: what `stop_when: satisfied` waits for. y NULL: 0. */
+INVDES_API
 int invdes_targets_met(const invdes_target *targets, size_t n_targets, const double *y);
 
 #endif

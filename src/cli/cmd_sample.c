@@ -125,7 +125,7 @@ int invdes_cmd_sample(int argc, char **argv) {
   if (early != -1) return early;
   if (first != argc - 1) return invdes_cli_usage_error("sample", "give one campaign file");
   invdes_campaign *c;
-  invdes_space *s;
+  const invdes_space *s;
   int status = invdes_cli_load_campaign(argv[first], &c, &s);
   if (status != INVDES_EXIT_OK) return status;
   status = INVDES_EXIT_FAILURE;
@@ -161,7 +161,6 @@ int invdes_cmd_sample(int argc, char **argv) {
   status = INVDES_EXIT_OK;
 done:
   free(x);
-  invdes_space_free(s);
   invdes_campaign_free(c);
   return status;
 }

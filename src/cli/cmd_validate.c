@@ -149,11 +149,10 @@ int invdes_cmd_validate(int argc, char **argv) {
   if (first != argc - 1)
     return invdes_cli_usage_error("validate", "give one campaign file");
   invdes_campaign *c;
-  invdes_space *space;
+  const invdes_space *space;
   int status = invdes_cli_load_campaign(argv[first], &c, &space);
   if (status != INVDES_EXIT_OK) return status;
   if (!quiet) describe(c, space);
-  invdes_space_free(space);
   invdes_campaign_free(c);
   return INVDES_EXIT_OK;
 }

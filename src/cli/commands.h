@@ -21,11 +21,12 @@ int invdes_cmd_status(int argc, char **argv);
 int invdes_cmd_export(int argc, char **argv);
 int invdes_cmd_best(int argc, char **argv);
 
-/* Loads the campaign at path and builds its design space. On failure prints
- * the diagnostics on stderr, leaves both NULL and returns the exit status
- * (INVDES_EXIT_USAGE for a bad campaign). The caller frees both on success. */
+/* Loads the campaign at path; *space is its design space, built by the
+ * loader and borrowed from the campaign. On failure prints the diagnostics
+ * on stderr, leaves both NULL and returns the exit status (INVDES_EXIT_USAGE
+ * for a bad campaign). The caller frees the campaign on success. */
 int invdes_cli_load_campaign(const char *path, invdes_campaign **campaign,
-                             invdes_space **space);
+                             const invdes_space **space);
 
 /* Prints "invdes VERSION" on stdout (every verb's --version). */
 void invdes_cli_print_version(void);

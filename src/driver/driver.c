@@ -3,7 +3,7 @@
  *
  * Opening checks the campaign file against the database (a changed campaign
  * is refused with the store's summary; harmless changes are recorded) and
- * builds the space. The strategy is built by driver_sync, which follows
+ * takes the space the campaign's loader built. The strategy is built by driver_sync, which follows
  * strategy.h's resume protocol. The mirror (pending set, budget counter, best
  * so far) lets the run loop go without reading the store back per cycle.
  * Proposing is in driver_propose.c, evaluating in driver_eval.c, the loop in
@@ -55,8 +55,11 @@ static invdes_driver *build(invdes_campaign *c, invdes_store *store, char *db_pa
   d->c = c;
   d->store = store;
   d->db_path = db_path;
-  d->space = invdes_space_new(c, err);
-  if (!d->space) goto fail;
+  d->space = invdes_campaign_space(c); /* built once, by the loader */
+  if (!d->space) {
+    invdes_error_set(err, INVDES_ERR_USAGE, "%s: the campaign has no design space", c->path);
+    goto fail;
+  }
   d->work = invdes_space_work_new(d->space);
   d->dim = invdes_space_dim(d->space);
   d->n_vars = invdes_space_n_vars(d->space);
@@ -93,7 +96,6 @@ void invdes_driver_free(invdes_driver *d) {
   invdes_proposals_free(d->props);
   invdes_strategy_free(d->strat);
   invdes_space_work_free(d->work);
-  invdes_space_free(d->space);
   invdes_store_close(d->store);
   invdes_campaign_free(d->c);
   free(d->db_path);

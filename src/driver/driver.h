@@ -28,6 +28,7 @@
 
 #include "campaign.h"
 #include "error.h"
+#include "invdes_export.h"
 #include "space.h"
 #include "store.h"
 #include "strategy.h"
@@ -46,6 +47,7 @@ enum {
 
 /* The database a campaign file uses by default: NAME.db beside it, where NAME
  * is the file's name without its .yaml/.yml extension. malloc'ed. */
+INVDES_API
 char *invdes_driver_default_db(const char *campaign_path);
 
 /* Opens the database `db_path` (NULL: the default above) for the campaign
@@ -57,6 +59,7 @@ char *invdes_driver_default_db(const char *campaign_path);
  * `invdes ask` on the database alone can resolve relative paths. *created
  * (may be NULL) tells whether the file was made now; `notes` (may be NULL)
  * receives the harmless changes accepted. */
+INVDES_API
 invdes_driver *invdes_driver_open(const char *campaign_path, const char *db_path,
                                   unsigned flags, int *created, invdes_error *notes,
                                   invdes_error *err);
@@ -66,13 +69,19 @@ invdes_driver *invdes_driver_open(const char *campaign_path, const char *db_path
  * campaign file it was made from (the latest "campaign_source" event), and
  * when that fails against the database's own folder. Only proposing works
  * (flags as above; INVDES_DRIVER_EVALUATE is honoured too). */
+INVDES_API
 invdes_driver *invdes_driver_open_db(const char *db_path, unsigned flags, invdes_error *err);
 
+INVDES_API
 void invdes_driver_free(invdes_driver *d);
 
+INVDES_API
 const invdes_campaign *invdes_driver_campaign(const invdes_driver *d);
+INVDES_API
 const invdes_space *invdes_driver_space(const invdes_driver *d);
+INVDES_API
 invdes_store *invdes_driver_store(invdes_driver *d);
+INVDES_API
 const char *invdes_driver_db_path(const invdes_driver *d);
 
 /* ---- proposing ------------------------------------------------------------ */
@@ -89,12 +98,14 @@ enum {
  * *out (the caller frees it with invdes_store_rows_free) lists them, claimed
  * first; fewer than n (even none) when a finite space has no untried point
  * left. */
+INVDES_API
 invdes_status invdes_driver_propose(invdes_driver *d, size_t n, const char *station,
                                     double lease_s, unsigned flags, invdes_store_rows **out,
                                     invdes_error *err);
 
 /* Points not yet tried for a finite space (neither told nor pending), after
  * a sync; SIZE_MAX for other spaces. */
+INVDES_API
 size_t invdes_driver_remaining(invdes_driver *d, invdes_error *err);
 
 /* ---- the run loop --------------------------------------------------------- */
@@ -137,10 +148,12 @@ typedef struct invdes_run_options {
  * (INVDES_ERR_USAGE). Failed evaluations are recorded (reason, stderr in the
  * event log) and the run goes on; an error of the machinery (the database,
  * no memory, a program that cannot be started) stops it with that error. */
+INVDES_API
 invdes_status invdes_driver_run(invdes_driver *d, const invdes_run_options *opt,
                                 invdes_run_end *end, invdes_error *err);
 
 /* "budget reached", ... for messages. */
+INVDES_API
 const char *invdes_run_end_message(invdes_run_end e);
 
 #endif

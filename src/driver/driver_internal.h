@@ -13,7 +13,7 @@ typedef struct driver_eval driver_eval;
 
 struct invdes_driver {
   invdes_campaign *c;
-  invdes_space *space;
+  const invdes_space *space;  /* the campaign's (invdes_campaign_space), borrowed */
   invdes_space_work *work;
   invdes_strategy *strat;     /* rebuilt by driver_sync */
   invdes_store *store;

@@ -23,6 +23,7 @@
 
 #include "campaign.h"
 #include "error.h"
+#include "invdes_export.h"
 
 /* The schema version this build writes (PRAGMA user_version). */
 #define INVDES_STORE_SCHEMA_VERSION 1
@@ -40,6 +41,7 @@ typedef enum invdes_proposal_status {
 #define INVDES_PROPOSAL_ANY 15   /* a mask of all four, for filters */
 
 /* "pending", "done", "failed", "abandoned". */
+INVDES_API
 const char *invdes_proposal_status_name(invdes_proposal_status s);
 
 /* ---- opening ------------------------------------------------------------ */
@@ -49,6 +51,7 @@ const char *invdes_proposal_status_name(invdes_proposal_status s);
  * already holds a campaign or anything else. The campaign's text, name,
  * variables and targets are copied in. Returns NULL on failure (err says why,
  * naming the file). The caller closes the handle with invdes_store_close. */
+INVDES_API
 invdes_store *invdes_store_create(const char *path, const invdes_campaign *c,
                                   invdes_error *err);
 
@@ -56,35 +59,49 @@ invdes_store *invdes_store_create(const char *path, const invdes_campaign *c,
  * (inside one transaction). Refuses a missing file, a file that is not SQLite,
  * an SQLite file of another application, an empty database (never created by
  * invdes_store_create) and a schema newer than this build knows. */
+INVDES_API
 invdes_store *invdes_store_open(const char *path, invdes_error *err);
 
 /* Finalizes statements and closes the file. NULL is a no-op. */
+INVDES_API
 void invdes_store_close(invdes_store *s);
 
 /* How long a call waits for another process holding the write lock before it
  * fails with INVDES_ERR_DB (seconds, > 0; default 30). */
+INVDES_API
 void invdes_store_set_timeout(invdes_store *s, double seconds);
 
 /* Replaces the clock (Unix seconds) used for timestamps and leases; `now` NULL
  * restores the system clock. For tests of lease expiry. */
+INVDES_API
 void invdes_store_set_clock(invdes_store *s, double (*now)(void *data), void *data);
 
 /* ---- what the database holds (borrowed, valid until close) --------------- */
 
+INVDES_API
 const char *invdes_store_path(const invdes_store *s);
+INVDES_API
 const char *invdes_store_campaign_name(const invdes_store *s);
+INVDES_API
 const char *invdes_store_campaign_text(const invdes_store *s);
+INVDES_API
 const char *invdes_store_campaign_sha256(const invdes_store *s); /* 64 hex digits */
 /* Targets in campaign order; arrays indexed by target below follow it. */
+INVDES_API
 size_t invdes_store_n_targets(const invdes_store *s);
+INVDES_API
 const char *invdes_store_target_name(const invdes_store *s, size_t i);
+INVDES_API
 invdes_goal invdes_store_target_goal(const invdes_store *s, size_t i);
 /* Target i as stored (goal, window, threshold, weight, unit; no mark), for
  * target.h's functions; NULL when i is out of range. */
+INVDES_API
 const invdes_target *invdes_store_target(const invdes_store *s, size_t i);
 /* Variables (export columns) in campaign order: parameters, then composition
  * components; a pool campaign has one, the pool's id column or "candidate". */
+INVDES_API
 size_t invdes_store_n_variables(const invdes_store *s);
+INVDES_API
 const char *invdes_store_variable_name(const invdes_store *s, size_t i);
 
 /* ---- the campaign file changing --------------------------------------- */
@@ -95,6 +112,7 @@ const char *invdes_store_variable_name(const invdes_store *s, size_t i);
  * "budget.evaluations: 120 -> 200 (allowed)" or "strategy.batch: 4 -> 8";
  * INVDES_ERR_INVALID when any difference is not harmless. Positions (marks),
  * comments and formatting are not compared. */
+INVDES_API
 invdes_status invdes_store_campaign_diff(const invdes_campaign *old_c,
                                          const invdes_campaign *new_c,
                                          invdes_error *changes);
@@ -105,12 +123,14 @@ invdes_status invdes_store_campaign_diff(const invdes_campaign *old_c,
  * changed candidate pool is a difference too. Returns INVDES_OK (harmless or
  * no changes, listed in `changes` with status OK) or INVDES_ERR_INVALID with
  * the summary of what changed in `changes`. */
+INVDES_API
 invdes_status invdes_store_check_campaign(invdes_store *s, const invdes_campaign *c,
                                           invdes_error *changes);
 
 /* Checks as above and, when the changes are harmless, stores c's text and
  * hash in place of the old ones and logs a "campaign_changed" event with the
  * summary. Unchanged text: nothing is written. */
+INVDES_API
 invdes_status invdes_store_update_campaign(invdes_store *s, const invdes_campaign *c,
                                            invdes_error *changes);
 
@@ -121,6 +141,7 @@ invdes_status invdes_store_update_campaign(invdes_store *s, const invdes_campaig
  * back and is returned. Called inside another transaction, it becomes a
  * savepoint of the outer one. */
 typedef invdes_status (*invdes_store_txn_fn)(invdes_store *s, void *data, invdes_error *err);
+INVDES_API
 invdes_status invdes_store_transaction(invdes_store *s, invdes_store_txn_fn fn, void *data,
                                        invdes_error *err);
 
@@ -153,6 +174,7 @@ typedef struct invdes_store_rows {
                                       from the store, valid until it is closed */
 } invdes_store_rows;
 
+INVDES_API
 void invdes_store_rows_free(invdes_store_rows *l);
 
 /* ---- proposals ---------------------------------------------------------- */
@@ -172,6 +194,7 @@ typedef struct invdes_store_new_proposal {
  * (NULL: nobody named); lease_seconds > 0 sets lease_expires = now + lease,
  * 0 means no lease (they never expire). ids (may be NULL) receives the n new
  * ids, batch (may be NULL) the batch number. One transaction. */
+INVDES_API
 invdes_status invdes_store_insert(invdes_store *s, int64_t iteration, const char *strategy,
                                   const invdes_store_new_proposal *p, size_t n,
                                   const char *station, double lease_seconds, int64_t *ids,
@@ -187,6 +210,7 @@ invdes_status invdes_store_insert(invdes_store *s, int64_t iteration, const char
  * ids (room for max) receives them in that order, *n_out their number.
  * The run loop records its proposals under a station name of its own with no
  * lease, so a resumed run gets its in-flight proposals back from step 1. */
+INVDES_API
 invdes_status invdes_store_claim(invdes_store *s, const char *station, double lease_seconds,
                                  size_t max, int64_t *ids, size_t *n_out, invdes_error *err);
 
@@ -201,6 +225,7 @@ typedef invdes_status (*invdes_store_propose_fn)(invdes_store *s, size_t n, cons
  * rest (propose may be NULL: claim only). *out (the caller frees it with
  * invdes_store_rows_free) lists the proposals handed out: claimed first,
  * then new, each at most once. */
+INVDES_API
 invdes_status invdes_store_ask(invdes_store *s, const char *station, double lease_seconds,
                                size_t n, invdes_store_propose_fn propose, void *data,
                                invdes_store_rows **out, invdes_error *err);
@@ -209,6 +234,7 @@ invdes_status invdes_store_ask(invdes_store *s, const char *station, double leas
  * station (NULL: any) must be the holder. Refuses a proposal that is not
  * pending or is held by another station. *expires (may be NULL) gets the new
  * expiry. */
+INVDES_API
 invdes_status invdes_store_heartbeat(invdes_store *s, int64_t id, const char *station,
                                      double lease_seconds, double *expires, invdes_error *err);
 
@@ -245,10 +271,12 @@ typedef struct invdes_store_tell_req {
  * proposal already done or failed (one given back may still fail: it was run
  * after all), an abandon of a proposal that is not pending, and a `campaign`
  * other than the database's. */
+INVDES_API
 invdes_status invdes_store_tell(invdes_store *s, const invdes_store_tell_req *req,
                                 invdes_error *err);
 
 /* n reports, all or none (one transaction); the error names the report. */
+INVDES_API
 invdes_status invdes_store_tell_many(invdes_store *s, const invdes_store_tell_req *reqs,
                                      size_t n, invdes_error *err);
 
@@ -258,10 +286,12 @@ invdes_status invdes_store_tell_many(invdes_store *s, const invdes_store_tell_re
  * whose id is greater than after_id, by increasing id, with their results and
  * predictions: the history a strategy rebuilds itself from, and the rows of an
  * export. */
+INVDES_API
 invdes_status invdes_store_list(invdes_store *s, unsigned status_mask, int64_t after_id,
                                 invdes_store_rows **out, invdes_error *err);
 
 /* The proposals with the given ids, in that order; an unknown id is an error. */
+INVDES_API
 invdes_status invdes_store_get(invdes_store *s, const int64_t *ids, size_t n,
                                invdes_store_rows **out, invdes_error *err);
 
@@ -274,10 +304,12 @@ typedef struct invdes_store_counts {
   int64_t batches;         /* largest batch number */
 } invdes_store_counts;
 
+INVDES_API
 invdes_status invdes_store_counts_get(invdes_store *s, invdes_store_counts *out,
                                       invdes_error *err);
 
 /* The budget counter: proposals evaluated so far (done + failed). */
+INVDES_API
 invdes_status invdes_store_n_evaluated(invdes_store *s, int64_t *n, invdes_error *err);
 
 typedef struct invdes_store_best {
@@ -292,6 +324,7 @@ typedef struct invdes_store_best {
  * own order (target.h: the largest for maximize and above, the smallest for
  * minimize and below, for a window the value nearest to it, inside nearest
  * its middle), each target on its own. Ties: the older id. */
+INVDES_API
 invdes_status invdes_store_best_get(invdes_store *s, invdes_store_best *out,
                                     invdes_error *err);
 
@@ -301,6 +334,7 @@ invdes_status invdes_store_best_get(invdes_store *s, invdes_store_best *out,
  * "run_resumed", "evaluator_error", ...), proposal 0 for none, message and
  * stderr_text may be NULL; stderr beyond INVDES_STORE_STDERR_MAX bytes keeps
  * its tail, after a note of how much was cut. */
+INVDES_API
 invdes_status invdes_store_event(invdes_store *s, const char *kind, int64_t proposal,
                                  const char *message, const char *stderr_text,
                                  size_t stderr_len, invdes_error *err);
@@ -317,17 +351,20 @@ typedef struct invdes_store_event_row {
 /* Calls fn for each event with id > after_id whose kind equals `kind` (NULL:
  * all), in order; the row is borrowed for the call. fn returning non-zero
  * stops the walk. fn must not call the store. */
+INVDES_API
 invdes_status invdes_store_events(invdes_store *s, int64_t after_id, const char *kind,
                                   int (*fn)(const invdes_store_event_row *row, void *data),
                                   void *data, invdes_error *err);
 
 /* Saves (replacing) strategy state for (key, iteration). */
+INVDES_API
 invdes_status invdes_store_state_put(invdes_store *s, const char *key, int64_t iteration,
                                      const void *blob, size_t len, invdes_error *err);
 
 /* The state for `key` with the largest iteration <= max_iteration (INT64_MAX:
  * the latest). *blob (the caller frees it) and *len; *found 0 and *blob NULL
  * when there is none. *iteration (may be NULL) gets the one found. */
+INVDES_API
 invdes_status invdes_store_state_get(invdes_store *s, const char *key, int64_t max_iteration,
                                      void **blob, size_t *len, int64_t *iteration,
                                      int *found, invdes_error *err);

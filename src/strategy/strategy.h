@@ -61,6 +61,7 @@
 
 #include "campaign.h"
 #include "error.h"
+#include "invdes_export.h"
 #include "space.h"
 
 /* Largest violation a proposal may show (rounding of composition sums). */
@@ -99,13 +100,16 @@ typedef struct invdes_observation {
 
 /* Whether `kind` is an entry of the registry (every kind a campaign can
  * name is; NULL is not). */
+INVDES_API
 int invdes_strategy_available(const invdes_strategy_type *kind);
 
 /* The registered kind named `name` ("bo", "pso", ...), or NULL. */
+INVDES_API
 const invdes_strategy_type *invdes_strategy_kind_find(const char *name);
 
 /* Writes the kind's own options of spec ("swarm 24, inertia 0.72, ...";
  * "" for a kind without options) into buf of size bytes. */
+INVDES_API
 void invdes_strategy_describe(const invdes_strategy_spec *spec, char *buf,
                               size_t size);
 
@@ -118,23 +122,32 @@ void invdes_strategy_describe(const invdes_strategy_spec *spec, char *buf,
  * model-based strategies start with spec->initial_count points of design
  * spec->initial_design. Returns NULL with a message on failure: a kind this
  * build lacks, lhs without a budget, no memory. The caller frees it. */
+INVDES_API
 invdes_strategy *invdes_strategy_new(const invdes_space *space,
                                      const invdes_strategy_spec *spec,
                                      size_t n_targets, uint64_t seed,
                                      invdes_error *err);
+INVDES_API
 void invdes_strategy_free(invdes_strategy *s);
 
+INVDES_API
 const invdes_strategy_type *invdes_strategy_kind_of(const invdes_strategy *s);
 /* "random", "sobol", ...: also the key for its saved state in the store. */
+INVDES_API
 const char *invdes_strategy_name(const invdes_strategy *s);
+INVDES_API
 const invdes_space *invdes_strategy_space(const invdes_strategy *s);
+INVDES_API
 size_t invdes_strategy_n_targets(const invdes_strategy *s);
 /* Proposals told so far (distinct ids). */
+INVDES_API
 size_t invdes_strategy_n_told(const invdes_strategy *s);
 
 /* Room for cap proposals of strategy s (dimensions taken from it); n = 0.
  * NULL when out of memory. The caller frees it. */
+INVDES_API
 invdes_proposals *invdes_proposals_new(const invdes_strategy *s, size_t cap);
+INVDES_API
 void invdes_proposals_free(invdes_proposals *p);
 
 /* Replaces out's content by n new proposals (out->cap >= n, dimensions as
@@ -145,6 +158,7 @@ void invdes_proposals_free(invdes_proposals *p);
  * (bad arguments), INVDES_ERR_INFEASIBLE (a finite space has fewer than n
  * untried points left, or the constraints reject nearly every sample),
  * INVDES_ERR_NOMEM. */
+INVDES_API
 invdes_status invdes_strategy_ask(invdes_strategy *s, uint64_t iteration,
                                   size_t n, const double *pending_z,
                                   size_t n_pending, invdes_proposals *out,
@@ -153,6 +167,7 @@ invdes_status invdes_strategy_ask(invdes_strategy *s, uint64_t iteration,
 /* Records n outcomes, all or none: INVDES_ERR_INVALID (naming the
  * observation) for an id < 1, a z that is not finite or outside [0,1], an
  * infinite y, or an x that does not encode. */
+INVDES_API
 invdes_status invdes_strategy_tell(invdes_strategy *s,
                                    const invdes_observation *obs, size_t n,
                                    invdes_error *err);
@@ -162,12 +177,14 @@ invdes_status invdes_strategy_tell(invdes_strategy *s,
  * of its own (grid) no more than it can still hand out; else SIZE_MAX.
  * Lets a driver stop a campaign that has tried everything instead of
  * failing. */
+INVDES_API
 size_t invdes_strategy_remaining(invdes_strategy *s, const double *pending_z,
                                  size_t n_pending);
 
 /* The state that (b) above needs: *blob (malloc'ed, the caller frees it) and
  * *len. A strategy without such state gives *blob = NULL, *len = 0 (nothing
  * to store). The blob starts with a tag naming the strategy. */
+INVDES_API
 invdes_status invdes_strategy_save_state(const invdes_strategy *s, void **blob,
                                          size_t *len, invdes_error *err);
 
@@ -175,6 +192,7 @@ invdes_status invdes_strategy_save_state(const invdes_strategy *s, void **blob,
  * kind, campaign and seed; blob NULL (len 0) resets to the initial state.
  * INVDES_ERR_INVALID, state unchanged, for a blob of another kind, a
  * truncated or corrupt one, or any blob given to a stateless strategy. */
+INVDES_API
 invdes_status invdes_strategy_load_state(invdes_strategy *s, const void *blob,
                                          size_t len, invdes_error *err);
 
