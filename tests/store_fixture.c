@@ -6,6 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "objective.h"
+
 static char fixture_text[] =
     "name: fixture\n"
     "seed: 7\n"
@@ -40,7 +42,7 @@ void store_fixture_init(store_fixture *f) {
   c->n_params = 2;
   c->targets = f->targets;
   c->n_targets = 3;
-  c->objective.kind = INVDES_OBJECTIVE_STATION;
+  c->objective.type = invdes_objective_find("station");
   c->strategy.kind = INVDES_STRATEGY_RANDOM;
   c->strategy.batch = 2;
   c->budget.evaluations = 50;

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "campaign_read.h"
+#include "objective.h"
 #include "space.h"
 
 const char *invdes_param_type_name(invdes_param_type t) {
@@ -49,16 +50,6 @@ const char *invdes_strategy_kind_name(invdes_strategy_kind k) {
   case INVDES_STRATEGY_RANDOM: return "random";
   case INVDES_STRATEGY_SOBOL: return "sobol";
   case INVDES_STRATEGY_LHS: return "lhs";
-  }
-  return "?";
-}
-
-const char *invdes_objective_kind_name(invdes_objective_kind k) {
-  switch (k) {
-  case INVDES_OBJECTIVE_BUILTIN: return "builtin";
-  case INVDES_OBJECTIVE_COMMAND: return "command";
-  case INVDES_OBJECTIVE_DATASET: return "dataset";
-  case INVDES_OBJECTIVE_STATION: return "station";
   }
   return "?";
 }
@@ -119,12 +110,7 @@ void invdes_campaign_free(invdes_campaign *c) {
     free_strings(p->ids, p->ids ? p->n_rows : 0);
     free(p);
   }
-  invdes_objective_spec *o = &c->objective;
-  free(o->name);
-  free(o->shift);
-  free_strings(o->argv, o->argc);
-  free(o->file);
-  free(o->model);
+  invdes_objective_clear(&c->objective);
   free(c->path);
   free(c->dir);
   free(c->text);
@@ -204,12 +190,8 @@ static void walk(invdes_cload *L, const invdes_ynode *root) {
                        "and its goal");
   else
     invdes_cload_targets(L, t);
-  const invdes_ynode *o = invdes_cload_get(root, "objective");
-  if (!o)
-    invdes_cload_error(L, root, INVDES_ERR_INVALID,
-                       "the campaign has no 'objective' (builtin, command, dataset or station)");
   L->section_key = invdes_cload_key_node(root, "objective");
-  invdes_cload_objective(L, o);
+  invdes_cload_objective(L, root);
   invdes_cload_strategy(L, invdes_cload_get(root, "strategy"));
   const invdes_ynode *b = invdes_cload_get(root, "budget");
   if (!b)

@@ -84,29 +84,17 @@ typedef struct invdes_target {
   invdes_mark mark;
 } invdes_target;
 
-typedef enum invdes_objective_kind {
-  INVDES_OBJECTIVE_BUILTIN,  /* a function from objectives/ */
-  INVDES_OBJECTIVE_COMMAND,  /* an external program, JSON on stdin/stdout */
-  INVDES_OBJECTIVE_DATASET,  /* look-up in (or emulator of) a table */
-  INVDES_OBJECTIVE_STATION   /* nobody is called: results come by `invdes tell` */
-} invdes_objective_kind;
+/* The objective: who turns a proposal into measured values. Its kind is a
+ * function table registered by name (objectives/objective.h: builtin,
+ * command, dataset, station) and its settings are that kind's own spec
+ * struct, both opaque here; read them through the functions below. */
+typedef struct invdes_objective_type invdes_objective_type;
 
-typedef struct invdes_objective_spec {
-  invdes_objective_kind kind;
-  char *name;           /* builtin: registry name, e.g. "hartmann6" */
-  double *shift;        /* builtin: optional domain shift (n_shift values) */
-  size_t n_shift;
-  double noise_sd;      /* builtin: sd of Gaussian noise added, 0 = none */
-  char **argv;          /* command: argv[0..argc-1], NULL-terminated; argv[0]
-                           resolved against PATH or the campaign's folder */
-  size_t argc;
-  double timeout;       /* command: seconds, 0 = none */
-  int parallel;         /* command: evaluations in flight, >= 1 */
-  char *file;           /* dataset: table path, resolved against the campaign's
-                           folder (NULL: the pool's file) */
-  char *model;          /* dataset over a continuous space: "gp" or "rf" */
+typedef struct invdes_objective {
+  const invdes_objective_type *type; /* NULL only in a campaign that failed to load */
+  void *spec;                        /* the kind's settings, owned (NULL: none) */
   invdes_mark mark;
-} invdes_objective_spec;
+} invdes_objective;
 
 typedef enum invdes_strategy_kind {
   INVDES_STRATEGY_BO,
@@ -182,7 +170,7 @@ typedef struct invdes_campaign {
   invdes_target *targets;
   size_t n_targets;
   invdes_pool *pool;    /* NULL unless `pool:` is given */
-  invdes_objective_spec objective;
+  invdes_objective objective;
   invdes_strategy_spec strategy;
   invdes_budget budget;
 } invdes_campaign;
@@ -205,7 +193,15 @@ size_t invdes_campaign_n_vars(const invdes_campaign *c);
 const char *invdes_param_type_name(invdes_param_type t);
 const char *invdes_goal_name(invdes_goal g);
 const char *invdes_strategy_kind_name(invdes_strategy_kind k);
-const char *invdes_objective_kind_name(invdes_objective_kind k);
 const char *invdes_design_kind_name(invdes_design_kind k);
+
+/* The objective's kind, e.g. "builtin" ("?" when there is none). */
+const char *invdes_campaign_objective_kind(const invdes_campaign *c);
+/* NULL when `invdes run` evaluates this campaign's proposals itself; else why
+ * it cannot (a station campaign: "... use invdes ask / invdes tell"). */
+const char *invdes_campaign_objective_cannot_run(const invdes_campaign *c);
+/* The kind and its settings in one line for people, e.g. "builtin hartmann6",
+ * into buf (NUL-terminated, truncated to size bytes). */
+void invdes_campaign_objective_describe(const invdes_campaign *c, char *buf, size_t size);
 
 #endif
