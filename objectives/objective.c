@@ -15,8 +15,13 @@
 #include <string.h>
 
 /* The registered kinds, in the order messages list them. A new kind is one
- * X(name) here; its file defines invdes_objective_<name>. */
-#define INVDES_OBJECTIVE_KINDS(X) X(builtin) X(command) X(dataset) X(station)
+ * line "X(name) \" here; its file defines invdes_objective_<name>. */
+#define INVDES_OBJECTIVE_KINDS(X) \
+  X(builtin) \
+  X(command) \
+  X(dataset) \
+  X(station) \
+  /* end of the list */
 
 #define DECLARE(k) extern const invdes_objective_type invdes_objective_##k;
 INVDES_OBJECTIVE_KINDS(DECLARE)
@@ -26,8 +31,6 @@ static const invdes_objective_type *const kinds[] = {INVDES_OBJECTIVE_KINDS(ENTR
 #undef ENTRY
 
 #define N_KINDS (sizeof kinds / sizeof kinds[0] - 1)
-/* Room for every kind's keys plus "kind" in the loader's key list. */
-#define MAX_KEYS 64
 
 const invdes_objective_type *invdes_objective_at(size_t i) {
   return i < N_KINDS ? kinds[i] : NULL;
@@ -57,18 +60,25 @@ static const invdes_objective_field *find_field(const invdes_objective_type *t,
   return NULL;
 }
 
-/* Every kind's keys once, "kind" first, NULL-terminated. */
-static void all_keys(const char **keys) {
+/* Every kind's keys once, "kind" first, NULL-terminated; the caller frees
+ * the array (not the strings). NULL when out of memory. */
+static const char **all_keys(void) {
+  size_t cap = 2;
+  for (size_t i = 0; i < N_KINDS; i++)
+    for (size_t j = 0; kinds[i]->fields[j].key; j++) cap++;
+  const char **keys = malloc(cap * sizeof *keys);
+  if (!keys) return NULL;
   size_t n = 0;
   keys[n++] = "kind";
   for (size_t i = 0; i < N_KINDS; i++)
-    for (size_t j = 0; kinds[i]->fields && kinds[i]->fields[j].key; j++) {
+    for (size_t j = 0; kinds[i]->fields[j].key; j++) {
       const char *k = kinds[i]->fields[j].key;
       size_t m = 0;
       while (m < n && strcmp(keys[m], k) != 0) m++;
-      if (m == n && n + 1 < MAX_KEYS) keys[n++] = k;
+      if (m == n) keys[n++] = k;
     }
   keys[n] = NULL;
+  return keys;
 }
 
 /* The kind named by the section, or NULL after a diagnostic. */
@@ -99,13 +109,14 @@ void invdes_cload_objective(invdes_cload *L, const invdes_ynode *root) {
   }
   o->mark = invdes_cload_mark(n);
   if (!invdes_cload_expect_mapping(L, n, "'objective'")) return;
-  const char *keys[MAX_KEYS];
-  all_keys(keys);
+  const char **keys = all_keys();
+  if (!keys) {
+    invdes_cload_nomem(L);
+    return;
+  }
   invdes_cload_keys(L, n, "objective", keys);
   const invdes_objective_type *t = read_kind(L, n);
-  if (!t) return;
-  o->type = t;
-  for (size_t i = 0; i < n->n; i++) {
+  for (size_t i = 0; t && i < n->n; i++) {
     const char *key = n->keys[i]->text;
     int known = 0;
     for (size_t j = 1; keys[j]; j++) known |= strcmp(keys[j], key) == 0;
@@ -113,6 +124,9 @@ void invdes_cload_objective(invdes_cload *L, const invdes_ynode *root) {
       invdes_cload_error(L, n->keys[i], INVDES_ERR_INVALID,
                          "'%s' does not apply to objective kind '%s'", key, t->name);
   }
+  free(keys);
+  if (!t) return;
+  o->type = t;
   if (t->spec_size && !(o->spec = calloc(1, t->spec_size))) {
     invdes_cload_nomem(L);
     return;

@@ -103,7 +103,8 @@ enum {
 
 struct invdes_objective_type {
   const char *name;                     /* the `kind:` value, e.g. "command" */
-  const invdes_objective_field *fields; /* its keys, ended by a NULL key */
+  const invdes_objective_field *fields; /* its keys, ended by a NULL key (an
+                                           array even when empty) */
   size_t spec_size;                     /* bytes of its spec struct (0: none) */
   unsigned flags;                       /* INVDES_OBJECTIVE_* above */
   /* Reads the section n (a mapping whose keys are already checked) into spec

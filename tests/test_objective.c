@@ -200,7 +200,8 @@ static void test_reader_defaults(void **state) {
   refused("{kind: dataset}", "o.yaml:6:1: a dataset objective needs 'file' (a CSV table) or a "
                              "'pool'");
   refused("{kind: dataset, model: svm}", "unknown data-set model 'svm' (one of: gp, rf)");
-  refused("{kind: dataset, file: /nonexistent/data.csv}", "o.yaml:6:34: data set: /nonexistent/data.csv: cannot open");
+  refused("{kind: dataset, file: /nonexistent/data.csv}",
+          "o.yaml:6:34: data set: /nonexistent/data.csv: cannot open");
 
   c = load("{kind: station}");
   assert_null(c->objective.spec);
