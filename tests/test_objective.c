@@ -215,7 +215,9 @@ static void test_reader_defaults(void **state) {
  * emulator defaults to rf, and the table drives it. */
 static void test_dataset(void **state) {
   (void)state;
-  char dir[] = "/tmp/invdes-objective-XXXXXX", path[100], csv[100];
+  const char *tmp = getenv("TMPDIR");
+  char dir[4000], path[4100], csv[4100];
+  snprintf(dir, sizeof dir, "%s/invdes-objective-XXXXXX", tmp && *tmp ? tmp : "/tmp");
   assert_non_null(mkdtemp(dir));
   snprintf(path, sizeof path, "%s/o.yaml", dir);
   snprintf(csv, sizeof csv, "%s/data.csv", dir);
