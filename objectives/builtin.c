@@ -1,17 +1,31 @@
-/* builtin.c — the benchmark functions and their registry table.
+/* builtin.c — the benchmark functions, their registry table, and the
+ * objective kind `builtin` that evaluates one of them (objective.h).
  *
  * Definitions follow the usual forms of the optimization test-function
  * literature (Surjanovic & Bingham's Virtual Library of Simulation
  * Experiments): Branin-Hoo with its standard constants, Hartmann 6-D with the
  * standard alpha, A and P, Ackley with a = 20, b = 0.2, c = 2 pi, Rosenbrock's
  * valley summed over neighbouring pairs, and Levy in its d-dimensional form.
- * This file holds only pure functions and one constant table; it allocates
- * nothing except scratch for a shifted evaluation in more than 64 dimensions. */
+ * The functions are pure and the table constant; they allocate nothing
+ * except scratch for a shifted evaluation in more than 64 dimensions.
+ *
+ * The objective kind (at the end): `name`, an optional `shift` and `noise`,
+ * the standard deviation of Gaussian noise drawn from the stream (seed,
+ * stream_id(NOISE_TAG, proposal id)), so that a proposal evaluated again
+ * after a resume gets the same value. The value is the campaign's single
+ * target; the function sees the raw point (parameters, then components). */
 #include "builtin.h"
 
 #include <math.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <gsl/gsl_randist.h>
+
+#include "objective.h"
+#include "rng.h"
 
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
@@ -202,3 +216,188 @@ double invdes_builtin_eval(const invdes_builtin *b, const double *x, size_t d,
     free(y);
   return f;
 }
+
+/* ---- the objective kind `builtin` ---------------------------------------------- */
+
+/* Stream tag of builtin noise, paired with the proposal id. */
+#define NOISE_TAG UINT64_C(0x6e6f697365)
+
+typedef struct builtin_spec {
+  char *name;        /* registry name, e.g. "hartmann6" */
+  double *shift;     /* optional domain shift, n_shift values (one per variable) */
+  size_t n_shift;
+  double noise_sd;   /* sd of the Gaussian noise added, 0 = none */
+} builtin_spec;
+
+static void spec_read(invdes_cload *L, const invdes_ynode *n, void *spec) {
+  builtin_spec *o = spec;
+  const invdes_ynode *v;
+  const char *s;
+  v = invdes_cload_get(n, "name");
+  if (!v)
+    invdes_cload_error(L, L->section_key ? L->section_key : n, INVDES_ERR_INVALID,
+                       "a builtin objective needs 'name' (a function such as hartmann6)");
+  else if (invdes_cload_string(L, v, "'name'", &s))
+    o->name = invdes_cload_strdup(L, s);
+  if ((v = invdes_cload_get(n, "shift")) && invdes_cload_expect_list(L, v, "'shift'") && v->n) {
+    if (!(o->shift = calloc(v->n, sizeof *o->shift))) {
+      invdes_cload_nomem(L);
+      return;
+    }
+    o->n_shift = v->n;
+    for (size_t i = 0; i < v->n; i++)
+      invdes_cload_number(L, v->items[i], "a 'shift' entry", &o->shift[i]);
+  }
+  if ((v = invdes_cload_get(n, "noise")) &&
+      invdes_cload_number(L, v, "'noise'", &o->noise_sd) && o->noise_sd < 0)
+    invdes_cload_error(L, v, INVDES_ERR_INVALID,
+                       "'noise' is a standard deviation and must be 0 or more, not %g",
+                       o->noise_sd);
+}
+
+static void spec_free(void *spec) {
+  builtin_spec *o = spec;
+  free(o->name);
+  free(o->shift);
+}
+
+/* "unknown builtin objective 'x'; did you mean 'y'? (branin, ...)" at node at. */
+static void unknown_name(invdes_cload *L, const invdes_ynode *at, const char *name) {
+  size_t n = invdes_builtin_count();
+  const char *names[sizeof registry / sizeof registry[0] + 1];
+  char list[300] = "";
+  size_t used = 0;
+  for (size_t i = 0; i < n; i++) {
+    names[i] = registry[i].name;
+    int k = snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", names[i]);
+    if (k > 0 && used + (size_t)k < sizeof list) used += (size_t)k;
+  }
+  names[n] = NULL;
+  const char *s = invdes_cload_suggest(name, names);
+  if (s)
+    invdes_cload_error(L, at, INVDES_ERR_INVALID,
+                       "unknown builtin objective '%s'; did you mean '%s'? (%s)", name, s, list);
+  else
+    invdes_cload_error(L, at, INVDES_ERR_INVALID, "unknown builtin objective '%s' (one of: %s)",
+                       name, list);
+}
+
+/* The function fits the campaign: a parameter space of an accepted
+ * dimension (the shift one value per variable) and one target. */
+static void spec_check(invdes_cload *L, const invdes_ynode *n, void *spec) {
+  const invdes_campaign *c = L->c;
+  builtin_spec *o = spec;
+  const invdes_ynode *nn = invdes_cload_get(n, "name");
+  if (!o->name) return;
+  const invdes_builtin *b = invdes_builtin_find(o->name);
+  if (!b) {
+    unknown_name(L, nn, o->name);
+    return;
+  }
+  size_t d = invdes_campaign_n_vars(c);
+  if (c->pool) {
+    invdes_cload_error(L, invdes_cload_get(n, "kind"), INVDES_ERR_INVALID,
+                       "a builtin objective evaluates a parameter space, not a pool; use "
+                       "kind dataset, command or station with 'pool'");
+    return;
+  }
+  if (d > 0 && !invdes_builtin_accepts(b, d)) {
+    if (b->dim)
+      invdes_cload_error(L, nn, INVDES_ERR_INVALID,
+                         "builtin '%s' takes exactly %zu variables, but the campaign has %zu",
+                         b->name, b->dim, d);
+    else
+      invdes_cload_error(L, nn, INVDES_ERR_INVALID,
+                         "builtin '%s' takes at least %zu variables, but the campaign has %zu",
+                         b->name, b->min_dim, d);
+  }
+  if (o->n_shift && o->n_shift != d)
+    invdes_cload_error(L, invdes_cload_get(n, "shift"), INVDES_ERR_INVALID,
+                       "'shift' has %zu values but the campaign has %zu variables", o->n_shift,
+                       d);
+  if (c->n_targets > 1)
+    invdes_cload_error_at(L, c->targets[1].mark.line, c->targets[1].mark.column,
+                          INVDES_ERR_INVALID,
+                          "a builtin objective gives one value, so the campaign takes one "
+                          "target, not %zu", c->n_targets);
+}
+
+static void spec_describe(const void *spec, char *buf, size_t size) {
+  const builtin_spec *o = spec;
+  invdes_objective_append(buf, size, " %s", o->name);
+}
+
+typedef struct builtin_eval {
+  const builtin_spec *o;
+  const invdes_builtin *fn;
+  uint64_t seed;
+  size_t n_vars;
+  gsl_rng *rng;
+} builtin_eval;
+
+static void eval_close(void *state) {
+  builtin_eval *e = state;
+  if (!e) return;
+  if (e->rng) gsl_rng_free(e->rng);
+  free(e);
+}
+
+static invdes_status eval_open(const invdes_objective_setup *s, void **state,
+                               invdes_error *err) {
+  const builtin_spec *o = s->spec;
+  builtin_eval *e = calloc(1, sizeof *e);
+  if (!e) return invdes_error_set(err, INVDES_ERR_NOMEM, "out of memory");
+  *e = (builtin_eval){.o = o, .fn = invdes_builtin_find(o->name), .seed = s->c->seed,
+                      .n_vars = s->n_vars};
+  invdes_status st = INVDES_OK;
+  if (!e->fn)
+    st = invdes_error_set(err, INVDES_ERR_INVALID, "no builtin function '%s'", o->name);
+  else if (s->n_targets != 1)
+    st = invdes_error_set(err, INVDES_ERR_INVALID, "a builtin objective has one target");
+  else if (!(e->rng = invdes_rng_new(e->seed, 0)))
+    st = invdes_error_set(err, INVDES_ERR_NOMEM, "out of memory");
+  if (st != INVDES_OK) {
+    eval_close(e);
+    return st;
+  }
+  *state = e;
+  return INVDES_OK;
+}
+
+static void eval_one(void *state, const invdes_objective_point *p, double *y, char *reason,
+                     size_t rn) {
+  builtin_eval *e = state;
+  double v = invdes_builtin_eval(e->fn, p->x, e->n_vars, e->o->n_shift ? e->o->shift : NULL);
+  if (isfinite(v) && e->o->noise_sd > 0) {
+    invdes_rng_reset(e->rng, e->seed, invdes_rng_stream_id(NOISE_TAG, (uint64_t)p->id));
+    v += gsl_ran_gaussian(e->rng, e->o->noise_sd);
+  }
+  if (!isfinite(v)) snprintf(reason, rn, "%s gave a non-finite value", e->fn->name);
+  y[0] = v;
+}
+
+static invdes_status eval_batch(void *state, const invdes_objective_point *p, size_t n,
+                                invdes_objective_done_fn done, void *data, invdes_error *err) {
+  return invdes_objective_each(state, 1, eval_one, p, n, done, data, err);
+}
+
+static const invdes_objective_field fields[] = {
+    {"name", INVDES_FIELD_TEXT, offsetof(builtin_spec, name), 0, 0},
+    {"shift", INVDES_FIELD_NUMBERS, offsetof(builtin_spec, shift),
+     offsetof(builtin_spec, n_shift), 0},
+    {"noise", INVDES_FIELD_NUMBER, offsetof(builtin_spec, noise_sd), 0, 0},
+    {NULL, 0, 0, 0, 0}};
+
+const invdes_objective_type invdes_objective_builtin = {
+    .name = "builtin",
+    .fields = fields,
+    .spec_size = sizeof(builtin_spec),
+    .flags = INVDES_OBJECTIVE_IN_PROCESS,
+    .read = spec_read,
+    .free_spec = spec_free,
+    .check = spec_check,
+    .describe = spec_describe,
+    .open = eval_open,
+    .evaluate = eval_batch,
+    .close = eval_close,
+};

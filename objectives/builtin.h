@@ -6,8 +6,10 @@
  * search box, its global minimum value and one global minimiser; an optional
  * shift moves the optimum so a strategy cannot profit from a centred one.
  * Later analytic objectives join by adding a row to the table in builtin.c.
- * The registry is a constant table: no state, safe from any thread. This
- * module does not know campaigns, targets or the store; it only evaluates. */
+ * The registry is a constant table: no state, safe from any thread. These
+ * functions know nothing of campaigns, targets or the store; the objective
+ * kind `builtin` that evaluates one for a campaign (objective.h) is at the
+ * end of builtin.c. */
 #ifndef INVDES_BUILTIN_H
 #define INVDES_BUILTIN_H
 

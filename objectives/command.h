@@ -26,8 +26,9 @@
  * Children are reaped with waitpid on their pid only; the caller must not
  * set SIGCHLD to SIG_IGN (exit statuses would be lost and reported as such).
  *
- * This module does not know campaigns, targets' goals or the store; the
- * driver formats the parameters and records the results. */
+ * The batch loop (command_run.c) does not know campaigns, targets' goals or
+ * the store; the objective kind `command` (command.c, objective.h) formats
+ * the parameters and hands the results to the driver, which records them. */
 #ifndef INVDES_COMMAND_H
 #define INVDES_COMMAND_H
 

@@ -2,7 +2,7 @@
  *
  * Encodes a request as the single line of JSON a program reads, and decodes a
  * program's output into one value per target or a failure reason. No
- * processes here; command.c runs the programs. */
+ * processes here; command_run.c runs the programs. */
 #ifndef INVDES_COMMAND_JSON_H
 #define INVDES_COMMAND_JSON_H
 

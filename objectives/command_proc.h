@@ -4,7 +4,7 @@
  * A child runs in its own process group with three pipes (stdin, stdout,
  * stderr) whose parent ends are non-blocking and close-on-exec. The capture
  * buffers here keep stdout up to a limit and stderr as head + tail. The batch
- * loop, time-outs and verdicts live in command.c. */
+ * loop, time-outs and verdicts live in command_run.c. */
 #ifndef INVDES_COMMAND_PROC_H
 #define INVDES_COMMAND_PROC_H
 

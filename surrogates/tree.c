@@ -187,6 +187,29 @@ static int is_constant(const invdes_tree_data *D, const int32_t *ids,
   return !(x[ids[lo]] < x[ids[hi - 1]]);
 }
 
+/* Splits rows [lo, hi) of every feature's sorted list by the marks in
+ * w->left, stably: rows going left first, in their order, then the rest.
+ * Returns how many went left. */
+static size_t partition_lists(invdes_tree_work *w, size_t n, size_t d, size_t lo,
+                              size_t hi) {
+  size_t nl = 0;
+  for (size_t j = 0; j < d; j++) {
+    int32_t *ids = w->idx + j * n;
+    size_t kl = lo, kr = 0;
+    for (size_t k = lo; k < hi; k++) { /* branch-free: flags are random */
+      int32_t row = ids[k];
+      size_t go = w->left[row];
+      ids[kl] = row;
+      w->tmp[kr] = row;
+      kl += go;
+      kr += 1 - go;
+    }
+    memcpy(ids + kl, w->tmp, kr * sizeof *ids);
+    nl = kl - lo;
+  }
+  return nl;
+}
+
 int invdes_tree_grow(invdes_tree *t, const invdes_tree_data *D,
                      const invdes_tree_params *p, const uint32_t *cnt,
                      invdes_tree_work *w, gsl_rng *r) {
@@ -267,21 +290,7 @@ int invdes_tree_grow(invdes_tree *t, const invdes_tree_data *D,
       if (!(thr >= a && thr < c)) thr = a;
       t->node[f.node].split.threshold = thr;
     }
-    size_t nl = 0;
-    for (size_t j = 0; j < d; j++) {
-      int32_t *ids = w->idx + j * n;
-      size_t kl = f.lo, kr = 0;
-      for (size_t k = f.lo; k < f.hi; k++) { /* branch-free: flags are random */
-        int32_t row = ids[k];
-        size_t go = w->left[row];
-        ids[kl] = row;
-        w->tmp[kr] = row;
-        kl += go;
-        kr += 1 - go;
-      }
-      memcpy(ids + kl, w->tmp, kr * sizeof *ids);
-      nl = kl - f.lo;
-    }
+    size_t nl = partition_lists(w, n, d, f.lo, f.hi);
     if (reserve_nodes(t, 2)) return -1;
     size_t lc = t->n_nodes;
     t->n_nodes += 2;

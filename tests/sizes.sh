@@ -4,16 +4,12 @@
 # function over 100 lines. A function runs from the line at column 0 where
 # its definition starts to its closing brace at column 0 (the style of this
 # code base: the opening brace ends the signature, the closing one starts a
-# line); data tables and declarations are not functions.
-#
-# ALLOWED names functions over the limit that are being rewritten elsewhere
-# (objectives/ and surrogates/ in issue 7); each is reported, and a line says
-# so when one is no longer needed. Needs $top_srcdir (set by make check).
+# line); data tables and declarations are not functions. There are no
+# exceptions. Needs $top_srcdir (set by make check).
 . "$(dirname "$0")/lib.sh"
 : "${top_srcdir:?top_srcdir must name the source tree}"
 max_file=600
 max_function=100
-ALLOWED="objectives/command.c:invdes_command_run_batch surrogates/tree.c:invdes_tree_grow"
 
 cd "$top_srcdir" || exit 1
 find src surrogates objectives tests bench \( -name '*.c' -o -name '*.h' -o -name '*.sh' \) \
@@ -48,16 +44,8 @@ found=$(grep -c '\.c ' "$tmp/functions")
 [ "$found" -eq "$braces" ] && ok || bad "measured $found functions in .c files, $braces end at column 0"
 while read -r f line len name; do
   [ "$len" -le "$max_function" ] && continue
-  case " $ALLOWED " in
-    *" $f:$name "*) echo "note: $f:$line: $name is $len lines (allowed while it is rewritten)" ;;
-    *) bad "$f:$line: $name is $len lines (over $max_function: split it)" ;;
-  esac
+  bad "$f:$line: $name is $len lines (over $max_function: split it)"
 done <"$tmp/functions"
-for a in $ALLOWED; do
-  awk -v f="${a%%:*}" -v n="${a#*:}" -v max="$max_function" \
-    '$1 == f && $4 == n && $3 > max { hit = 1 } END { exit !hit }' "$tmp/functions" ||
-    echo "note: $a is within the limit now; drop it from ALLOWED"
-done
 sort -k3 -n -r "$tmp/functions" | awk 'NR == 1 { print "longest function: " $1 ":" $2 " " $4 " (" $3 " lines)" }'
 xargs wc -l <"$tmp/files" | sort -n -r | awk 'NR == 2 { print "longest file: " $2 " (" $1 " lines)" }'
 finish sizes.sh

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "objective.h"
+
 static char fixture_text[] =
     "name: fixture\n"
     "seed: 7\n"
@@ -41,7 +43,7 @@ void store_fixture_init(store_fixture *f) {
   c->n_params = 2;
   c->targets = f->targets;
   c->n_targets = 3;
-  c->objective.kind = INVDES_OBJECTIVE_STATION;
+  c->objective.type = invdes_objective_find("station");
   c->strategy.kind = invdes_strategy_kind_find("random");
   c->strategy.batch = 2;
   c->budget.evaluations = 50;

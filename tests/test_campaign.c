@@ -20,6 +20,7 @@
 #include "bo.h"
 #include "campaign.h"
 #include "evo.h"
+#include "objective.h"
 #include "space.h"
 
 static const char *srcdir(void) {
@@ -185,7 +186,7 @@ static void test_all_types(void **state) {
   assert_true(t[4].threshold == 0.8);
   assert_string_equal(invdes_goal_name(t[2].goal), "window");
 
-  assert_int_equal(c->objective.kind, INVDES_OBJECTIVE_STATION);
+  assert_string_equal(invdes_campaign_objective_kind(c), "station");
   assert_null(c->pool);
   const invdes_strategy_spec *s = &c->strategy;
   assert_ptr_equal(s->kind, invdes_strategy_kind_find("bo"));
@@ -235,12 +236,14 @@ static void test_defaults(void **state) {
 static void test_builtin(void **state) {
   (void)state;
   invdes_campaign *c = load_good("builtin.yaml");
-  const invdes_objective_spec *o = &c->objective;
-  assert_int_equal(o->kind, INVDES_OBJECTIVE_BUILTIN);
-  assert_string_equal(o->name, "hartmann6");
-  assert_int_equal(o->n_shift, 6);
-  assert_true(o->shift[1] == -0.05 && o->shift[4] == 0.1);
-  assert_true(o->noise_sd == 0.01);
+  const invdes_objective *o = &c->objective;
+  assert_string_equal(invdes_campaign_objective_kind(c), "builtin");
+  assert_string_equal(invdes_objective_text(o, "name"), "hartmann6");
+  size_t n_shift;
+  const double *shift = invdes_objective_numbers(o, "shift", &n_shift);
+  assert_int_equal(n_shift, 6);
+  assert_true(shift[1] == -0.05 && shift[4] == 0.1);
+  assert_true(invdes_objective_number(o, "noise") == 0.01);
   assert_true(c->seed == 7);
   assert_ptr_equal(c->strategy.kind, invdes_strategy_kind_find("pso"));
   const invdes_pso_options *pso = c->strategy.options;
@@ -253,17 +256,19 @@ static void test_builtin(void **state) {
 static void test_command(void **state) {
   (void)state;
   invdes_campaign *c = load_good("command.yaml");
-  const invdes_objective_spec *o = &c->objective;
-  assert_int_equal(o->kind, INVDES_OBJECTIVE_COMMAND);
-  assert_int_equal(o->argc, 3);
-  assert_non_null(o->argv);
-  assert_null(o->argv[3]);
+  const invdes_objective *o = &c->objective;
+  assert_string_equal(invdes_campaign_objective_kind(c), "command");
+  size_t argc;
+  char *const *argv = invdes_objective_texts(o, "command", &argc);
+  assert_int_equal(argc, 3);
+  assert_non_null(argv);
+  assert_null(argv[3]);
   /* argv[0] is resolved on PATH to an absolute path. */
-  assert_true(o->argv[0][0] == '/');
-  assert_string_equal(o->argv[0] + strlen(o->argv[0]) - 3, "/sh");
-  assert_string_equal(o->argv[1], "-c");
-  assert_true(o->timeout == 30);
-  assert_int_equal(o->parallel, 2);
+  assert_true(argv[0][0] == '/');
+  assert_string_equal(argv[0] + strlen(argv[0]) - 3, "/sh");
+  assert_string_equal(argv[1], "-c");
+  assert_true(invdes_objective_number(o, "timeout") == 30);
+  assert_true(invdes_objective_number(o, "parallel") == 2);
   /* A list of component names gives each the whole range. */
   const invdes_composition *g = &c->compositions[0];
   assert_int_equal(g->n_components, 3);
@@ -281,11 +286,11 @@ static void test_command(void **state) {
 static void test_dataset(void **state) {
   (void)state;
   invdes_campaign *c = load_good("dataset.yaml");
-  const invdes_objective_spec *o = &c->objective;
-  assert_int_equal(o->kind, INVDES_OBJECTIVE_DATASET);
-  assert_string_equal(o->model, "gp");
-  assert_non_null(strstr(o->file, "tests/campaigns/good/../../../campaigns/data/"
-                                  "crossed_barrel/data.csv"));
+  const invdes_objective *o = &c->objective;
+  assert_string_equal(invdes_campaign_objective_kind(c), "dataset");
+  assert_string_equal(invdes_objective_text(o, "model"), "gp");
+  assert_non_null(strstr(invdes_objective_text(o, "file"),
+                         "tests/campaigns/good/../../../campaigns/data/crossed_barrel/data.csv"));
   assert_ptr_equal(c->strategy.kind, invdes_strategy_kind_find("lhs"));
   assert_int_equal(c->strategy.batch, 8);
   assert_int_equal(c->strategy.initial_count, 0);
@@ -309,7 +314,7 @@ static void test_pool(void **state) {
   assert_true(fabs(p->x[1] - 60.057514876) < 1e-12);
   assert_true(fabs(p->x[p->n_features + 19] - 70.003034692) < 1e-12); /* r5_MW */
   assert_int_equal(invdes_campaign_n_vars(c), 0);
-  assert_null(c->objective.model);
+  assert_null(invdes_objective_text(&c->objective, "model"));
   assert_int_equal(c->n_targets, 3);
   assert_ptr_equal(c->strategy.kind, invdes_strategy_kind_find("random"));
   invdes_campaign_free(c);
@@ -321,7 +326,7 @@ static void test_pool(void **state) {
   assert_string_equal(p->ids[0], "1");
   assert_string_equal(p->ids[1407], "1408");
   assert_true(fabs(p->x[0] - 60.057514876) < 1e-12);
-  assert_int_equal(c->objective.kind, INVDES_OBJECTIVE_STATION);
+  assert_string_equal(invdes_campaign_objective_kind(c), "station");
   assert_int_equal(c->strategy.initial_count, 6);
   invdes_campaign_free(c);
 }
@@ -377,7 +382,6 @@ static void test_names(void **state) {
   (void)state;
   assert_string_equal(invdes_param_type_name(INVDES_PARAM_CATEGORICAL), "categorical");
   assert_string_equal(invdes_strategy_kind_name(invdes_strategy_kind_find("lhs")), "lhs");
-  assert_string_equal(invdes_objective_kind_name(INVDES_OBJECTIVE_DATASET), "dataset");
   assert_string_equal(invdes_design_kind_name(INVDES_DESIGN_SOBOL), "sobol");
   assert_string_equal(invdes_goal_name(INVDES_GOAL_ABOVE), "above");
 }

@@ -21,6 +21,7 @@
 
 #include "campaign_read.h"
 #include "file.h"
+#include "objective.h"
 #include "strategy_type.h"
 #include "space.h"
 
@@ -36,16 +37,6 @@ const char *invdes_param_type_name(invdes_param_type t) {
 
 const char *invdes_strategy_kind_name(const invdes_strategy_type *k) {
   return k ? k->name : "?";
-}
-
-const char *invdes_objective_kind_name(invdes_objective_kind k) {
-  switch (k) {
-  case INVDES_OBJECTIVE_BUILTIN: return "builtin";
-  case INVDES_OBJECTIVE_COMMAND: return "command";
-  case INVDES_OBJECTIVE_DATASET: return "dataset";
-  case INVDES_OBJECTIVE_STATION: return "station";
-  }
-  return "?";
 }
 
 const char *invdes_design_kind_name(invdes_design_kind k) {
@@ -105,12 +96,7 @@ void invdes_campaign_free(invdes_campaign *c) {
     free_strings(p->ids, p->ids ? p->n_rows : 0);
     free(p);
   }
-  invdes_objective_spec *o = &c->objective;
-  free(o->name);
-  free(o->shift);
-  free_strings(o->argv, o->argc);
-  free(o->file);
-  free(o->model);
+  invdes_objective_clear(&c->objective);
   if (c->strategy.kind && c->strategy.kind->options_free)
     c->strategy.kind->options_free(c->strategy.options);
   free(c->path);
@@ -192,12 +178,8 @@ static void walk(invdes_cload *L, const invdes_ynode *root) {
                        "and its goal");
   else
     invdes_cload_targets(L, t);
-  const invdes_ynode *o = invdes_cload_get(root, "objective");
-  if (!o)
-    invdes_cload_error(L, root, INVDES_ERR_INVALID,
-                       "the campaign has no 'objective' (builtin, command, dataset or station)");
   L->section_key = invdes_cload_key_node(root, "objective");
-  invdes_cload_objective(L, o);
+  invdes_cload_objective(L, root);
   invdes_cload_strategy(L, invdes_cload_get(root, "strategy"));
   const invdes_ynode *b = invdes_cload_get(root, "budget");
   if (!b)

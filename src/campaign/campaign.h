@@ -87,29 +87,17 @@ typedef struct invdes_target {
   invdes_mark mark;
 } invdes_target;
 
-typedef enum invdes_objective_kind {
-  INVDES_OBJECTIVE_BUILTIN,  /* a function from objectives/ */
-  INVDES_OBJECTIVE_COMMAND,  /* an external program, JSON on stdin/stdout */
-  INVDES_OBJECTIVE_DATASET,  /* look-up in (or emulator of) a table */
-  INVDES_OBJECTIVE_STATION   /* nobody is called: results come by `invdes tell` */
-} invdes_objective_kind;
+/* The objective: who turns a proposal into measured values. Its kind is a
+ * function table registered by name (objectives/objective.h: builtin,
+ * command, dataset, station) and its settings are that kind's own spec
+ * struct, both opaque here; read them through the functions below. */
+typedef struct invdes_objective_type invdes_objective_type;
 
-typedef struct invdes_objective_spec {
-  invdes_objective_kind kind;
-  char *name;           /* builtin: registry name, e.g. "hartmann6" */
-  double *shift;        /* builtin: optional domain shift (n_shift values) */
-  size_t n_shift;
-  double noise_sd;      /* builtin: sd of Gaussian noise added, 0 = none */
-  char **argv;          /* command: argv[0..argc-1], NULL-terminated; argv[0]
-                           resolved against PATH or the campaign's folder */
-  size_t argc;
-  double timeout;       /* command: seconds, 0 = none */
-  int parallel;         /* command: evaluations in flight, >= 1 */
-  char *file;           /* dataset: table path, resolved against the campaign's
-                           folder (NULL: the pool's file) */
-  char *model;          /* dataset over a continuous space: "gp" or "rf" */
+typedef struct invdes_objective {
+  const invdes_objective_type *type; /* NULL only in a campaign that failed to load */
+  void *spec;                        /* the kind's settings, owned (NULL: none) */
   invdes_mark mark;
-} invdes_objective_spec;
+} invdes_objective;
 
 /* A strategy kind: its table entry (strategy_type.h), found by name. */
 typedef struct invdes_strategy_type invdes_strategy_type;
@@ -172,7 +160,7 @@ typedef struct invdes_campaign {
   invdes_target *targets;
   size_t n_targets;
   invdes_pool *pool;    /* NULL unless `pool:` is given */
-  invdes_objective_spec objective;
+  invdes_objective objective;
   invdes_strategy_spec strategy;
   invdes_budget budget;
   /* The design space (space.h) the loader built from the fields above, owned;
@@ -216,8 +204,18 @@ const char *invdes_goal_name(invdes_goal g);
 INVDES_API
 const char *invdes_strategy_kind_name(const invdes_strategy_type *k);
 INVDES_API
-const char *invdes_objective_kind_name(invdes_objective_kind k);
-INVDES_API
 const char *invdes_design_kind_name(invdes_design_kind k);
+
+/* The objective's kind, e.g. "builtin" ("?" when there is none). */
+INVDES_API
+const char *invdes_campaign_objective_kind(const invdes_campaign *c);
+/* NULL when `invdes run` evaluates this campaign's proposals itself; else why
+ * it cannot (a station campaign: "... use invdes ask / invdes tell"). */
+INVDES_API
+const char *invdes_campaign_objective_cannot_run(const invdes_campaign *c);
+/* The kind and its settings in one line for people, e.g. "builtin hartmann6",
+ * into buf (NUL-terminated, truncated to size bytes). */
+INVDES_API
+void invdes_campaign_objective_describe(const invdes_campaign *c, char *buf, size_t size);
 
 #endif

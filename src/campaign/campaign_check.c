@@ -1,22 +1,22 @@
 /* campaign_check.c — checks of a campaign that need several sections at once:
  * something to vary (and not both a pool and parameters), names unique across
  * parameters, components, groups and targets and distinct from the columns
- * an export adds (id, status, <target>_sd, ...), the objective against the space
- * (a builtin's dimension, an executable command, a data set's columns), and
- * the strategy's defaults and limits against the budget.
+ * an export adds (id, status, <target>_sd, ...), the objective against the rest
+ * of the campaign (its kind's check, objectives/objective.h: a builtin's
+ * dimension, an executable command, a data set's columns), and the
+ * strategy's defaults and limits against the budget.
  *
  * Runs after every section was read, so the sections' own mistakes are already
  * reported; entries that failed to read (NULL names) are skipped here. */
 #include "campaign_pool.h"
+#include "campaign_read.h"
 #include "strategy_type.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include "builtin.h"
+#include "objective.h"
 
 /* A name in the campaign with where it was written. */
 typedef struct named {
@@ -90,177 +90,9 @@ static void unique_names(invdes_cload *L) {
   free(all);
 }
 
-/* Finds argv[0]: with a '/', relative to the campaign's folder; without one,
- * on PATH, then in the campaign's folder. Returns a path the caller frees
- * (NULL when nothing executable is found or out of memory). */
-static char *find_program(invdes_cload *L, const char *prog) {
-  struct stat st;
-  if (strchr(prog, '/')) {
-    char *p = invdes_cload_resolve(L, prog);
-    if (p && (stat(p, &st) != 0 || !S_ISREG(st.st_mode) || access(p, X_OK) != 0)) {
-      free(p);
-      return NULL;
-    }
-    return p;
-  }
-  const char *path = getenv("PATH");
-  if (!path || !*path) path = "/usr/bin:/bin";
-  while (*path) {
-    const char *end = strchr(path, ':');
-    size_t len = end ? (size_t)(end - path) : strlen(path);
-    size_t n = len + strlen(prog) + 3;
-    char *cand = malloc(n);
-    if (!cand) return invdes_cload_nomem(L);
-    snprintf(cand, n, "%.*s/%s", (int)(len ? len : 1), len ? path : ".", prog);
-    if (stat(cand, &st) == 0 && S_ISREG(st.st_mode) && access(cand, X_OK) == 0) return cand;
-    free(cand);
-    path += len + (end != NULL);
-  }
-  char *p = invdes_cload_resolve(L, prog);
-  if (p && (stat(p, &st) != 0 || !S_ISREG(st.st_mode) || access(p, X_OK) != 0)) {
-    free(p);
-    return NULL;
-  }
-  return p;
-}
-
 static const invdes_ynode *path_node(const invdes_ynode *root, const char *a, const char *b) {
   const invdes_ynode *n = invdes_cload_get(root, a);
   return b ? invdes_cload_get(n, b) : n;
-}
-
-static void check_builtin(invdes_cload *L, const invdes_ynode *root) {
-  invdes_campaign *c = L->c;
-  invdes_objective_spec *o = &c->objective;
-  const invdes_ynode *nn = path_node(root, "objective", "name");
-  if (!o->name) return;
-  const invdes_builtin *b = invdes_builtin_find(o->name);
-  if (!b) {
-    size_t n = invdes_builtin_count();
-    const char **names = calloc(n + 1, sizeof *names);
-    if (!names) { invdes_cload_nomem(L); return; }
-    char list[300] = "";
-    size_t used = 0;
-    for (size_t i = 0; i < n; i++) {
-      names[i] = invdes_builtin_at(i)->name;
-      int k = snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", names[i]);
-      if (k > 0 && used + (size_t)k < sizeof list) used += (size_t)k;
-    }
-    const char *s = invdes_cload_suggest(o->name, names);
-    if (s)
-      invdes_cload_error(L, nn, INVDES_ERR_INVALID,
-                         "unknown builtin objective '%s'; did you mean '%s'? (%s)", o->name, s, list);
-    else
-      invdes_cload_error(L, nn, INVDES_ERR_INVALID, "unknown builtin objective '%s' (one of: %s)",
-                         o->name, list);
-    free(names);
-    return;
-  }
-  size_t d = invdes_campaign_n_vars(c);
-  if (c->pool) {
-    invdes_cload_error(L, path_node(root, "objective", "kind"), INVDES_ERR_INVALID,
-                       "a builtin objective evaluates a parameter space, not a pool; use "
-                       "kind dataset, command or station with 'pool'");
-    return;
-  }
-  if (d > 0 && !invdes_builtin_accepts(b, d)) {
-    if (b->dim)
-      invdes_cload_error(L, nn, INVDES_ERR_INVALID,
-                         "builtin '%s' takes exactly %zu variables, but the campaign has %zu",
-                         b->name, b->dim, d);
-    else
-      invdes_cload_error(L, nn, INVDES_ERR_INVALID,
-                         "builtin '%s' takes at least %zu variables, but the campaign has %zu",
-                         b->name, b->min_dim, d);
-  }
-  if (o->n_shift && o->n_shift != d)
-    invdes_cload_error(L, path_node(root, "objective", "shift"), INVDES_ERR_INVALID,
-                       "'shift' has %zu values but the campaign has %zu variables", o->n_shift, d);
-  if (c->n_targets > 1)
-    invdes_cload_error_at(L, c->targets[1].mark.line, c->targets[1].mark.column,
-                          INVDES_ERR_INVALID,
-                          "a builtin objective gives one value, so the campaign takes one "
-                          "target, not %zu", c->n_targets);
-}
-
-static void check_command(invdes_cload *L, const invdes_ynode *root) {
-  invdes_objective_spec *o = &L->c->objective;
-  if (o->argc == 0) return;
-  char *p = find_program(L, o->argv[0]);
-  if (!p) {
-    if (!L->nomem)
-      invdes_cload_error(L, path_node(root, "objective", "command"), INVDES_ERR_INVALID,
-                         strchr(o->argv[0], '/')
-                             ? "command '%s' is not an executable file (paths are relative to "
-                               "the campaign's folder)"
-                             : "command '%s' is not an executable found on PATH or in the "
-                               "campaign's folder",
-                         o->argv[0]);
-    return;
-  }
-  free(o->argv[0]);
-  o->argv[0] = p;
-}
-
-/* A data set over a parameter space: every variable and target is a column. */
-static void check_dataset(invdes_cload *L, const invdes_ynode *root) {
-  invdes_campaign *c = L->c;
-  invdes_objective_spec *o = &c->objective;
-  const invdes_ynode *on = invdes_cload_get(root, "objective");
-  if (c->pool) {
-    const invdes_ynode *m = invdes_cload_key_node(on, "model");
-    if (m)
-      invdes_cload_error(L, m, INVDES_ERR_INVALID, "'model' is for a data set over a parameter "
-                         "space; a pool's candidates are looked up directly");
-    if (o->file) {
-      char *p = invdes_cload_resolve(L, o->file);
-      if (p && c->pool->path && strcmp(p, c->pool->path) != 0)
-        invdes_cload_error(L, invdes_cload_get(on, "file"), INVDES_ERR_INVALID,
-                           "with a pool, a dataset objective reads the pool's own file (%s); "
-                           "leave 'file' out", c->pool->file);
-      free(o->file);
-      o->file = p;
-    }
-    return;
-  }
-  const invdes_ynode *fn = invdes_cload_get(on, "file");
-  if (!o->file) {
-    if (!fn)
-      invdes_cload_error(L, invdes_cload_key_node(root, "objective"), INVDES_ERR_INVALID,
-                         "a dataset objective needs 'file' (a CSV table) or a 'pool'");
-    return;
-  }
-  if (!o->model && !(o->model = invdes_cload_strdup(L, "rf"))) return;
-  char *p = invdes_cload_resolve(L, o->file);
-  if (!p) return;
-  free(o->file);
-  o->file = p;
-  invdes_table *t = invdes_cload_table(L, fn, "data set", p);
-  if (!t) return;
-  for (size_t i = 0; i < c->n_params; i++) {
-    const invdes_param *pa = &c->params[i];
-    if (!pa->name) continue;
-    invdes_ynode at = {.line = pa->mark.line, .column = pa->mark.column};
-    long j = invdes_cload_column(L, &at, t, pa->name, "parameter");
-    if (j >= 0 && pa->type != INVDES_PARAM_CATEGORICAL)
-      invdes_cload_numeric(L, &at, t, (size_t)j, "parameter", NULL);
-  }
-  for (size_t g = 0; g < c->n_compositions; g++)
-    for (size_t i = 0; i < c->compositions[g].n_components; i++) {
-      const invdes_component *k = &c->compositions[g].components[i];
-      if (!k->name) continue;
-      invdes_ynode at = {.line = k->mark.line, .column = k->mark.column};
-      long j = invdes_cload_column(L, &at, t, k->name, "component");
-      if (j >= 0) invdes_cload_numeric(L, &at, t, (size_t)j, "component", NULL);
-    }
-  for (size_t i = 0; i < c->n_targets; i++) {
-    const invdes_target *tg = &c->targets[i];
-    if (!tg->name) continue;
-    invdes_ynode at = {.line = tg->mark.line, .column = tg->mark.column};
-    long j = invdes_cload_column(L, &at, t, tg->name, "target");
-    if (j >= 0) invdes_cload_numeric(L, &at, t, (size_t)j, "target", NULL);
-  }
-  invdes_table_free(t);
 }
 
 static void check_strategy(invdes_cload *L, const invdes_ynode *root) {
@@ -319,12 +151,7 @@ void invdes_cload_cross_checks(invdes_cload *L, const invdes_ynode *root) {
   }
   unique_names(L);
   if (L->nomem) return;
-  if (!invdes_cload_get(root, "objective")) return; /* reported by the caller */
-  switch (c->objective.kind) {
-  case INVDES_OBJECTIVE_BUILTIN: check_builtin(L, root); break;
-  case INVDES_OBJECTIVE_COMMAND: check_command(L, root); break;
-  case INVDES_OBJECTIVE_DATASET: check_dataset(L, root); break;
-  case INVDES_OBJECTIVE_STATION: break;
-  }
+  if (!invdes_cload_get(root, "objective")) return; /* reported when read */
+  invdes_cload_objective_check(L, root);
   check_strategy(L, root);
 }

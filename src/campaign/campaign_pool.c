@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "objective.h"
+
 char *invdes_cload_resolve(invdes_cload *L, const char *file) {
   if (file[0] == '/' || strcmp(L->c->dir, ".") == 0) return invdes_cload_strdup(L, file);
   size_t n = strlen(L->c->dir) + strlen(file) + 2;
@@ -225,7 +227,7 @@ void invdes_cload_pool(invdes_cload *L, const invdes_ynode *n) {
   }
   free(cols);
   /* A retrospective campaign looks each target up in the pool's own table. */
-  if (c->objective.kind == INVDES_OBJECTIVE_DATASET && c->objective.mark.line > 0)
+  if (c->objective.type && (c->objective.type->flags & INVDES_OBJECTIVE_POOL_TARGETS))
     for (size_t i = 0; i < c->n_targets; i++) {
       const invdes_target *tg = &c->targets[i];
       if (!tg->name) continue;

@@ -71,13 +71,13 @@ const char *invdes_cload_suggest(const char *s, const char *const *names);
 /* Whole-string number parse: 1 and *v on a finite number, else 0. */
 int invdes_cload_parse_double(const char *s, double *v);
 
-/* Sections (campaign_space.c, campaign_run.c, campaign_pool.c). Each reads its part of the
- * tree into L->c, adding diagnostics; a NULL node means the key is absent. */
+/* Sections (campaign_space.c, campaign_run.c, campaign_pool.c; the objective
+ * in objectives/objective.h). Each reads its part of the tree into L->c,
+ * adding diagnostics; a NULL node means the key is absent. */
 void invdes_cload_parameters(invdes_cload *L, const invdes_ynode *n);
 void invdes_cload_compositions(invdes_cload *L, const invdes_ynode *n);
 void invdes_cload_constraints(invdes_cload *L, const invdes_ynode *n);
 void invdes_cload_targets(invdes_cload *L, const invdes_ynode *n);
-void invdes_cload_objective(invdes_cload *L, const invdes_ynode *n);
 void invdes_cload_strategy(invdes_cload *L, const invdes_ynode *n);
 void invdes_cload_budget(invdes_cload *L, const invdes_ynode *n);
 void invdes_cload_pool(invdes_cload *L, const invdes_ynode *n);

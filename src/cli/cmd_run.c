@@ -110,9 +110,9 @@ int invdes_cmd_run(int argc, char **argv) {
   }
   if (notes.count && !quiet)
     fprintf(stderr, "invdes run: accepted changes of the campaign file:\n%s\n", notes.message);
-  if (invdes_driver_campaign(d)->objective.kind == INVDES_OBJECTIVE_STATION) {
-    fprintf(stderr, "invdes run: this campaign's results come from a station: use invdes ask / "
-                    "invdes tell (database %s)\n", invdes_driver_db_path(d));
+  const char *cannot = invdes_campaign_objective_cannot_run(invdes_driver_campaign(d));
+  if (cannot) {
+    fprintf(stderr, "invdes run: %s (database %s)\n", cannot, invdes_driver_db_path(d));
     invdes_driver_free(d);
     return INVDES_EXIT_USAGE;
   }

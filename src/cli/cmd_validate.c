@@ -69,21 +69,9 @@ static void print_strategy(const invdes_campaign *c) {
 }
 
 static void print_objective(const invdes_campaign *c) {
-  const invdes_objective_spec *o = &c->objective;
-  printf("objective    %s", invdes_objective_kind_name(o->kind));
-  switch (o->kind) {
-  case INVDES_OBJECTIVE_BUILTIN: printf(" %s", o->name); break;
-  case INVDES_OBJECTIVE_COMMAND:
-    for (size_t i = 0; i < o->argc; i++) printf(" %s", o->argv[i]);
-    if (o->timeout > 0) printf(" (timeout %g s, parallel %d)", o->timeout, o->parallel);
-    break;
-  case INVDES_OBJECTIVE_DATASET:
-    if (o->file) printf(" %s", o->file);
-    if (o->model) printf(" (emulator %s)", o->model);
-    break;
-  case INVDES_OBJECTIVE_STATION: printf(" (results come by `invdes tell`)"); break;
-  }
-  printf("\n");
+  char line[1024];
+  invdes_campaign_objective_describe(c, line, sizeof line);
+  printf("objective    %s\n", line);
 }
 
 static void describe(const invdes_campaign *c, const invdes_space *space) {

@@ -81,7 +81,7 @@ static invdes_driver *build(invdes_campaign *c, invdes_store *store, char *db_pa
   }
   for (size_t t = 0; t < d->n_targets; t++) d->target_names[t] = invdes_store_target_name(store, t);
   for (size_t v = 0; v < d->n_vars; v++) d->var_names[v] = invdes_store_variable_name(store, v);
-  if ((flags & INVDES_DRIVER_EVALUATE) && c->objective.kind != INVDES_OBJECTIVE_STATION &&
+  if ((flags & INVDES_DRIVER_EVALUATE) && !invdes_campaign_objective_cannot_run(c) &&
       driver_eval_new(d, &d->ev, err) != INVDES_OK)
     goto fail;
   return d;

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "driver.h"
+#include "objective.h"
 
 /* The evaluator of a run (driver_eval.c); opaque outside it. */
 typedef struct driver_eval driver_eval;
@@ -43,17 +44,10 @@ struct invdes_driver {
   int foreign;                /* another process inserted proposals */
 };
 
-/* One outcome to record. y: n_targets values, NAN = missing (NULL when
- * failed). reason/stderr for failures (stderr goes to an evaluator_error
- * event). */
-typedef struct driver_outcome {
-  int64_t id;
-  int failed;
-  const double *y;
-  const char *reason;
-  const char *stderr_text;
-  size_t stderr_len;
-} driver_outcome;
+/* One outcome to record: the objective kinds' outcome (objective.h). y:
+ * n_targets values, NAN = missing (NULL when failed). reason/stderr for
+ * failures (stderr goes to an evaluator_error event). */
+typedef invdes_objective_outcome driver_outcome;
 
 /* Rebuilds the mirror and the strategy from the store (strategy.h's resume
  * protocol: new strategy, tell every outcome, load the latest state). */
@@ -61,7 +55,7 @@ invdes_status driver_sync(invdes_driver *d, invdes_error *err);
 
 /* Records n outcomes in one transaction (results, failures and their
  * evaluator_error events), then tells the strategy and updates the mirror.
- * source: "builtin", "command", "dataset". */
+ * source: the objective kind's name ("builtin", "command", "dataset"). */
 invdes_status driver_record(invdes_driver *d, const driver_outcome *o, size_t n,
                             const char *source, invdes_error *err);
 
@@ -75,9 +69,11 @@ invdes_status driver_params_to_x(invdes_driver *d, const char *json, double *x,
 invdes_status driver_eval_new(invdes_driver *d, driver_eval **out, invdes_error *err);
 void driver_eval_free(driver_eval *e);
 /* 1 when evaluations run inside this process and cost next to nothing to
- * redo (builtin, dataset): the loop then groups many cycles per transaction. */
+ * redo (the kind's INVDES_OBJECTIVE_IN_PROCESS): the loop then groups many
+ * cycles per transaction. */
 int driver_eval_in_process(const driver_eval *e);
-/* Evaluates rows[0..n) and records each outcome (command: as it arrives). */
+/* Evaluates rows[0..n) and records each outcome as the kind hands it over
+ * (a command: as it arrives). */
 invdes_status driver_eval_batch(invdes_driver *d, const invdes_store_proposal *rows, size_t n,
                                 invdes_error *err);
 /* Failures recorded by this evaluator so far. */

@@ -131,9 +131,8 @@ static invdes_status log_event(invdes_driver *d, const char *kind, const char *f
 
 invdes_status invdes_driver_run(invdes_driver *d, const invdes_run_options *opt,
                                 invdes_run_end *end, invdes_error *err) {
-  if (d->c->objective.kind == INVDES_OBJECTIVE_STATION)
-    return invdes_error_set(err, INVDES_ERR_USAGE, "this campaign's results come from a "
-                            "station: use invdes ask / invdes tell");
+  const char *cannot = invdes_campaign_objective_cannot_run(d->c);
+  if (cannot) return invdes_error_set(err, INVDES_ERR_USAGE, "%s", cannot);
   if (!d->ev)
     return invdes_error_set(err, INVDES_ERR_USAGE, "the driver was opened without an evaluator");
   invdes_status st = driver_sync(d, err);

@@ -107,8 +107,9 @@ const char *invdes_store_variable_name(const invdes_store *s, size_t i);
 /* ---- the campaign file changing --------------------------------------- */
 
 /* Compares two campaign models. Returns INVDES_OK when they differ at most in
- * harmless ways: description, budget, and the command evaluator's timeout and
- * parallel count. `changes` (may be NULL) gets one line per difference found,
+ * harmless ways: description, budget, and the objective settings its kind's
+ * table marks harmless (a command's timeout and parallel count). `changes`
+ * (may be NULL) gets one line per difference found,
  * "budget.evaluations: 120 -> 200 (allowed)" or "strategy.batch: 4 -> 8";
  * INVDES_ERR_INVALID when any difference is not harmless. Positions (marks),
  * comments and formatting are not compared. */

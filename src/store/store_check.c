@@ -3,9 +3,10 @@
  * The typed models are compared field by field (so comments, formatting and
  * key order never count) and every difference becomes one line of a summary.
  * Harmless differences — description, budget (except for lhs, whose strata
- * the budget sets), and the command evaluator's timeout and parallel count —
- * are allowed; anything that changes what is
- * searched, how, or what a result means is not. The candidate pool's data is
+ * the budget sets), and the objective settings its kind's table marks
+ * harmless (the command evaluator's timeout and parallel count) — are
+ * allowed; anything that changes what is searched, how, or what a result
+ * means is not. The candidate pool's data is
  * compared by its SHA-256, since the stored text only names the file. */
 #include "store_internal.h"
 
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "objective.h"
 #include "sha256.h"
 #include "strategy_type.h"
 
@@ -154,20 +156,44 @@ static void targets(diff *d, const invdes_campaign *a, const invdes_campaign *b)
   }
 }
 
-static void objective(diff *d, const invdes_objective_spec *p, const invdes_objective_spec *q) {
-  if (p->kind != q->kind) {
-    note(d, 0, "objective.kind: %s -> %s", invdes_objective_kind_name(p->kind),
-         invdes_objective_kind_name(q->kind));
+/* The objective's settings, field by field from its kind's table; the
+ * kind says which are harmless (a command's timeout and parallel count). */
+static void objective(diff *d, const invdes_objective *p, const invdes_objective *q) {
+  if (p->type != q->type) {
+    note(d, 0, "objective.kind: %s -> %s", p->type ? p->type->name : "?",
+         q->type ? q->type->name : "?");
     return;
   }
-  text(d, NULL, "objective.name", p->name, q->name, 0);
-  reals(d, NULL, "objective.shift", p->shift, p->n_shift, q->shift, q->n_shift);
-  real(d, NULL, "objective.noise", p->noise_sd, q->noise_sd, 0);
-  texts(d, NULL, "objective.command", p->argv, p->argc, q->argv, q->argc);
-  real(d, NULL, "objective.timeout", p->timeout, q->timeout, 1);
-  integer(d, NULL, "objective.parallel", p->parallel, q->parallel, 1);
-  text(d, NULL, "objective.file", p->file, q->file, 0);
-  text(d, NULL, "objective.model", p->model, q->model, 0);
+  for (size_t i = 0; p->type && p->type->fields[i].key; i++) {
+    const invdes_objective_field *f = &p->type->fields[i];
+    const char *a = p->spec ? (const char *)p->spec + f->offset : NULL;
+    const char *b = q->spec ? (const char *)q->spec + f->offset : NULL;
+    if (!a || !b) continue;
+    size_t na = 0, nb = 0;
+    if (f->type == INVDES_FIELD_NUMBERS || f->type == INVDES_FIELD_TEXTS) {
+      na = *(const size_t *)((const char *)p->spec + f->count_offset);
+      nb = *(const size_t *)((const char *)q->spec + f->count_offset);
+    }
+    char what[100];
+    snprintf(what, sizeof what, "objective.%s", f->key);
+    switch (f->type) {
+    case INVDES_FIELD_TEXT:
+      text(d, NULL, what, *(char *const *)a, *(char *const *)b, f->harmless);
+      break;
+    case INVDES_FIELD_NUMBER:
+      real(d, NULL, what, *(const double *)a, *(const double *)b, f->harmless);
+      break;
+    case INVDES_FIELD_INT:
+      integer(d, NULL, what, *(const int *)a, *(const int *)b, f->harmless);
+      break;
+    case INVDES_FIELD_NUMBERS:
+      reals(d, NULL, what, *(double *const *)a, na, *(double *const *)b, nb);
+      break;
+    case INVDES_FIELD_TEXTS:
+      texts(d, NULL, what, *(char **const *)a, na, *(char **const *)b, nb);
+      break;
+    }
+  }
 }
 
 static void strategy(diff *d, const invdes_strategy_spec *p, const invdes_strategy_spec *q) {
