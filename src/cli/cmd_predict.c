@@ -17,7 +17,7 @@
 
 static const char predict_usage[] =
     "usage: invdes predict --train DATA.csv --target COL [--features COLS | --exclude COLS]\n"
-    "                      [--model gp|rf] (--predict CANDIDATES.csv [--out FILE] | --cv K)\n"
+    "                      [--model M] (--predict CANDIDATES.csv [--out FILE] | --cv K)\n"
     "                      [--seed N] [--trees N]\n\n"
     "Learns column COL of DATA.csv from its other columns and predicts it for new\n"
     "rows, or estimates the accuracy by K-fold cross-validation.\n\n"
@@ -28,8 +28,9 @@ static const char predict_usage[] =
     "                       are left out)\n"
     "  -x, --exclude COLS   comma-separated columns left out of the default choice\n"
     "                       (e.g. other targets measured with this one)\n"
-    "  -m, --model M        gp (Gaussian process, Matérn 5/2 ARD; default) or rf\n"
-    "                       (random forest, 100 trees)\n"
+    "  -m, --model M        a surrogate: gp (Gaussian process, Matérn 5/2 ARD;\n"
+    "                       default), rf (random forest, 100 trees) or knn (k\n"
+    "                       nearest neighbours, k = 5)\n"
     "  -p, --predict FILE   candidates (CSV with the feature columns); they are\n"
     "                       written out with every column as read plus COL_mean\n"
     "                       and COL_sd (sd of a new measurement: model variance\n"
