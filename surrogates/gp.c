@@ -477,6 +477,25 @@ static invdes_status gp_condition(void *m, const double *X, size_t k, invdes_err
 }
 static void gp_condition_clear(void *m) { invdes_gp_fantasy_clear(m); }
 
+/* Carried hyper-parameters: d length scales, the signal variance and the
+ * noise variance, in that order (the layout bo's saved state keeps). */
+static size_t gp_hyper_size(size_t d) { return d + 2; }
+static invdes_status gp_hyper_check(size_t d, const double *h, invdes_error *e) {
+  for (size_t j = 0; j < d + 2; j++)
+    if (!isfinite(h[j]) || h[j] < 0 || (j < d + 1 && h[j] == 0))
+      return invdes_error_set(e, INVDES_ERR_INVALID, "gp: hyper-parameter %zu is %g, out "
+                              "of range", j, h[j]);
+  return INVDES_OK;
+}
+static void gp_hyper_get(const void *m, size_t d, double *h) {
+  invdes_gp_lengthscales(m, h);
+  h[d] = invdes_gp_signal_var(m);
+  h[d + 1] = invdes_gp_noise_var(m);
+}
+static invdes_status gp_hyper_set(void *m, size_t d, const double *h, invdes_error *e) {
+  return invdes_gp_set_hyper(m, d, h, h[d], h[d + 1], e);
+}
+
 const invdes_surrogate_type invdes_surrogate_type_gp = {
     .name = "gp",
     .caps = INVDES_SURROGATE_GRADIENTS | INVDES_SURROGATE_CONDITIONS |
@@ -485,4 +504,6 @@ const invdes_surrogate_type invdes_surrogate_type_gp = {
     .keeps_fit_on_error = 1, /* the GP keeps its previous fit */
     .predict = gp_predict_any, .predict_grad = gp_grad_any,
     .noise_var = gp_noise_any, .condition = gp_condition,
-    .condition_clear = gp_condition_clear};
+    .condition_clear = gp_condition_clear, .hyper_size = gp_hyper_size,
+    .hyper_check = gp_hyper_check, .hyper_get = gp_hyper_get,
+    .hyper_set = gp_hyper_set};

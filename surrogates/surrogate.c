@@ -219,3 +219,28 @@ invdes_gp *invdes_surrogate_gp(invdes_surrogate *s) {
 invdes_rf *invdes_surrogate_rf(invdes_surrogate *s) {
   return s && s->type == &invdes_surrogate_type_rf ? s->model : NULL;
 }
+
+size_t invdes_surrogate_type_hyper_size(const invdes_surrogate_type *t, size_t d) {
+  return t && t->hyper_size ? t->hyper_size(d) : 0;
+}
+
+invdes_status invdes_surrogate_type_hyper_check(const invdes_surrogate_type *t,
+                                                size_t d, const double *h,
+                                                invdes_error *err) {
+  if (!t || !t->hyper_size) return INVDES_OK;
+  return t->hyper_check(d, h, err);
+}
+
+invdes_status invdes_surrogate_hyper_get(const invdes_surrogate *s, size_t d, double *h,
+                                         invdes_error *err) {
+  if (!s || !s->fitted) return not_fitted(err);
+  if (s->type->hyper_size) s->type->hyper_get(s->model, d, h);
+  return INVDES_OK;
+}
+
+invdes_status invdes_surrogate_hyper_set(invdes_surrogate *s, size_t d, const double *h,
+                                         invdes_error *err) {
+  if (!s) return invdes_error_set(err, INVDES_ERR_USAGE, "surrogate: NULL handle");
+  if (!s->type->hyper_size) return INVDES_OK;
+  return s->type->hyper_set(s->model, d, h, err);
+}

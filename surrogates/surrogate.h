@@ -168,6 +168,28 @@ invdes_status invdes_surrogate_condition(invdes_surrogate *s, const double *X,
 INVDES_API
 void invdes_surrogate_condition_clear(invdes_surrogate *s);
 
+/* Hyper-parameters of kind t that a strategy can carry from fit to fit
+ * (surrogate_type.h): how many doubles for d inputs, 0 when the kind has
+ * none (then the three calls below do nothing and return INVDES_OK). */
+INVDES_API
+size_t invdes_surrogate_type_hyper_size(const invdes_surrogate_type *t, size_t d);
+/* Whether h (hyper_size values) could have come from a fit of kind t:
+ * INVDES_ERR_INVALID with a message otherwise. */
+INVDES_API
+invdes_status invdes_surrogate_type_hyper_check(const invdes_surrogate_type *t,
+                                                size_t d, const double *h,
+                                                invdes_error *err);
+/* The fitted model's hyper-parameters into h (hyper_size values for the d
+ * it was fitted with); INVDES_ERR_USAGE before a fit. */
+INVDES_API
+invdes_status invdes_surrogate_hyper_get(const invdes_surrogate *s, size_t d, double *h,
+                                         invdes_error *err);
+/* Makes h the starting point of the next fit (checked first; nothing
+ * changes when a value is out of range). */
+INVDES_API
+invdes_status invdes_surrogate_hyper_set(invdes_surrogate *s, size_t d, const double *h,
+                                         invdes_error *err);
+
 /* Observation-noise variance to add to var for a new measurement (units of
  * y²): the GP's learned noise, 0 for the forest and before a fit. */
 INVDES_API

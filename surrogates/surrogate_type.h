@@ -41,6 +41,18 @@ struct invdes_surrogate_type {
   invdes_status (*condition)(void *model, const double *X, size_t m,
                              invdes_error *err);
   void (*condition_clear)(void *model);
+  /* Hyper-parameters a strategy may carry from one fit to the next (a warm
+   * start, and the saved state that makes a resumed campaign fit as the
+   * uninterrupted one would): hyper_size gives how many doubles for d
+   * inputs (NULL: the kind has none to carry); hyper_check says whether
+   * values could have come from a fit; hyper_get reads the fitted ones;
+   * hyper_set makes values the start of the next fit (checked, nothing
+   * changed when out of range). All four or none. */
+  size_t (*hyper_size)(size_t d);
+  invdes_status (*hyper_check)(size_t d, const double *h, invdes_error *err);
+  void (*hyper_get)(const void *model, size_t d, double *h);
+  invdes_status (*hyper_set)(void *model, size_t d, const double *h,
+                             invdes_error *err);
 };
 
 #endif

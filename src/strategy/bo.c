@@ -9,16 +9,18 @@
  * conditioned in; before that, uniform random points from the stream
  * (iteration, BO_K_FALLBACK).
  *
- * Resume. The GP hyper-parameters are carried from ask to ask: each fit
- * runs L-BFGS from the previous ask's values (at most 50 likelihood
- * evaluations), and every 8th iteration, or when nothing is carried, three
- * random starts join it (bo_model.c). They are the saved state (b)
+ * Resume. The surrogate's hyper-parameters, for a kind that carries some
+ * (surrogate_type.h: the GP), go from ask to ask: each fit runs L-BFGS from
+ * the previous ask's values (at most 50 likelihood evaluations), and every
+ * 8th iteration, or when nothing is carried, three random starts join it
+ * (bo_model.c). They are the saved state (b)
  * of strategy.h, written after every ask, so an ask is
  * a function of (seed, iteration, told history, pending, saved state) and a
  * resumed campaign continues bit for bit. The blob: "BO", version 1, T and D
- * (u32), then per target a byte `have` and, when set, D length scales, the
- * signal and the noise variance (IEEE doubles), all little-endian. The
- * other surrogates need no state. This file reads bo's options and fits
+ * (u32), then per target a byte `have` and, when set, the kind's H carried
+ * values (the GP: D length scales, the signal and the noise variance; IEEE
+ * doubles), all little-endian. A kind with nothing to carry (H = 0) saves
+ * `have` 0 for every target. This file reads bo's options and fits
  * no model itself. */
 #include "bo.h"
 
@@ -36,7 +38,8 @@ static invdes_status nomem(invdes_error *err) {
 typedef struct bo_impl {
   bo_hyper *hyper;        /* committed: the last successful ask's */
   bo_hyper *next;         /* what the running ask fits */
-  double *ls;             /* 2 × T × D length scales behind both */
+  double *vals;           /* 2 × T × H values behind both */
+  size_t H;               /* values carried per target (0: none) */
 } bo_impl;
 
 static void bo_destroy(invdes_strategy *s) {
@@ -44,7 +47,7 @@ static void bo_destroy(invdes_strategy *s) {
   if (!b) return;
   free(b->hyper);
   free(b->next);
-  free(b->ls);
+  free(b->vals);
   free(b);
   s->impl = NULL;
 }
@@ -147,23 +150,25 @@ static invdes_status bo_init(invdes_strategy *s, invdes_error *err) {
   bo_impl *b = calloc(1, sizeof *b);
   if (!b) return nomem(err);
   s->impl = b;
-  size_t T = s->n_targets, D = s->dim;
+  size_t T = s->n_targets;
+  invdes_bo_options dflt;
+  const invdes_bo_options *o = s->spec.options;
+  if (!o) bo_options_defaults(&dflt), o = &dflt;
+  b->H = invdes_surrogate_type_hyper_size(o->surrogate, s->dim);
   b->hyper = calloc(T + 1, sizeof *b->hyper);
   b->next = calloc(T + 1, sizeof *b->next);
-  b->ls = calloc(2 * T * D + 1, sizeof *b->ls);
-  if (!b->hyper || !b->next || !b->ls) return nomem(err);
+  b->vals = calloc(2 * T * b->H + 1, sizeof *b->vals);
+  if (!b->hyper || !b->next || !b->vals) return nomem(err);
   for (size_t t = 0; t < T; t++) {
-    b->hyper[t].ls = b->ls + t * D;
-    b->next[t].ls = b->ls + (T + t) * D;
+    b->hyper[t].h = b->vals + t * b->H;
+    b->next[t].h = b->vals + (T + t) * b->H;
   }
   return INVDES_OK;
 }
 
-static void hyper_copy(bo_hyper *to, const bo_hyper *from, size_t D) {
+static void hyper_copy(bo_hyper *to, const bo_hyper *from, size_t H) {
   to->have = from->have;
-  memcpy(to->ls, from->ls, D * sizeof *to->ls);
-  to->signal = from->signal;
-  to->noise = from->noise;
+  memcpy(to->h, from->h, H * sizeof *to->h);
 }
 
 static invdes_status bo_ask(invdes_strategy *s, invdes_strategy_ctx *ctx,
@@ -173,7 +178,7 @@ static invdes_status bo_ask(invdes_strategy *s, invdes_strategy_ctx *ctx,
   size_t made = 0, T = s->n_targets, D = s->dim;
   invdes_status st = invdes_strategy_initial_design(s, ctx, n, out, &made, err);
   if (st || out->n == n) return st;
-  for (size_t t = 0; t < T; t++) hyper_copy(&b->next[t], &b->hyper[t], D);
+  for (size_t t = 0; t < T; t++) hyper_copy(&b->next[t], &b->hyper[t], b->H);
   bo_model m;
   int usable = 0;
   st = bo_model_build(s, ctx->iteration, b->hyper, b->next, &m, &usable, err);
@@ -234,9 +239,9 @@ static uint32_t get_u32(const unsigned char *p) {
 static invdes_status bo_save(const invdes_strategy *s, unsigned char **payload,
                              size_t *len, invdes_error *err) {
   const bo_impl *b = s->impl;
-  size_t T = s->n_targets, D = s->dim, n = BO_BLOB_HEAD + T;
+  size_t T = s->n_targets, D = s->dim, H = b->H, n = BO_BLOB_HEAD + T;
   for (size_t t = 0; t < T; t++)
-    if (b->hyper[t].have) n += 8 * (D + 2);
+    if (b->hyper[t].have) n += 8 * H;
   unsigned char *p = malloc(n), *q = p;
   if (!p) return nomem(err);
   q[0] = 'B';
@@ -249,10 +254,7 @@ static invdes_status bo_save(const invdes_strategy *s, unsigned char **payload,
     const bo_hyper *h = &b->hyper[t];
     *q++ = (unsigned char)(h->have != 0);
     if (!h->have) continue;
-    for (size_t j = 0; j < D; j++, q += 8) put_f64(q, h->ls[j]);
-    put_f64(q, h->signal);
-    put_f64(q + 8, h->noise);
-    q += 16;
+    for (size_t j = 0; j < H; j++, q += 8) put_f64(q, h->h[j]);
   }
   *payload = p;
   *len = n;
@@ -267,7 +269,7 @@ static invdes_status bad_blob(const char *why, invdes_error *err) {
 static invdes_status bo_load(invdes_strategy *s, const unsigned char *payload,
                              size_t len, invdes_error *err) {
   bo_impl *b = s->impl;
-  size_t T = s->n_targets, D = s->dim;
+  size_t T = s->n_targets, D = s->dim, H = b->H;
   if (!payload) {
     for (size_t t = 0; t < T; t++) b->hyper[t].have = 0;
     return INVDES_OK;
@@ -279,30 +281,33 @@ static invdes_status bo_load(invdes_strategy *s, const unsigned char *payload,
     return bad_blob("written for another number of targets or dimensions",
                     err);
   /* check everything before changing anything */
+  const invdes_bo_options *o = s->spec.options;
+  invdes_bo_options dflt;
+  if (!o) bo_options_defaults(&dflt), o = &dflt;
+  double *v = malloc((H + 1) * sizeof *v);
+  if (!v) return nomem(err);
   const unsigned char *q = payload + BO_BLOB_HEAD, *end = payload + len;
-  for (size_t t = 0; t < T; t++) {
-    if (q >= end) return bad_blob("truncated", err);
+  invdes_status st = INVDES_OK;
+  for (size_t t = 0; t < T && !st; t++) {
+    if (q >= end) { st = bad_blob("truncated", err); break; }
     unsigned char have = *q++;
-    if (have > 1) return bad_blob("corrupt", err);
+    if (have > 1 || (have && H == 0)) { st = bad_blob("corrupt", err); break; }
     if (!have) continue;
-    if ((size_t)(end - q) < 8 * (D + 2)) return bad_blob("truncated", err);
-    for (size_t j = 0; j < D + 2; j++) {
-      double v = get_f64(q + 8 * j);
-      if (!isfinite(v) || v < 0 || (j < D + 1 && v == 0))
-        return bad_blob("a hyper-parameter out of range", err);
-    }
-    q += 8 * (D + 2);
+    if ((size_t)(end - q) < 8 * H) { st = bad_blob("truncated", err); break; }
+    for (size_t j = 0; j < H; j++) v[j] = get_f64(q + 8 * j);
+    if (invdes_surrogate_type_hyper_check(o->surrogate, D, v, NULL) != INVDES_OK)
+      st = bad_blob("a hyper-parameter out of range", err);
+    q += 8 * H;
   }
-  if (q != end) return bad_blob("trailing bytes", err);
+  free(v);
+  if (!st && q != end) st = bad_blob("trailing bytes", err);
+  if (st) return st;
   q = payload + BO_BLOB_HEAD;
   for (size_t t = 0; t < T; t++) {
     bo_hyper *h = &b->hyper[t];
     h->have = *q++;
     if (!h->have) continue;
-    for (size_t j = 0; j < D; j++, q += 8) h->ls[j] = get_f64(q);
-    h->signal = get_f64(q);
-    h->noise = get_f64(q + 8);
-    q += 16;
+    for (size_t j = 0; j < H; j++, q += 8) h->h[j] = get_f64(q);
   }
   return INVDES_OK;
 }

@@ -39,13 +39,13 @@ void bo_options_defaults(invdes_bo_options *o);
 #define BO_K_MODEL 16    /* + target index: the model's seed */
 #define BO_TOP_MAX 16     /* most rows bo_model_top_rows ranks */
 
-/* Hyper-parameters of one target's GP, carried from ask to ask (the saved
- * state (b) of strategy.h): d length scales (input units), signal and noise
- * variance (target units²). */
+/* Hyper-parameters of one target's model, carried from ask to ask (the
+ * saved state (b) of strategy.h): as many as the surrogate's kind carries
+ * (invdes_surrogate_type_hyper_size; the GP: d length scales in input units,
+ * signal and noise variance in target units²; 0 for kinds with none). */
 typedef struct bo_hyper {
   int have;
-  double *ls;             /* dim values (allocated for every target) */
-  double signal, noise;
+  double *h;              /* hyper_size values (allocated for every target) */
 } bo_hyper;
 
 typedef enum bo_role {

@@ -74,9 +74,9 @@ static void target_stats(const invdes_strategy *s, bo_target *bt, size_t t) {
  * the first fit is also the reporting model. Each kind reads its part of
  * the options: the GP its kernel and starts, the forest SMAC's settings
  * (5/6 of the dimensions per split, thresholds drawn between neighbours),
- * others their named settings. A model with GP hyper-parameters continues
- * from the carried ones (hin, may be NULL) and hands its own to hout (may
- * be NULL): a carried fit continues from where the last ask's ended; every
+ * others their named settings. A kind that carries hyper-parameters
+ * (surrogate_type.h) continues from the carried ones (hin, may be NULL) and
+ * hands its own to hout (may be NULL): a carried fit continues from where the last ask's ended; every
  * BO_FULL_REFIT-th iteration (and when nothing is carried) three more
  * starts search afresh, so a poor local optimum is left behind. */
 static invdes_status fit_model(bo_model *m, bo_target *bt, const bo_hyper *hin,
@@ -93,20 +93,18 @@ static invdes_status fit_model(bo_model *m, bo_target *bt, const bo_hyper *hin,
   o.rf.random_threshold = 1;
   invdes_surrogate *sur = invdes_surrogate_new(m->opt.surrogate, &o);
   if (!sur) return invdes_error_set(e, INVDES_ERR_NOMEM, "out of memory");
-  invdes_gp *gp = invdes_surrogate_gp(sur);
+  int carries = invdes_surrogate_type_hyper_size(m->opt.surrogate, m->D) > 0;
   /* carried values out of range (not from a fit) leave the defaults */
-  if (gp && hin && hin->have)
-    (void)invdes_gp_set_hyper(gp, m->D, hin->ls, hin->signal, hin->noise, NULL);
+  if (carries && hin && hin->have)
+    (void)invdes_surrogate_hyper_set(sur, m->D, hin->h, NULL);
   invdes_status st = invdes_surrogate_fit(sur, bt->X, bt->n, m->D, bt->y, NULL, e);
+  if (!st && carries && hout) {
+    st = invdes_surrogate_hyper_get(sur, m->D, hout->h, e);
+    hout->have = st == INVDES_OK;
+  }
   if (st) {
     invdes_surrogate_free(sur);
     return st;
-  }
-  if (gp && hout) {
-    hout->have = 1;
-    invdes_gp_lengthscales(gp, hout->ls);
-    hout->signal = invdes_gp_signal_var(gp);
-    hout->noise = invdes_gp_noise_var(gp);
   }
   if (bt->sur != bt->base) invdes_surrogate_free(bt->sur);
   bt->sur = sur;
