@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli_best.h"
 #include "cli_options.h"
 #include "commands.h"
 #include "driver.h"
@@ -76,13 +77,15 @@ static void print_progress(const invdes_run_progress *p, void *data) {
   fmt_time(p->eta, eta, sizeof eta);
   fprintf(stderr, "invdes run: %" PRId64 "/%" PRId64 " results", p->evaluated, p->budget);
   if (p->failed) fprintf(stderr, " (%" PRId64 " failed)", p->failed);
-  fprintf(stderr, "; best");
-  for (size_t t2 = 0; t2 < p->n_targets; t2++) {
-    if (p->best_id[t2])
-      fprintf(stderr, " %s=%.6g (#%" PRId64 ")", p->target_names[t2], p->best[t2], p->best_id[t2]);
-    else
-      fprintf(stderr, " %s=-", p->target_names[t2]);
+  /* the one ranking, as `invdes best` shows it */
+  if (!p->best_id) fprintf(stderr, "; best -");
+  else fprintf(stderr, "; best #%" PRId64, p->best_id);
+  for (size_t t2 = 0; p->best_id && t2 < p->n_targets; t2++) {
+    if (isnan(p->best[t2])) fprintf(stderr, " %s=-", p->target_names[t2]);
+    else fprintf(stderr, " %s=%.6g", p->target_names[t2], p->best[t2]);
   }
+  if (p->best_id && p->best_meets) fprintf(stderr, " (meets every condition)");
+  else if (p->best_id) fprintf(stderr, " (least violation %.3g)", p->best_violation);
   fprintf(stderr, "; elapsed %s, ETA %s\n", el, p->final ? "0.0s" : eta);
 }
 
@@ -110,6 +113,9 @@ int invdes_cmd_run(int argc, char **argv) {
   }
   if (notes.count && !quiet)
     fprintf(stderr, "invdes run: accepted changes of the campaign file:\n%s\n", notes.message);
+  char when[768];
+  if (invdes_cli_stop_when_text(invdes_driver_campaign(d), when, sizeof when) && !quiet)
+    fprintf(stderr, "invdes run: note: %s\n", when + 2); /* past "; " */
   const char *cannot = invdes_campaign_objective_cannot_run(invdes_driver_campaign(d));
   if (cannot) {
     fprintf(stderr, "invdes run: %s (database %s)\n", cannot, invdes_driver_db_path(d));
