@@ -196,6 +196,12 @@ void invdes_cload_budget(invdes_cload *L, const invdes_ynode *n) {
       read_levels(L, v, b);
       return;
     }
+    if (v->kind != INVDES_YNODE_SCALAR) {
+      invdes_cload_error(L, v, INVDES_ERR_INVALID, "stop_when must be satisfied, never or "
+                         "levels ({capacity: {at_least: 200}}), not %s",
+                         invdes_ynode_kind_noun(v));
+      return;
+    }
     static const char *const whens[] = {"satisfied", "never", NULL};
     int w = invdes_cload_choice(L, v, "stop_when condition", whens);
     b->stop_when_satisfied = w == 0;

@@ -124,11 +124,15 @@ int invdes_cli_stop_when_text(const invdes_campaign *c, char *buf, size_t size) 
   const invdes_budget *b = &c->budget;
   buf[0] = '\0';
   if (!b->stop_when_satisfied) return 0;
+  size_t conditions = 0;
+  for (size_t t = 0; t < c->n_targets; t++)
+    conditions += !invdes_goal_is_objective(c->targets[t].goal);
   if (b->stop_levels) {
     char levels[512];
     invdes_stop_when_describe(c->targets, c->n_targets, 1, b->stop_levels, levels,
                               sizeof levels);
-    snprintf(buf, size, ", or until a result meets every condition and %s", levels);
+    snprintf(buf, size, ", or until a result %s%s",
+             conditions ? "meets every condition and " : "reaches ", levels);
     return 0;
   }
   for (size_t t = 0; t < c->n_targets; t++) {
