@@ -20,13 +20,15 @@
 
 static const char run_usage[] =
     "usage: invdes run CAMPAIGN.yaml [--db FILE] [--quiet]\n\n"
-    "Proposes, evaluates and records experiments until the budget is spent.\n"
+    "Proposes, evaluates and records experiments until the budget is spent (or\n"
+    "a result passes budget.stop_when).\n"
     "Run again on the same database, it resumes where it stopped: proposals in\n"
     "flight when it was stopped are evaluated first, nothing recorded is redone.\n"
     "A changed campaign file is refused (only description, budget and a command's\n"
     "timeout and parallel may change).\n\n"
     "  -d, --db FILE the campaign database (default: NAME.db beside the campaign)\n"
-    "  -q, --quiet   no progress lines on stderr\n"
+    "  -q, --quiet   no progress lines on stderr (each names the best result so\n"
+    "                far, ranked as invdes best ranks it)\n"
     "  -h, --help    this text\n"
     "  -V, --version print the version\n\n"
     "Ctrl-C (SIGINT) or SIGTERM: stop once the evaluations in flight are recorded;\n"
