@@ -149,10 +149,11 @@ expect_exit 0 "tell --from JSON" "$INVDES" tell --db "$db" --from "$tmp/good.jso
 expect_exit 0 "status" "$INVDES" status --db "$db"
 evaluated=$(sqlite3 "$db" "SELECT count(*) FROM proposals WHERE status IN ('done', 'failed')")
 grep -qE "^results +$evaluated / 400 " "$tmp/out" && ok || bad "status results line: $(cat "$tmp/out")"
-grep -qE "^  capacity +maximize +190.25 +$q1 " "$tmp/out" && ok || bad "status best capacity: $(cat "$tmp/out")"
+grep -q "^best: proposal $q1 " "$tmp/out" && grep -qE "^  capacity +maximize +190.25$" "$tmp/out" &&
+  ok || bad "status best: $(cat "$tmp/out")"
 expect_exit 0 "status json" "$INVDES" status --db "$db" --format json
 jq -e ".evaluated == $evaluated and .budget == 400 and .counts.failed == 2 and .counts.abandoned == 1
-       and .best[0].proposal == $q1 and .best[1].goal == \"window\" and .best[1].window == [3.6, 3.9]
+       and .best.proposal == $q1 and .best.targets[1].goal == \"window\" and .best.targets[1].window == [3.6, 3.9]
        and (.pending | map(.id) | index($q5) | not)" "$tmp/out" >/dev/null && ok ||
   bad "status json: $(cat "$tmp/out")"
 
@@ -174,14 +175,15 @@ jq -e "length == $total and (.[0] | keys_unsorted) == $(jq -R -c 'split(",")' "$
   ok || bad "export json: $(head -c 600 "$tmp/out")"
 expect_exit 2 "export --format xml" "$INVDES" export --db "$db" --format xml
 
-# 10. best: per target by its goal, with parameters.
+# 10. best: the best result by the one ranking (tests/rank.sh), with parameters.
 expect_exit 0 "best json" "$INVDES" best --db "$db" --format json
-jq -e ".[0].target == \"capacity\" and .[0].proposal == $q1 and .[0].value == 190.25 and .[0].sd == 2
-       and (.[0].parameters | has(\"sinter_T\") and has(\"dopant\"))
-       and .[1].satisfied == true and .[1].value >= 3.6 and .[1].value <= 3.9" "$tmp/out" >/dev/null &&
+jq -e ".targets[0].target == \"capacity\" and .proposal == $q1 and .targets[0].value == 190.25
+       and .targets[0].sd == 2 and (.parameters | has(\"sinter_T\") and has(\"dopant\"))
+       and .targets[1].meets == true and .targets[1].value >= 3.6 and .targets[1].value <= 3.9" "$tmp/out" >/dev/null &&
   ok || bad "best json: $(cat "$tmp/out")"
 expect_exit 0 "best text" "$INVDES" best --db "$db"
-grep -q "^capacity (maximize): 190.25 at proposal $q1" "$tmp/out" && ok || bad "best text: $(cat "$tmp/out")"
+grep -q "^best: proposal $q1 " "$tmp/out" && grep -qE "^  capacity +maximize +190.25$" "$tmp/out" &&
+  ok || bad "best text: $(cat "$tmp/out")"
 
 # 11. heartbeat: extends a pending lease; refuses another station's or a finished proposal.
 ask_ids "$db" 1 r9 >"$tmp/hb"

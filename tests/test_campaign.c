@@ -407,6 +407,29 @@ static void test_space_kept(void **state) {
   assert_null(invdes_campaign_space(NULL));
 }
 
+/* stop_when with levels: one per named objective, NAN elsewhere; described
+ * in words; `satisfied` alone has none. */
+static void test_stop_levels(void **state) {
+  (void)state;
+  invdes_campaign *c = load_good("stop_levels.yaml");
+  assert_true(c->budget.stop_when_satisfied);
+  assert_non_null(c->budget.stop_levels);
+  assert_true(c->budget.stop_levels[0] == 200);
+  assert_true(isnan(c->budget.stop_levels[1]));
+  assert_true(c->budget.stop_levels[2] == 0.05);
+  char buf[128];
+  invdes_stop_when_describe(c->targets, c->n_targets, 1, c->budget.stop_levels, buf, sizeof buf);
+  assert_string_equal(buf, "capacity >= 200, fade <= 0.05");
+  invdes_campaign_free(c);
+  c = load_good("all_types.yaml");
+  assert_null(c->budget.stop_levels);
+  invdes_stop_when_describe(c->targets, c->n_targets, 1, NULL, buf, sizeof buf);
+  assert_string_equal(buf, "satisfied");
+  invdes_stop_when_describe(c->targets, c->n_targets, 0, NULL, buf, sizeof buf);
+  assert_string_equal(buf, "never");
+  invdes_campaign_free(c);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_all_types),        cmocka_unit_test(test_defaults),
@@ -414,6 +437,7 @@ int main(void) {
       cmocka_unit_test(test_dataset),          cmocka_unit_test(test_pool),
       cmocka_unit_test(test_collects_several), cmocka_unit_test(test_never_crashes),
       cmocka_unit_test(test_names),            cmocka_unit_test(test_space_kept),
+      cmocka_unit_test(test_stop_levels),
   };
   int failed = cmocka_run_group_tests_name("campaigns", tests, NULL, NULL);
   failed += run_bad_files();

@@ -350,6 +350,49 @@ static void test_stop_when_satisfied(void **state) {
   invdes_driver_free(d);
 }
 
+/* Keeps the best the last progress call reported. */
+static void keep_best(const invdes_run_progress *p, void *data) {
+  *(int64_t *)data = p->best_id;
+}
+
+/* Issue 8: with an objective, `satisfied` alone cannot stop a run (no level
+ * says what would be enough), so it runs to the budget; a level stops at
+ * the first result reaching it. The progress line's best is the store's. */
+static void test_stop_when_objective(void **state) {
+  const char *yaml = path_in("lvl.yaml"), *db = path_in("lvl.db");
+  static const char fmt[] =
+      "name: %s\nseed: 9\n"
+      "parameters:\n  - {name: x1, type: continuous, bounds: [-5, 10]}\n"
+      "  - {name: x2, type: continuous, bounds: [0, 15]}\n"
+      "targets:\n  - {name: f, goal: minimize}\n"
+      "objective: {kind: builtin, name: branin}\n"
+      "strategy: {kind: random}\n"
+      "budget: {evaluations: 300, stop_when: %s}\n";
+  write_file(yaml, fmt, "sat", "satisfied");
+  invdes_error err;
+  invdes_driver *d = open_run(yaml, db, NULL, &err);
+  if (!d) fail_msg("%s", err.message);
+  int64_t shown = 0;
+  invdes_run_options opt = {.progress = keep_best, .data = &shown};
+  assert_int_equal(run_ok(d, &opt), INVDES_RUN_BUDGET);
+  invdes_store_best best;
+  assert_int_equal(invdes_store_best_result(invdes_driver_store(d), &best, &err), INVDES_OK);
+  assert_true(shown > 0);
+  assert_int_equal(shown, best.proposal);
+  invdes_driver_free(d);
+  remove(db);
+  write_file(yaml, fmt, "lvl", "{f: {at_most: 3}}");
+  d = open_run(yaml, db, NULL, &err);
+  if (!d) fail_msg("%s", err.message);
+  assert_int_equal(run_ok(d, NULL), INVDES_RUN_SATISFIED);
+  invdes_store_rows *rows = rows_of(invdes_driver_store(d));
+  assert_true(rows->n >= 1 && rows->n < 300);
+  for (size_t i = 0; i + 1 < rows->n; i++) assert_true(rows->items[i].value[0] > 3);
+  assert_true(rows->items[rows->n - 1].value[0] <= 3);
+  invdes_store_rows_free(rows);
+  invdes_driver_free(d);
+}
+
 static void raise_stop(const invdes_run_progress *p, void *data) {
   *(volatile sig_atomic_t *)data = 1;
 }
@@ -388,6 +431,7 @@ int main(void) {
       cmocka_unit_test(test_finite_space_exhausted),
       cmocka_unit_test(test_stop_flag_then_resume),
       cmocka_unit_test(test_stop_when_satisfied),
+      cmocka_unit_test(test_stop_when_objective),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,8 +1,8 @@
 /* test_store.c — the campaign database as a user of `invdes init/ask/tell/
  * heartbeat/status/best` would notice it: files are made, reopened and
  * refused clearly; an ask/tell cycle records what it should; leases are
- * extended by a heartbeat; best values follow each target's goal. Refused
- * reports, give-backs and repeated asks are in test_store_tell.c, the event
+ * extended by a heartbeat; the best result follows the one ranking
+ * (every condition met first, then the least violation). Refused reports, give-backs and repeated asks are in test_store_tell.c, the event
  * log, saved state and history in test_store_log.c, changed campaign files
  * in test_store_check.c, concurrency in test_store_concurrency.c. */
 #include <setjmp.h>
@@ -199,47 +199,55 @@ static void test_heartbeat(void **state) {
   assert_int_equal(invdes_store_heartbeat(c->s, 1, "robot", 10, NULL, &err), INVDES_ERR_INVALID);
 }
 
-static void test_best_per_target_by_goal(void **state) {
+/* Found 1 of issue 8: capacity 217.77 is the largest but its voltage 3.567
+ * is outside the window; the best is the largest capacity among results
+ * that meet every condition (215.09), ties to the older proposal; a result
+ * with a condition not measured does not meet it, however large its
+ * capacity. */
+static void test_best_meets_every_condition_first(void **state) {
   ctx *c = *state;
   invdes_error err;
-  invdes_store_best best[3];
-  assert_int_equal(invdes_store_best_get(c->s, best, &err), INVDES_OK);
-  assert_int_equal(best[0].proposal, 0);
-  assert_int_equal(best[0].n_values, 0);
-  invdes_store_rows_free(ask(c, "robot", 0, 5));
-  const double cap[5] = {100, 150, 120, 150, 90};
-  const double volt[5] = {3.5, 3.85, 4.0, 3.7, 3.2};
-  const double ered[5] = {-3.2, -3.4, -3.5, -3.3, -3.1};
+  invdes_store_best best;
+  assert_int_equal(invdes_store_best_result(c->s, &best, &err), INVDES_OK);
+  assert_int_equal(best.proposal, 0);
+  assert_int_equal(best.n_ranked, 0);
+  invdes_store_rows_free(ask(c, "robot", 0, 6));
+  const double cap[5] = {217.77, 215.09, 216, 215.09, 300};
+  const double volt[5] = {3.567, 3.71, 3.8, 3.75, NAN};
+  const double ered[5] = {-3.5, -3.4, -3.3, -3.4, -3.5};
   for (int i = 0; i < 5; i++) {
     tell_value(c, i + 1, "capacity", cap[i]);
-    tell_value(c, i + 1, "voltage", volt[i]);
+    if (!isnan(volt[i])) tell_value(c, i + 1, "voltage", volt[i]);
     tell_value(c, i + 1, "e_red", ered[i]);
   }
-  assert_int_equal(invdes_store_best_get(c->s, best, &err), INVDES_OK);
-  assert_int_equal(best[0].proposal, 2); /* 150 twice: the older id */
-  assert_true(best[0].value == 150);
-  assert_int_equal(best[0].n_values, 5);
-  assert_int_equal(best[1].proposal, 4); /* 3.7: inside, nearest the middle 3.75 */
-  assert_true(best[1].satisfied);
-  assert_int_equal(best[2].proposal, 3); /* lowest below -3.35 */
-  assert_true(best[2].satisfied);
+  assert_int_equal(invdes_store_best_result(c->s, &best, &err), INVDES_OK);
+  assert_int_equal(best.proposal, 2);
+  assert_true(best.rank.meets);
+  assert_true(best.rank.objective == -215.09);
+  assert_int_equal(best.n_ranked, 5);
+  assert_int_equal(best.n_meeting, 2);
 }
 
-static void test_best_window_outside_and_threshold_unmet(void **state) {
+/* When no result meets every condition: the least normalized violation,
+ * summed over the conditions; a condition not measured ranks after every
+ * measured one. */
+static void test_best_least_violation(void **state) {
   ctx *c = *state;
   invdes_error err;
-  invdes_store_rows_free(ask(c, "robot", 0, 2));
-  tell_value(c, 1, "voltage", 3.0); /* 0.6 below the window */
-  tell_value(c, 2, "voltage", 4.0); /* 0.1 above it */
+  invdes_store_rows_free(ask(c, "robot", 0, 3));
+  tell_value(c, 1, "voltage", 3.0); /* 0.6 below the window: 2 widths */
   tell_value(c, 1, "e_red", -3.0);
+  tell_value(c, 2, "voltage", 4.0); /* 0.1 above it: 1/3 width */
   tell_value(c, 2, "e_red", -3.2);
-  invdes_store_best best[3];
-  assert_int_equal(invdes_store_best_get(c->s, best, &err), INVDES_OK);
-  assert_int_equal(best[0].proposal, 0);
-  assert_int_equal(best[1].proposal, 2);
-  assert_false(best[1].satisfied);
-  assert_int_equal(best[2].proposal, 2);
-  assert_false(best[2].satisfied);
+  tell_value(c, 3, "capacity", 500);
+  tell_value(c, 3, "e_red", -3.5); /* meets, but voltage unknown */
+  invdes_store_best best;
+  assert_int_equal(invdes_store_best_result(c->s, &best, &err), INVDES_OK);
+  assert_int_equal(best.proposal, 2);
+  assert_false(best.rank.meets);
+  assert_true(fabs(best.rank.violation - (0.1 / 0.3 + 0.15 / 3.35)) < 1e-12);
+  assert_int_equal(best.n_ranked, 3);
+  assert_int_equal(best.n_meeting, 0);
 }
 
 int main(void) {
@@ -248,8 +256,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_refused_files, setup, teardown),
       cmocka_unit_test_setup_teardown(test_ask_tell_cycle, setup, teardown),
       cmocka_unit_test_setup_teardown(test_heartbeat, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_best_per_target_by_goal, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_best_window_outside_and_threshold_unmet, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_best_meets_every_condition_first, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_best_least_violation, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

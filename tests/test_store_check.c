@@ -33,6 +33,15 @@ static void test_campaign_diff_of_models(void **state) {
   assert_non_null(strstr(ch.message, "budget.evaluations: 50 -> 80 (allowed)"));
   assert_non_null(strstr(ch.message, "description: '(none)' -> 'longer run' (allowed)"));
   invdes_error_clear(&ch);
+  /* stop_when levels are described and harmless */
+  double levels[3] = {200, NAN, NAN};
+  g.c.budget.stop_when_satisfied = 1;
+  g.c.budget.stop_levels = levels;
+  assert_int_equal(invdes_store_campaign_diff(&c->f.c, &g.c, &ch), INVDES_OK);
+  assert_non_null(strstr(ch.message, "budget.stop_when: 'never' -> 'capacity >= 200' (allowed)"));
+  g.c.budget.stop_when_satisfied = 0;
+  g.c.budget.stop_levels = NULL;
+  invdes_error_clear(&ch);
   /* lhs strata are cut by the budget: there a new budget is refused. */
   invdes_campaign lhs_old = c->f.c, lhs_new = g.c;
   lhs_old.strategy.kind = lhs_new.strategy.kind = invdes_strategy_kind_find("lhs");

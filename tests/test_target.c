@@ -343,12 +343,73 @@ static void test_results(void **state) {
   }
 }
 
+/* The one ranking (best, status, progress): every condition met first, the
+ * objective among them; then fewer unmeasured conditions, the least
+ * violation, the objective; nothing ranked without a value or when failed. */
+static void test_rank(void **state) {
+  (void)state;
+  invdes_target t[4] = {T_MAX, T_MIN, T_WIN, T_ABOVE};
+  const size_t n = 4;
+  double met[4] = {200, 4, 3.75, 0.9};
+  double met_worse[4] = {190, 4, 3.6, 0.8};
+  double met_no_obj[4] = {NAN, NAN, 3.75, 0.9};
+  double broken[4] = {250, 1, 3.96, 0.9};     /* 0.06 / 0.3 = 0.2 */
+  double broken_more[4] = {250, 1, 4.2, 0.6}; /* 2 + 0.25 */
+  double unmeasured[4] = {900, 1, NAN, 0.9};  /* voltage not measured */
+  invdes_rank r[6];
+  const double *ys[6] = {met, met_worse, met_no_obj, broken, broken_more, unmeasured};
+  for (int i = 0; i < 6; i++) r[i] = invdes_rank_result(t, n, ys[i], 0);
+  for (int i = 0; i < 6; i++) {
+    assert_true(r[i].ranked);
+    assert_int_equal(r[i].meets, i < 3);
+    for (int j = i + 1; j < 6; j++) assert_true(invdes_rank_compare(&r[i], &r[j]) < 0);
+    assert_int_equal(invdes_rank_compare(&r[i], &r[i]), 0);
+  }
+  assert_true(fabs(r[3].violation - 0.2) < 1e-12);
+  assert_int_equal(r[5].missing, 1);
+  assert_true(r[5].violation == 0);
+  invdes_rank none = invdes_rank_result(t, n, NULL, 0);
+  invdes_rank failed = invdes_rank_result(t, n, met, 1);
+  assert_false(none.ranked);
+  assert_false(failed.ranked);
+  assert_true(invdes_rank_compare(&r[5], &failed) < 0);
+  assert_int_equal(invdes_rank_compare(&none, &failed), 0);
+  /* the objective is the strategies' weighted sum */
+  invdes_score sc = invdes_score_observation(t, n, met, 0);
+  assert_true(r[0].objective == sc.objective);
+}
+
+/* stop_when: conditions met and every named level reached; `satisfied`
+ * alone (no level) stops only a campaign without objectives. */
+static void test_stop_when(void **state) {
+  (void)state;
+  invdes_target t[3] = {T_MAX, T_MIN, T_WIN};
+  double y[3] = {200, 4, 3.75}, outside[3] = {300, 1, 3.95}, partial[3] = {200, NAN, 3.75};
+  double levels[3] = {200, NAN, NAN}, both[3] = {200, 3.5, NAN};
+  assert_false(invdes_stop_when_met(t, 3, NULL, y));   /* objectives, no level */
+  assert_true(invdes_stop_when_met(t, 3, levels, y));  /* 200 >= 200 */
+  assert_false(invdes_stop_when_met(t, 3, levels, outside));
+  assert_true(invdes_stop_when_met(t, 3, levels, partial)); /* fade not named */
+  assert_false(invdes_stop_when_met(t, 3, both, y));   /* 4 > 3.5 */
+  y[1] = 3.5;
+  assert_true(invdes_stop_when_met(t, 3, both, y));
+  assert_false(invdes_stop_when_met(t, 3, both, partial));
+  assert_false(invdes_stop_when_met(t, 3, levels, NULL));
+  /* conditions only: satisfied stops at the first result meeting them */
+  assert_true(invdes_stop_when_met(t + 2, 1, NULL, y + 2));
+  assert_false(invdes_stop_when_met(t + 2, 1, NULL, outside + 2));
+  char buf[64];
+  invdes_stop_when_describe(t, 3, 1, both, buf, sizeof buf);
+  assert_string_equal(buf, "capacity >= 200, fade <= 3.5");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_goal_names), cmocka_unit_test(test_meets_edges),
       cmocka_unit_test(test_compare),    cmocka_unit_test(test_violation),
       cmocka_unit_test(test_sql_order),  cmocka_unit_test(test_describe),
-      cmocka_unit_test(test_results),
+      cmocka_unit_test(test_results),    cmocka_unit_test(test_rank),
+      cmocka_unit_test(test_stop_when),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -86,6 +86,7 @@ void invdes_campaign_free(invdes_campaign *c) {
     free(c->targets[i].unit);
   }
   free(c->targets);
+  free(c->budget.stop_levels);
   if (c->pool) {
     invdes_pool *p = c->pool;
     free(p->file);

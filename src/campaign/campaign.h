@@ -124,7 +124,10 @@ typedef struct invdes_strategy_spec {
 
 typedef struct invdes_budget {
   int evaluations;      /* stop after this many results, >= 1 */
-  int stop_when_satisfied; /* stop once a result meets every target */
+  int stop_when_satisfied; /* stop_when is `satisfied` or names levels: stop once
+                              a result passes invdes_stop_when_met (target.h) */
+  double *stop_levels;     /* n_targets levels named by stop_when ({capacity:
+                              {at_least: 200}}), NAN where none; NULL: none */
   invdes_mark mark;
 } invdes_budget;
 

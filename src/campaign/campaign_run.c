@@ -9,7 +9,9 @@
  * options. */
 #include "campaign_read.h"
 #include "strategy_type.h"
+#include "target.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,6 +111,73 @@ void invdes_cload_strategy(invdes_cload *L, const invdes_ynode *n) {
     s->kind->options_read(L, n, s->options);
 }
 
+/* One entry of `stop_when: {TARGET: {at_least|at_most: NUMBER}}`: the level
+ * of an objective target into levels[t]. The key must agree with the goal
+ * (at_least for maximize, at_most for minimize); conditions take no level,
+ * since stop_when always waits for them to be met. */
+static void read_level(invdes_cload *L, const invdes_ynode *key, const invdes_ynode *v,
+                       double *levels) {
+  const invdes_campaign *c = L->c;
+  size_t t = 0;
+  while (t < c->n_targets && strcmp(c->targets[t].name, key->text) != 0) t++;
+  if (t == c->n_targets) {
+    const char *names[65];
+    size_t k;
+    for (k = 0; k < c->n_targets && k < 64; k++) names[k] = c->targets[k].name;
+    names[k] = NULL;
+    const char *sug = invdes_cload_suggest(key->text, names);
+    invdes_cload_error(L, key, INVDES_ERR_INVALID, "stop_when: no target '%.60s'%s%s%s",
+                       key->text, sug ? "; did you mean '" : "", sug ? sug : "", sug ? "'?" : "");
+    return;
+  }
+  const invdes_target *tg = &c->targets[t];
+  char goal[128];
+  invdes_target_describe(tg, goal, sizeof goal);
+  if (!invdes_goal_is_objective(tg->goal)) {
+    invdes_cload_error(L, key, INVDES_ERR_INVALID, "stop_when: '%s' is a condition (%s), "
+                       "which stop_when always waits for; a level (at_least, at_most) is "
+                       "for a maximize or minimize target", tg->name, goal);
+    return;
+  }
+  const char *want = tg->goal == INVDES_GOAL_MAXIMIZE ? "at_least" : "at_most";
+  const char *other = tg->goal == INVDES_GOAL_MAXIMIZE ? "at_most" : "at_least";
+  if (!invdes_cload_expect_mapping(L, v, "a stop_when level (e.g. {at_least: 200})")) return;
+  if (v->n != 1) {
+    invdes_cload_error(L, v, INVDES_ERR_INVALID, "stop_when: '%s' needs exactly one level, "
+                       "'%s: <number>' (%s)", tg->name, want, goal);
+    return;
+  }
+  const invdes_ynode *k = v->keys[0];
+  if (strcmp(k->text, other) == 0) {
+    invdes_cload_error(L, k, INVDES_ERR_INVALID, "stop_when: '%s' is to %s, so its level is "
+                       "'%s', not '%s'", tg->name, invdes_goal_name(tg->goal), want, other);
+    return;
+  }
+  const char *const keys[] = {want, NULL};
+  char what[160];
+  snprintf(what, sizeof what, "stop_when.%s", tg->name);
+  if (invdes_cload_keys(L, v, what, keys)) return;
+  snprintf(what, sizeof what, "stop_when: the level of '%s'", tg->name);
+  invdes_cload_number(L, v->items[0], what, &levels[t]);
+}
+
+static void read_levels(invdes_cload *L, const invdes_ynode *m, invdes_budget *b) {
+  const invdes_campaign *c = L->c;
+  if (m->n == 0) {
+    invdes_cload_error(L, m, INVDES_ERR_INVALID, "stop_when: name at least one target and its "
+                       "level (e.g. {capacity: {at_least: 200}}), or write satisfied or never");
+    return;
+  }
+  b->stop_levels = malloc((c->n_targets + 1) * sizeof *b->stop_levels);
+  if (!b->stop_levels) {
+    invdes_cload_nomem(L);
+    return;
+  }
+  for (size_t t = 0; t < c->n_targets; t++) b->stop_levels[t] = NAN;
+  for (size_t i = 0; i < m->n; i++) read_level(L, m->keys[i], m->items[i], b->stop_levels);
+  b->stop_when_satisfied = 1;
+}
+
 void invdes_cload_budget(invdes_cload *L, const invdes_ynode *n) {
   static const char *const keys[] = {"evaluations", "stop_when", NULL};
   invdes_budget *b = &L->c->budget;
@@ -123,6 +192,16 @@ void invdes_cload_budget(invdes_cload *L, const invdes_ynode *n) {
   else
     invdes_cload_int(L, v, "'evaluations'", 1, 100000000, &b->evaluations);
   if ((v = invdes_cload_get(n, "stop_when"))) {
+    if (v->kind == INVDES_YNODE_MAPPING) {
+      read_levels(L, v, b);
+      return;
+    }
+    if (v->kind != INVDES_YNODE_SCALAR) {
+      invdes_cload_error(L, v, INVDES_ERR_INVALID, "stop_when must be satisfied, never or "
+                         "levels ({capacity: {at_least: 200}}), not %s",
+                         invdes_ynode_kind_noun(v));
+      return;
+    }
     static const char *const whens[] = {"satisfied", "never", NULL};
     int w = invdes_cload_choice(L, v, "stop_when condition", whens);
     b->stop_when_satisfied = w == 0;

@@ -199,14 +199,18 @@ invdes_score invdes_score_observation(const invdes_target *targets, size_t n_tar
 
 static int cmp_num(double a, double b) { return a < b ? -1 : a > b ? 1 : 0; }
 
+/* Objectives, lower first; a missing (NaN) one after a known one. */
+static int cmp_objective(double a, double b) {
+  int na = isnan(a), nb = isnan(b);
+  if (na != nb) return na ? 1 : -1;
+  return na ? 0 : cmp_num(a, b);
+}
+
 int invdes_score_compare(const invdes_score *a, const invdes_score *b) {
   if (a->known != b->known) return a->known ? -1 : 1;
   if (!a->known) return 0;
   int c = cmp_num(a->violation, b->violation);
-  if (c) return c;
-  int na = isnan(a->objective), nb = isnan(b->objective);
-  if (na != nb) return na ? 1 : -1;
-  return na ? 0 : cmp_num(a->objective, b->objective);
+  return c ? c : cmp_objective(a->objective, b->objective);
 }
 
 int invdes_score_compare_results(const invdes_target *targets, size_t n_targets,
@@ -227,4 +231,71 @@ int invdes_targets_met(const invdes_target *targets, size_t n_targets, const dou
   for (size_t t = 0; t < n_targets; t++)
     if (!y || !invdes_target_meets(&targets[t], y[t])) return 0;
   return 1;
+}
+
+/* ---- the one ranking of results ------------------------------------------- */
+
+invdes_rank invdes_rank_result(const invdes_target *targets, size_t n_targets,
+                               const double *y, int failed) {
+  invdes_score sc = invdes_score_observation(targets, n_targets, y, failed);
+  invdes_rank r = {sc.known && !failed, 1, 0, 0, sc.objective};
+  if (!r.ranked) {
+    r.meets = 0;
+    r.violation = INFINITY;
+    return r;
+  }
+  for (size_t t = 0; t < n_targets; t++) {
+    if (invdes_goal_is_objective(targets[t].goal)) continue;
+    if (isnan(y[t])) r.missing++;
+    else r.violation += invdes_target_violation(&targets[t], y[t]);
+  }
+  r.meets = r.missing == 0 && r.violation == 0;
+  return r;
+}
+
+int invdes_rank_compare(const invdes_rank *a, const invdes_rank *b) {
+  if (a->ranked != b->ranked) return a->ranked ? -1 : 1;
+  if (!a->ranked) return 0;
+  if (a->meets != b->meets) return a->meets ? -1 : 1;
+  if (a->missing != b->missing) return a->missing < b->missing ? -1 : 1;
+  int c = cmp_num(a->violation, b->violation);
+  return c ? c : cmp_objective(a->objective, b->objective);
+}
+
+int invdes_stop_when_met(const invdes_target *targets, size_t n_targets, const double *levels,
+                         const double *y) {
+  int named = 0, objectives = 0;
+  for (size_t t = 0; y && t < n_targets; t++) {
+    const invdes_target *tg = &targets[t];
+    if (!invdes_goal_is_objective(tg->goal)) {
+      if (!invdes_target_meets(tg, y[t])) return 0;
+      continue;
+    }
+    objectives++;
+    double level = levels ? levels[t] : NAN;
+    if (isnan(level)) continue;
+    named++;
+    /* false for a missing (NaN) value */
+    if (!(invdes_target_direction(tg) > 0 ? y[t] >= level : y[t] <= level)) return 0;
+  }
+  return y && (named > 0 || objectives == 0);
+}
+
+int invdes_stop_when_describe(const invdes_target *targets, size_t n_targets, int stop,
+                              const double *levels, char *buf, size_t len) {
+  int used = snprintf(buf, len, "%s", stop ? "satisfied" : "never");
+  if (!stop || !levels) return used;
+  used = 0;
+  if (len) buf[0] = '\0';
+  for (size_t t = 0; t < n_targets; t++) {
+    if (isnan(levels[t])) continue;
+    char v[32];
+    number(levels[t], v);
+    size_t at = (size_t)used < len ? (size_t)used : len;
+    int n = snprintf(buf + at, len - at, "%s%s %s %s", used ? ", " : "", targets[t].name,
+                     invdes_target_direction(&targets[t]) > 0 ? ">=" : "<=", v);
+    if (n < 0) return n;
+    used += n;
+  }
+  return used;
 }

@@ -166,8 +166,66 @@ INVDES_API
 double invdes_score_value(const invdes_score *sc, double penalty_weight);
 
 /* 1 when every one of the n_targets targets has a value in y (not NaN) that
- * meets its goal: what `stop_when: satisfied` waits for. y NULL: 0. */
+ * meets its goal (maximize/minimize: any value). y NULL: 0. */
 INVDES_API
 int invdes_targets_met(const invdes_target *targets, size_t n_targets, const double *y);
+
+/* ---- the one ranking of results --------------------------------------------
+ *
+ * What `best`, `status`, the run's progress line and the driver's best use:
+ *  1. results that meet every condition (every window/below/above target has
+ *     a value that meets its goal) first, and among them the best objective
+ *     (invdes_score's weighted sum of the maximize/minimize targets; a
+ *     missing objective value after a known one);
+ *  2. then the others: fewer conditions without a value first (an unknown
+ *     value is not known to be close), then the least normalized violation
+ *     (the sum of invdes_target_violation over the conditions that have a
+ *     value), then the best objective;
+ *  3. a result without any value, or failed, ranks nowhere (after all).
+ * Ties are the caller's to break (the older proposal first, everywhere).
+ * Unlike invdes_score (the strategies' view, where a missing condition
+ * counts 0 so that partial results still teach the models), a missing
+ * condition is never taken as met here.
+ *
+ * This key and invdes_rank_compare are the one place the order lives: with
+ * several objectives it is where a Pareto front will replace the weighted
+ * sum. */
+
+typedef struct invdes_rank {
+  int ranked;        /* 0: no value at all, or failed */
+  int meets;         /* every condition has a value that meets it */
+  int missing;       /* conditions without a value */
+  double violation;  /* >= 0, over the conditions with a value; 0 when meets */
+  double objective;  /* lower is better; NAN: an objective value is missing */
+} invdes_rank;
+
+/* The key of one result. targets: n_targets goals (borrowed); y: their
+ * values, NAN = missing (NULL: all missing); failed: the experiment failed. */
+INVDES_API
+invdes_rank invdes_rank_result(const invdes_target *targets, size_t n_targets,
+                               const double *y, int failed);
+
+/* < 0 when a ranks before (is better than) b, > 0 after, 0 when the ranking
+ * does not separate them (rules above). */
+INVDES_API
+int invdes_rank_compare(const invdes_rank *a, const invdes_rank *b);
+
+/* `stop_when` for one result: 1 when every condition has a value that meets
+ * it and every level is reached (levels: n_targets entries or NULL; a number
+ * for a maximize target is reached by values >= it, for a minimize target by
+ * values <= it; NAN: no level for that target), provided some level is named
+ * whenever the campaign has a maximize/minimize target. So `satisfied`
+ * (no level) stops a campaign of conditions only: an objective has no value
+ * that satisfies it until a level says what would be enough. y NULL: 0. */
+INVDES_API
+int invdes_stop_when_met(const invdes_target *targets, size_t n_targets, const double *levels,
+                         const double *y);
+
+/* stop_when in words: "never" (stop 0), "satisfied" (stop, no level), or the
+ * levels "capacity >= 200, fade <= 0.1". Returns what snprintf returns (the
+ * text is cut to len). */
+INVDES_API
+int invdes_stop_when_describe(const invdes_target *targets, size_t n_targets, int stop,
+                              const double *levels, char *buf, size_t len);
 
 #endif

@@ -13,19 +13,22 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli_best.h"
 #include "cli_options.h"
 #include "commands.h"
 #include "driver.h"
 
 static const char run_usage[] =
     "usage: invdes run CAMPAIGN.yaml [--db FILE] [--quiet]\n\n"
-    "Proposes, evaluates and records experiments until the budget is spent.\n"
+    "Proposes, evaluates and records experiments until the budget is spent (or\n"
+    "a result passes budget.stop_when).\n"
     "Run again on the same database, it resumes where it stopped: proposals in\n"
     "flight when it was stopped are evaluated first, nothing recorded is redone.\n"
     "A changed campaign file is refused (only description, budget and a command's\n"
     "timeout and parallel may change).\n\n"
     "  -d, --db FILE the campaign database (default: NAME.db beside the campaign)\n"
-    "  -q, --quiet   no progress lines on stderr\n"
+    "  -q, --quiet   no progress lines on stderr (each names the best result so\n"
+    "                far, ranked as invdes best ranks it)\n"
     "  -h, --help    this text\n"
     "  -V, --version print the version\n\n"
     "Ctrl-C (SIGINT) or SIGTERM: stop once the evaluations in flight are recorded;\n"
@@ -76,13 +79,15 @@ static void print_progress(const invdes_run_progress *p, void *data) {
   fmt_time(p->eta, eta, sizeof eta);
   fprintf(stderr, "invdes run: %" PRId64 "/%" PRId64 " results", p->evaluated, p->budget);
   if (p->failed) fprintf(stderr, " (%" PRId64 " failed)", p->failed);
-  fprintf(stderr, "; best");
-  for (size_t t2 = 0; t2 < p->n_targets; t2++) {
-    if (p->best_id[t2])
-      fprintf(stderr, " %s=%.6g (#%" PRId64 ")", p->target_names[t2], p->best[t2], p->best_id[t2]);
-    else
-      fprintf(stderr, " %s=-", p->target_names[t2]);
+  /* the one ranking, as `invdes best` shows it */
+  if (!p->best_id) fprintf(stderr, "; best -");
+  else fprintf(stderr, "; best #%" PRId64, p->best_id);
+  for (size_t t2 = 0; p->best_id && t2 < p->n_targets; t2++) {
+    if (isnan(p->best[t2])) fprintf(stderr, " %s=-", p->target_names[t2]);
+    else fprintf(stderr, " %s=%.6g", p->target_names[t2], p->best[t2]);
   }
+  if (p->best_id && p->best_meets) fprintf(stderr, " (meets every condition)");
+  else if (p->best_id) fprintf(stderr, " (least violation %.3g)", p->best_violation);
   fprintf(stderr, "; elapsed %s, ETA %s\n", el, p->final ? "0.0s" : eta);
 }
 
@@ -110,6 +115,9 @@ int invdes_cmd_run(int argc, char **argv) {
   }
   if (notes.count && !quiet)
     fprintf(stderr, "invdes run: accepted changes of the campaign file:\n%s\n", notes.message);
+  char when[768];
+  if (invdes_cli_stop_when_text(invdes_driver_campaign(d), when, sizeof when) && !quiet)
+    fprintf(stderr, "invdes run: note: %s\n", when + 2); /* past "; " */
   const char *cannot = invdes_campaign_objective_cannot_run(invdes_driver_campaign(d));
   if (cannot) {
     fprintf(stderr, "invdes run: %s (database %s)\n", cannot, invdes_driver_db_path(d));

@@ -1,6 +1,7 @@
 /* cmd_status.c — `invdes status`: where a campaign stands, read from its
  * database alone: results against the budget, proposals by status, the best
- * value so far per target (with its proposal), and the pending proposals with
+ * result so far by the one ranking (cli_best.h, as `invdes best`), and the
+ * pending proposals with
  * their stations and leases (expired ones marked). As text for people or as
  * one JSON object for scripts. Reads only; never changes the database. */
 #include <inttypes.h>
@@ -12,6 +13,7 @@
 
 #include <jansson.h>
 
+#include "cli_best.h"
 #include "cli_options.h"
 #include "cli_station.h"
 #include "commands.h"
@@ -25,13 +27,13 @@
 static const char status_usage[] =
     "usage: invdes status --db FILE [--format text|json]\n\n"
     "Shows a campaign database: results so far against the budget, proposals by\n"
-    "status, the best value so far per target with its proposal id, and the\n"
+    "status, the best result so far (ranked as `invdes best` ranks) and the\n"
     "pending proposals with their stations and leases (expired leases marked;\n"
     "the next ask offers those again).\n\n"
     "  -d, --db FILE      the campaign database (required; never created)\n"
     "  -f, --format F     text (default) or json: {\"campaign\", \"database\",\n"
-    "                     \"evaluated\", \"budget\", \"counts\": {...}, \"best\": [...],\n"
-    "                     \"pending\": [...]}\n"
+    "                     \"evaluated\", \"budget\", \"counts\": {...}, \"best\": {...}\n"
+    "                     (as invdes best --format json), \"pending\": [...]}\n"
     "  -h, --help         this text\n"
     "  -V, --version      print the version\n\n"
     "Exit status: 0 success, 2 bad input or usage, 1 other failures.\n";
@@ -41,7 +43,8 @@ typedef struct status_data {
   invdes_campaign *c;  /* NULL when the stored text no longer parses here */
   invdes_store_counts counts;
   int64_t evaluated;
-  invdes_store_best *best;
+  invdes_store_best best;
+  invdes_store_rows *best_row; /* the best proposal, NULL: none */
   invdes_store_rows *pending;
   double now;
 } status_data;
@@ -58,7 +61,7 @@ static int expired(const invdes_store_proposal *p, double now) {
 
 static void print_text(const status_data *d) {
   const invdes_store_counts *k = &d->counts;
-  char num[INVDES_REPORT_NUM_MAX], goal[256], when[INVDES_REPORT_NUM_MAX];
+  char when[INVDES_REPORT_NUM_MAX];
   printf("campaign   %s\n", invdes_store_campaign_name(d->s));
   printf("database   %s\n", invdes_store_path(d->s));
   if (d->c) printf("results    %" PRId64 " / %d", d->evaluated, d->c->budget.evaluations);
@@ -70,22 +73,8 @@ static void print_text(const status_data *d) {
                                  k->pending_expired == 1 ? "" : "s");
   printf(", %" PRId64 " done, %" PRId64 " failed, %" PRId64 " abandoned\n", k->done, k->failed,
          k->abandoned);
-  const size_t nt = invdes_store_n_targets(d->s);
-  printf("\nbest so far\n  %-16s %-24s %-14s %-9s %s\n", "target", "goal", "value", "proposal",
-         "values");
-  for (size_t t = 0; t < nt; t++) {
-    const invdes_store_best *b = &d->best[t];
-    invdes_cli_goal_text(d->s, t, goal, sizeof goal);
-    int objective = invdes_goal_is_objective(invdes_store_target_goal(d->s, t));
-    if (!b->proposal) {
-      printf("  %-16s %-24s %-14s %-9s 0\n", invdes_store_target_name(d->s, t), goal, "-", "-");
-      continue;
-    }
-    invdes_report_number(b->value, num);
-    printf("  %-16s %-24s %-14s %-9" PRId64 " %-6" PRId64 "%s\n", invdes_store_target_name(d->s, t),
-           goal, num, b->proposal, b->n_values,
-           objective ? "" : b->satisfied ? " meets the goal" : " goal not met yet");
-  }
+  printf("\n");
+  invdes_cli_best_text(d->s, &d->best, d->best_row ? &d->best_row->items[0] : NULL);
   const invdes_store_rows *p = d->pending;
   printf("\npending\n");
   if (!p->n) {
@@ -106,7 +95,8 @@ static void print_text(const status_data *d) {
 
 static json_t *status_json(const status_data *d) {
   const invdes_store_counts *k = &d->counts;
-  json_t *o = json_object(), *counts = json_object(), *best = json_array(),
+  json_t *o = json_object(), *counts = json_object(),
+         *best = invdes_cli_best_json(d->s, &d->best, d->best_row ? &d->best_row->items[0] : NULL),
          *pend = json_array();
   int bad = !o || !counts || !best || !pend;
   if (bad) {
@@ -127,18 +117,6 @@ static json_t *status_json(const status_data *d) {
   bad |= json_object_set_new(counts, "results", json_integer(k->results));
   bad |= json_object_set_new(counts, "batches", json_integer(k->batches));
   bad |= json_object_set_new(o, "counts", counts);
-  for (size_t t = 0; t < invdes_store_n_targets(d->s); t++) {
-    const invdes_store_best *b = &d->best[t];
-    json_t *e = json_object();
-    bad |= !e || json_array_append_new(best, e);
-    if (!e) break;
-    bad |= json_object_set_new(e, "target", json_string(invdes_store_target_name(d->s, t)));
-    bad |= invdes_cli_goal_json(d->s, t, e);
-    bad |= json_object_set_new(e, "proposal", b->proposal ? json_integer(b->proposal) : json_null());
-    bad |= json_object_set_new(e, "value", b->proposal ? json_real(b->value) : json_null());
-    bad |= json_object_set_new(e, "satisfied", json_boolean(b->proposal && b->satisfied));
-    bad |= json_object_set_new(e, "n_values", json_integer(b->n_values));
-  }
   bad |= json_object_set_new(o, "best", best);
   for (size_t i = 0; i < d->pending->n; i++) {
     const invdes_store_proposal *q = &d->pending->items[i];
@@ -170,12 +148,11 @@ int invdes_cmd_status(int argc, char **argv) {
   if (!(d.s = invdes_cli_open_db("status", db, &rc))) return rc;
   invdes_error err;
   invdes_error_clear(&err);
-  d.best = calloc(invdes_store_n_targets(d.s) + 1, sizeof *d.best);
-  invdes_status st = d.best ? INVDES_OK : INVDES_ERR_NOMEM;
+  invdes_status st = INVDES_OK;
   /* Separate reads: a tell arriving meanwhile may show in some and not others. */
   if (st == INVDES_OK) st = invdes_store_counts_get(d.s, &d.counts, &err);
   if (st == INVDES_OK) st = invdes_store_n_evaluated(d.s, &d.evaluated, &err);
-  if (st == INVDES_OK) st = invdes_store_best_get(d.s, d.best, &err);
+  if (st == INVDES_OK) st = invdes_cli_best_read(d.s, &d.best, &d.best_row, &err);
   if (st == INVDES_OK) st = invdes_store_list(d.s, INVDES_PROPOSAL_PENDING, 0, &d.pending, &err);
   d.now = wall_clock();
   if (st == INVDES_OK) {
@@ -197,7 +174,7 @@ int invdes_cmd_status(int argc, char **argv) {
   }
   invdes_campaign_free(d.c);
   invdes_store_rows_free(d.pending);
-  free(d.best);
+  invdes_store_rows_free(d.best_row);
   invdes_store_close(d.s);
   return rc;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "campaign.h"
+#include "cli_best.h"
 #include "cli_options.h"
 #include "commands.h"
 #include "space.h"
@@ -122,8 +123,9 @@ static void describe(const invdes_campaign *c, const invdes_space *space) {
   printf("\n");
   print_objective(c);
   print_strategy(c);
-  printf("budget       %d evaluations%s\n", c->budget.evaluations,
-         c->budget.stop_when_satisfied ? ", or until every target is met" : "");
+  char when[768];
+  invdes_cli_stop_when_text(c, when, sizeof when);
+  printf("budget       %d evaluations%s\n", c->budget.evaluations, when);
   printf("encoded dim  %zu\n", invdes_space_dim(space));
   printf("feasible     %.3g of the region within bounds and composition sums\n",
          invdes_space_feasible_fraction(space));

@@ -74,8 +74,7 @@ static invdes_driver *build(invdes_campaign *c, invdes_store *store, char *db_pa
   d->target_names = calloc(d->n_targets + 1, sizeof *d->target_names);
   d->var_names = calloc(d->n_vars + 1, sizeof *d->var_names);
   d->best = malloc((d->n_targets + 1) * sizeof *d->best);
-  d->best_id = calloc(d->n_targets + 1, sizeof *d->best_id);
-  if (!d->work || !d->target_names || !d->var_names || !d->best || !d->best_id) {
+  if (!d->work || !d->target_names || !d->var_names || !d->best) {
     nomem(err);
     goto fail;
   }
@@ -104,7 +103,6 @@ void invdes_driver_free(invdes_driver *d) {
   free(d->pend_id);
   free(d->pend_z);
   free(d->best);
-  free(d->best_id);
   free(d);
 }
 
@@ -331,20 +329,21 @@ invdes_status driver_params_to_x(invdes_driver *d, const char *text, double *x,
 
 /* ---- the mirror ------------------------------------------------------------ */
 
-/* Folds one result into the best so far per target (target.h's order, ties
- * to the older proposal) and the first result meeting every target. */
+/* Folds one result into the best so far (target.h's one ranking, ties to
+ * the older proposal) and the first result passing stop_when. */
 static void note_result(invdes_driver *d, int64_t id, const double *y) {
   const invdes_target *tg = d->c->targets;
-  for (size_t t = 0; t < d->n_targets; t++) {
-    double v = y[t];
-    if (!isfinite(v)) continue;
-    int c = d->best_id[t] ? invdes_target_compare(&tg[t], v, d->best[t]) : -1;
-    if (c < 0 || (c == 0 && id < d->best_id[t])) {
-      d->best[t] = v;
-      d->best_id[t] = id;
+  invdes_rank r = invdes_rank_result(tg, d->n_targets, y, 0);
+  if (r.ranked) {
+    int c = d->best_id ? invdes_rank_compare(&r, &d->best_rank) : -1;
+    if (c < 0 || (c == 0 && id < d->best_id)) {
+      memcpy(d->best, y, d->n_targets * sizeof *y);
+      d->best_id = id;
+      d->best_rank = r;
     }
   }
-  if (invdes_targets_met(tg, d->n_targets, y) && (d->satisfied_id == 0 || id < d->satisfied_id))
+  if (invdes_stop_when_met(tg, d->n_targets, d->c->budget.stop_levels, y) &&
+      (d->satisfied_id == 0 || id < d->satisfied_id))
     d->satisfied_id = id;
 }
 
@@ -404,10 +403,8 @@ invdes_status driver_sync(invdes_driver *d, invdes_error *err) {
   d->next_batch = 1;
   d->n_evaluated = 0;
   d->satisfied_id = 0;
-  for (size_t t = 0; t < d->n_targets; t++) {
-    d->best[t] = NAN;
-    d->best_id[t] = 0;
-  }
+  d->best_id = 0;
+  for (size_t t = 0; t < d->n_targets; t++) d->best[t] = NAN;
   size_t n_obs = 0;
   for (size_t i = 0; i < rows->n && st == INVDES_OK; i++) {
     const invdes_store_proposal *p = &rows->items[i];

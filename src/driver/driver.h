@@ -112,7 +112,7 @@ size_t invdes_driver_remaining(invdes_driver *d, invdes_error *err);
 
 typedef enum invdes_run_end {
   INVDES_RUN_BUDGET,      /* budget.evaluations results exist */
-  INVDES_RUN_SATISFIED,   /* stop_when: satisfied and a result meets every target */
+  INVDES_RUN_SATISFIED,   /* a result passes stop_when (invdes_stop_when_met) */
   INVDES_RUN_EXHAUSTED,   /* a finite space has no untried point left */
   INVDES_RUN_INTERRUPTED  /* *stop became non-zero: finished work was recorded */
 } invdes_run_end;
@@ -124,8 +124,11 @@ typedef struct invdes_run_progress {
   int64_t failed;         /* failures recorded by this run */
   size_t n_targets;
   const char *const *target_names;
-  const double *best;     /* per target, NAN when none yet */
-  const int64_t *best_id; /* per target, 0 when none yet */
+  /* the best result so far by the one ranking (target.h, as `invdes best`) */
+  const double *best;     /* its values per target, NAN where it has none */
+  int64_t best_id;        /* its proposal, 0 when no result yet */
+  int best_meets;         /* it meets every condition (else: least violation) */
+  double best_violation;  /* its normalized violation, 0 when it meets */
   double elapsed;         /* seconds since this run started */
   double eta;             /* seconds to the budget at this run's pace; NAN: unknown */
   int final;              /* 1 for the last call of the run */

@@ -32,9 +32,10 @@ struct invdes_driver {
   size_t n_pend, cap_pend;    /* proposals without an outcome */
   int64_t *pend_id;
   double *pend_z;             /* n_pend × dim */
-  double *best;               /* n_targets, NAN: none */
-  int64_t *best_id;           /* n_targets, 0: none */
-  int64_t satisfied_id;       /* first result meeting every target, 0: none */
+  double *best;               /* n_targets: the best result's values, NAN: none */
+  int64_t best_id;            /* the best result by target.h's one ranking, 0: none */
+  invdes_rank best_rank;      /* its key */
+  int64_t satisfied_id;       /* first result passing stop_when, 0: none */
 
   /* Scratch of one propose call. */
   invdes_proposals *props;

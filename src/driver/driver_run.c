@@ -1,5 +1,5 @@
 /* driver_run.c — the run loop: propose, evaluate, record, until the budget is
- * spent, a result meets every target (stop_when: satisfied), a finite space
+ * spent, a result passes stop_when (target.h), a finite space
  * is exhausted or the caller asks to stop.
  *
  * Each round asks for min(batch, budget - results) proposals with
@@ -30,7 +30,7 @@
 const char *invdes_run_end_message(invdes_run_end e) {
   switch (e) {
   case INVDES_RUN_BUDGET: return "budget reached";
-  case INVDES_RUN_SATISFIED: return "a result meets every target";
+  case INVDES_RUN_SATISFIED: return "a result satisfies stop_when";
   case INVDES_RUN_EXHAUSTED: return "every candidate of the space has been tried or is pending";
   case INVDES_RUN_INTERRUPTED: return "interrupted";
   }
@@ -65,7 +65,9 @@ static void progress(run_ctx *r, int final) {
                            .failed = d->ev ? driver_eval_failures(d->ev) : 0,
                            .n_targets = d->n_targets,
                            .target_names = (const char *const *)d->target_names,
-                           .best = d->best, .best_id = d->best_id, .elapsed = el, .eta = eta,
+                           .best = d->best, .best_id = d->best_id,
+                           .best_meets = d->best_rank.meets,
+                           .best_violation = d->best_rank.violation, .elapsed = el, .eta = eta,
                            .final = final};
   r->opt->progress(&p, r->opt->data);
 }

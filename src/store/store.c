@@ -83,7 +83,8 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_COUNT_RESULTS] = "SELECT (SELECT count(*) FROM results),"
                          " coalesce((SELECT batch FROM proposals ORDER BY id DESC LIMIT 1), 0)",
     [ST_N_EVALUATED] = "SELECT count(*) FROM proposals WHERE status IN ('done', 'failed')",
-    [ST_COUNT_TARGET] = "SELECT count(*) FROM results WHERE target = ?1",
+    [ST_RANK_VALUES] = "SELECT r.proposal, t.position, r.value FROM results r"
+                       " JOIN targets t ON t.name = r.target ORDER BY r.proposal",
     [ST_EVENTS] = "SELECT id, time, kind, proposal, message, stderr FROM events"
                   " WHERE id > ?1 AND (?2 IS NULL OR kind = ?2) ORDER BY id",
     [ST_UPDATE_CAMPAIGN] = "UPDATE campaign SET text = ?1, sha256 = ?2, pool_sha256 = ?3,"

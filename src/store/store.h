@@ -24,6 +24,7 @@
 #include "campaign.h"
 #include "error.h"
 #include "invdes_export.h"
+#include "target.h"
 
 /* The schema version this build writes (PRAGMA user_version). */
 #define INVDES_STORE_SCHEMA_VERSION 1
@@ -313,21 +314,22 @@ invdes_status invdes_store_counts_get(invdes_store *s, invdes_store_counts *out,
 INVDES_API
 invdes_status invdes_store_n_evaluated(invdes_store *s, int64_t *n, invdes_error *err);
 
+/* The best result so far by the one ranking (target.h, "the one ranking of
+ * results"): results meeting every condition first, the best objective
+ * among them; else the least normalized violation. Ties: the older id. */
 typedef struct invdes_store_best {
-  int64_t proposal;  /* 0: no value for this target yet */
-  double value;
-  int satisfied;     /* the value meets the goal (invdes_target_meets:
-                        maximize/minimize, 1 once any value exists) */
-  int64_t n_values;  /* values recorded for the target */
+  int64_t proposal;   /* the best result; 0: no proposal has a value yet */
+  invdes_rank rank;   /* its key: rank.meets says which ranking named it */
+  int64_t n_ranked;   /* proposals with at least one value */
+  int64_t n_meeting;  /* of which meet every condition */
 } invdes_store_best;
 
-/* Best value so far for each target (out: n_targets entries) by the target's
- * own order (target.h: the largest for maximize and above, the smallest for
- * minimize and below, for a window the value nearest to it, inside nearest
- * its middle), each target on its own. Ties: the older id. */
+/* Ranks every proposal that has a value (the current values in `results`;
+ * a failed proposal has none) by the targets the database records, in one
+ * read transaction. out->proposal is 0 when nothing is ranked. */
 INVDES_API
-invdes_status invdes_store_best_get(invdes_store *s, invdes_store_best *out,
-                                    invdes_error *err);
+invdes_status invdes_store_best_result(invdes_store *s, invdes_store_best *out,
+                                       invdes_error *err);
 
 /* ---- events and strategy state ------------------------------------------ */
 

@@ -20,6 +20,7 @@
 #include "objective.h"
 #include "sha256.h"
 #include "strategy_type.h"
+#include "target.h"
 
 typedef struct diff {
   invdes_error *out;
@@ -247,7 +248,12 @@ invdes_status invdes_store_campaign_diff(const invdes_campaign *a, const invdes_
    * proposals under a new budget: not harmless there. */
   integer(&d, NULL, "budget.evaluations", a->budget.evaluations, b->budget.evaluations,
           !(b->strategy.kind && (b->strategy.kind->flags & INVDES_STRATEGY_USES_BUDGET)));
-  integer(&d, NULL, "budget.stop_when", a->budget.stop_when_satisfied, b->budget.stop_when_satisfied, 1);
+  char wa[512], wb[512];
+  invdes_stop_when_describe(a->targets, a->n_targets, a->budget.stop_when_satisfied,
+                            a->budget.stop_levels, wa, sizeof wa);
+  invdes_stop_when_describe(b->targets, b->n_targets, b->budget.stop_when_satisfied,
+                            b->budget.stop_levels, wb, sizeof wb);
+  text(&d, NULL, "budget.stop_when", wa, wb, 1);
   return d.bad ? INVDES_ERR_INVALID : INVDES_OK;
 }
 

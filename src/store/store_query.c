@@ -1,6 +1,6 @@
 /* store_query.c — reading the record: proposals with their results and
  * predictions (the history strategies rebuild from, the rows of an export),
- * counts by status, and the best value so far per target.
+ * counts by status, and the best result so far by the one ranking.
  *
  * Every read runs in one read transaction, so it sees one consistent state
  * even while other processes write. Nothing here writes or formats output. */
@@ -264,51 +264,50 @@ invdes_status invdes_store_n_evaluated(invdes_store *s, int64_t *n, invdes_error
   return rc == SQLITE_ROW ? INVDES_OK : store_db_error(s, err, "counting evaluations");
 }
 
-/* The best value of target i by its goal (target.h's order, as SQL made by
- * invdes_target_sql_order), ties to the older proposal. */
-static invdes_status best_one(invdes_store *s, size_t i, invdes_store_best *b,
-                              invdes_error *err) {
-  const invdes_target *t = &s->targets[i];
-  memset(b, 0, sizeof *b);
-  b->value = NAN;
-  char order[512], sql[700];
-  double bind[2];
-  int n_bind;
-  if (invdes_target_sql_order(t, "value", 2, order, sizeof order, bind, &n_bind) < 0)
-    return invdes_error_set(err, INVDES_ERR_INVALID, "%s: ordering target '%s'", s->path,
-                            t->name);
-  snprintf(sql, sizeof sql, "SELECT proposal, value FROM results WHERE target = ?1"
-           " ORDER BY %s, proposal LIMIT 1", order);
-  sqlite3_stmt *st = NULL;
-  if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-    return store_db_error(s, err, "finding the best");
-  sqlite3_bind_text(st, 1, t->name, -1, SQLITE_STATIC);
-  for (int k = 0; k < n_bind; k++) store_bind_real(st, 2 + k, bind[k]);
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW) {
-    b->proposal = sqlite3_column_int64(st, 0);
-    b->value = sqlite3_column_double(st, 1);
-    b->satisfied = invdes_target_meets(t, b->value);
+/* Folds the values y of proposal id into the best so far (ties: the older
+ * id, which comes first since rows arrive by proposal). */
+static void rank_one(const invdes_store *s, int64_t id, const double *y, invdes_store_best *b) {
+  invdes_rank r = invdes_rank_result(s->targets, s->n_targets, y, 0);
+  if (!r.ranked) return;
+  b->n_ranked++;
+  b->n_meeting += r.meets;
+  if (!b->proposal || invdes_rank_compare(&r, &b->rank) < 0) {
+    b->proposal = id;
+    b->rank = r;
   }
-  invdes_status status = rc == SQLITE_ROW || rc == SQLITE_DONE
-                             ? INVDES_OK
-                             : store_db_error(s, err, "finding the best");
-  sqlite3_finalize(st);
-  if (status != INVDES_OK) return status;
-  st = store_stmt_get(s, ST_COUNT_TARGET, err);
-  if (!st) return INVDES_ERR_DB;
-  sqlite3_bind_text(st, 1, t->name, -1, SQLITE_STATIC);
-  rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW) b->n_values = sqlite3_column_int64(st, 0);
-  sqlite3_reset(st);
-  return rc == SQLITE_ROW ? INVDES_OK : store_db_error(s, err, "counting results");
 }
 
-invdes_status invdes_store_best_get(invdes_store *s, invdes_store_best *out,
-                                    invdes_error *err) {
+/* One pass over the results by proposal: each proposal's values gathered
+ * into y, then ranked (target.h's invdes_rank_*, the one ranking). */
+static invdes_status best_in_txn(invdes_store *s, double *y, invdes_store_best *b,
+                                 invdes_error *err) {
+  sqlite3_stmt *st = store_stmt_get(s, ST_RANK_VALUES, err);
+  if (!st) return INVDES_ERR_DB;
+  int64_t id = 0;
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    int64_t p = sqlite3_column_int64(st, 0);
+    sqlite3_int64 t = sqlite3_column_int64(st, 1);
+    if (p != id) {
+      if (id) rank_one(s, id, y, b);
+      for (size_t k = 0; k < s->n_targets; k++) y[k] = NAN;
+      id = p;
+    }
+    if (t >= 0 && (size_t)t < s->n_targets) y[t] = sqlite3_column_double(st, 2);
+  }
+  sqlite3_reset(st);
+  if (rc != SQLITE_DONE) return store_db_error(s, err, "ranking the results");
+  if (id) rank_one(s, id, y, b);
+  return INVDES_OK;
+}
+
+invdes_status invdes_store_best_result(invdes_store *s, invdes_store_best *out,
+                                       invdes_error *err) {
+  memset(out, 0, sizeof *out);
+  double *y = malloc((s->n_targets + 1) * sizeof *y);
+  if (!y) return invdes_error_set(err, INVDES_ERR_NOMEM, "%s: out of memory", s->path);
   invdes_status status = store_txn_begin(s, 0, err);
-  if (status != INVDES_OK) return status;
-  for (size_t i = 0; status == INVDES_OK && i < s->n_targets; i++)
-    status = best_one(s, i, &out[i], err);
-  return store_txn_end(s, status, err);
+  if (status == INVDES_OK) status = store_txn_end(s, best_in_txn(s, y, out, err), err);
+  free(y);
+  return status;
 }
