@@ -264,9 +264,15 @@ static void numbers_and_times_have_one_spelling(void **state) {
   fclose(out);
   assert_string_equal(line, "[3.0,3]");
   invdes_report_time(0, buf);
-  assert_string_equal(buf, "1970-01-01T00:00:00Z");
+  assert_string_equal(buf, "1970-01-01T00:00:00.000Z");
   invdes_report_time(1714564800.75, buf);
-  assert_string_equal(buf, "2024-05-01T12:00:00Z");
+  assert_string_equal(buf, "2024-05-01T12:00:00.750Z");
+  invdes_report_time(1714564800.9996, buf); /* rounds up into the next second */
+  assert_string_equal(buf, "2024-05-01T12:00:01.000Z");
+  invdes_report_time(-0.25, buf);
+  assert_string_equal(buf, "1969-12-31T23:59:59.750Z");
+  invdes_report_time(1e30, buf);
+  assert_string_equal(buf, "");
   invdes_report_time(NAN, buf);
   assert_string_equal(buf, "");
 }

@@ -28,7 +28,7 @@ static const char export_usage[] =
     "until measured, its _sd empty unless reported with --sd, the predictions\n"
     "empty unless a model made the proposal. status is pending, done, failed or\n"
     "abandoned; reason says why a proposal failed or was given back. Times are\n"
-    "ISO 8601 UTC (2024-05-01T12:00:00Z).\n\n"
+    "ISO 8601 UTC with milliseconds (2024-05-01T12:00:00.250Z).\n\n"
     "  -d, --db FILE      the campaign database (required; never created)\n"
     "  -f, --format F     csv (default) or json (an array of objects with the\n"
     "                     same keys in the same order)\n"

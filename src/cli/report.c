@@ -30,10 +30,16 @@ void invdes_report_number(double v, char *buf) {
 void invdes_report_time(double t, char *buf) {
   buf[0] = '\0';
   if (!isfinite(t)) return;
-  time_t secs = (time_t)floor(t);
+  /* Whole milliseconds, rounded (0.9996 s is 1.000, not 0.1000). */
+  double ms_total = floor(t * 1000.0 + 0.5);
+  double secs_f = floor(ms_total / 1000.0);
+  if (fabs(secs_f) > 1e15) return;
+  time_t secs = (time_t)secs_f;
+  int ms = (int)(ms_total - secs_f * 1000.0);
   struct tm tm;
-  if (!gmtime_r(&secs, &tm)) return;
-  strftime(buf, INVDES_REPORT_NUM_MAX, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  char date[INVDES_REPORT_NUM_MAX - 8]; /* room left for ".mmmZ" */
+  if (!gmtime_r(&secs, &tm) || !strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm)) return;
+  snprintf(buf, INVDES_REPORT_NUM_MAX, "%s.%03dZ", date, ms % 1000);
 }
 
 json_t *invdes_report_time_json(double t) {

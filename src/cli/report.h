@@ -60,8 +60,10 @@ int invdes_report_write_json(FILE *f, const json_t *v, int indent);
  * never produced for finite v. buf has INVDES_REPORT_NUM_MAX bytes. */
 void invdes_report_number(double v, char *buf);
 
-/* Unix seconds t as "YYYY-MM-DDTHH:MM:SSZ" (UTC, rounded down to the second);
- * buf has INVDES_REPORT_NUM_MAX bytes. A non-finite t gives "". */
+/* Unix seconds t as "YYYY-MM-DDTHH:MM:SS.mmmZ" (ISO 8601 UTC, rounded to the
+ * millisecond): the one time format of every output (export, status, ask,
+ * heartbeat, best). buf has INVDES_REPORT_NUM_MAX bytes. A non-finite t, or
+ * one beyond any calendar, gives "". */
 void invdes_report_time(double t, char *buf);
 
 /* A JSON string of the time, or JSON null for a non-finite t (new reference). */
