@@ -101,6 +101,16 @@ static void numbers_are_whole_and_finite(void **state) {
   assert_int_equal(invdes_tell_parse_number("inf", &v), -2);
   assert_int_equal(invdes_tell_parse_number("-Infinity", &v), -2);
   assert_int_equal(invdes_tell_parse_number("1e999", &v), -2);
+  /* Decimal only: hex is refused like everywhere else (issue 8). */
+  assert_int_equal(invdes_tell_parse_number("0x10", &v), -3);
+  assert_int_equal(invdes_tell_parse_number("0x1p4", &v), -3);
+  assert_int_equal(invdes_tell_parse_number(".5", &v), 0);
+  assert_true(v == 0.5);
+  assert_int_equal(invdes_tell_parse_number("2.", &v), 0);
+  assert_int_equal(invdes_tell_parse_number("+1E+2", &v), 0);
+  assert_true(v == 100);
+  assert_int_equal(invdes_tell_parse_number("1e", &v), -1);
+  assert_int_equal(invdes_tell_parse_number(".", &v), -1);
   int64_t id = 0;
   assert_int_equal(invdes_tell_parse_id("17", &id), 0);
   assert_int_equal(id, 17);

@@ -58,7 +58,8 @@ static int write_csv(invdes_store *s, const invdes_store_rows *rows) {
   fputs("id", stdout);
   for (size_t v = 0; v < nv; v++) {
     fputc(',', stdout);
-    invdes_csv_write_field(stdout, invdes_store_variable_name(s, v));
+    char col[INVDES_REPORT_NAME_MAX]; /* a pool's id column as pool.NAME, like export */
+    invdes_csv_write_field(stdout, invdes_report_variable_column(s, v, col, sizeof col));
   }
   fputs(",lease_expires\n", stdout);
   for (size_t i = 0; i < rows->n; i++) {

@@ -18,12 +18,14 @@
 #include "store.h"
 
 static const char export_usage[] =
-    "usage: invdes export --db FILE [--format csv|json] [--out FILE [--force]]\n\n"
+    "usage: invdes export --db FILE [--format csv|json] [--units]\n"
+    "                     [--out FILE [--force]]\n\n"
     "Writes one row per proposal, in id order, with the columns\n"
     "  id, batch, status, <each parameter>, <each target>, <each target>_sd,\n"
     "  <each target>_pred_mean, <each target>_pred_sd (target by target),\n"
     "  acquisition, strategy, station, reason, created, updated\n"
-    "Parameters in campaign order (composition components after them;\n"
+    "Parameters in campaign order (composition components after them; a\n"
+    "pool's id column as pool.NAME, so that id is always the proposal's;\n"
     "categorical ones as their labels); a target's value is empty (null in JSON)\n"
     "until measured, its _sd empty unless reported with --sd, the predictions\n"
     "empty unless a model made the proposal. status is pending, done, failed or\n"
@@ -38,6 +40,9 @@ static const char export_usage[] =
     "                     written beside it and renamed into place at the\n"
     "                     end, so a failed export leaves no half file\n"
     "      --force        replace an existing --out file\n"
+    "      --units        the campaign's units: CSV headers NAME [UNIT] (e.g.\n"
+    "                     capacity [mAh/g]; the name is the text before \" [\");\n"
+    "                     JSON {\"units\": {column: unit}, \"rows\": [...]}\n"
     "  -h, --help         this text\n"
     "  -V, --version      print the version\n\n"
     "In pandas: pd.read_csv(\"export.csv\", parse_dates=[\"created\", \"updated\"]).\n"
@@ -97,12 +102,13 @@ static FILE *open_beside(const char *out_path, char **tmp, invdes_error *err) {
 int invdes_cmd_export(int argc, char **argv) {
   static const invdes_cli_choice formats[] = {{"csv", 0}, {"json", 1}, {NULL, 0}};
   const char *db = NULL, *out_path = NULL;
-  int json = 0, force = 0, first;
+  int json = 0, force = 0, with_units = 0, first;
   const invdes_cli_opt opts[] = {
       INVDES_CLI_OPT("db", "FILE", INVDES_OPT_TEXT, &db, .required = 1),
       INVDES_CLI_OPT("format", "F", INVDES_OPT_CHOICE, &json, .choices = formats),
       INVDES_CLI_OPT("out", "FILE", INVDES_OPT_TEXT, &out_path),
       INVDES_CLI_OPT("force", NULL, INVDES_OPT_FLAG, &force),
+      INVDES_CLI_OPT("units", NULL, INVDES_OPT_FLAG, &with_units),
       {NULL}};
   int early = invdes_cli_parse("export", export_usage, opts, argc, argv, &first);
   if (early != -1) return early;
@@ -120,9 +126,13 @@ int invdes_cmd_export(int argc, char **argv) {
   char *tmp = NULL;
   if (st == INVDES_OK && out_path && !(out = open_beside(out_path, &tmp, &err)))
     st = err.status;
-  if (st == INVDES_OK && !json) st = invdes_report_write_csv(out, s, rows, &err);
+  json_t *units = st == INVDES_OK && with_units ? invdes_report_units(s) : NULL;
+  if (with_units && !units && st == INVDES_OK)
+    st = invdes_error_set(&err, INVDES_ERR_NOMEM, "out of memory");
+  if (st == INVDES_OK && !json) st = invdes_report_write_csv_units(out, s, rows, units, &err);
   if (st == INVDES_OK && json) {
     json_t *arr = invdes_report_rows_json(s, rows, &err);
+    if (arr && units) arr = json_pack("{sOso}", "units", units, "rows", arr);
     if (!arr) st = err.status != INVDES_OK ? err.status : INVDES_ERR_NOMEM;
     else if (invdes_report_write_json(out, arr, 2) || fputc('\n', out) == EOF)
       st = invdes_error_set(&err, INVDES_ERR_IO, "writing the export failed");
@@ -144,6 +154,7 @@ int invdes_cmd_export(int argc, char **argv) {
     rc = invdes_cli_exit_for(st);
     if (st == INVDES_ERR_IO) rc = INVDES_EXIT_FAILURE;
   }
+  json_decref(units);
   invdes_store_rows_free(rows);
   invdes_store_close(s);
   return rc;

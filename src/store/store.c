@@ -286,8 +286,15 @@ static void store_free_campaign(invdes_store *s) {
   }
   free(s->targets);
   free(s->target_names);
-  for (size_t i = 0; i < s->n_vars; i++) free(s->var_names[i]);
+  for (size_t i = 0; i < s->n_vars; i++) {
+    free(s->var_names[i]);
+    free(s->var_kinds[i]);
+    free(s->var_units[i]);
+  }
   free(s->var_names);
+  free(s->var_kinds);
+  free(s->var_units);
+  s->var_kinds = s->var_units = NULL;
   s->name = s->text = s->pool_sha256 = NULL;
   s->targets = NULL;
   s->target_names = NULL;
@@ -362,16 +369,22 @@ static invdes_status load_campaign(invdes_store *s, invdes_error *err) {
   if (!s->target_names) goto nomem;
   for (size_t i = 0; i < s->n_targets; i++) s->target_names[i] = s->targets[i].name;
 
-  if (sqlite3_prepare_v2(s->db, "SELECT name FROM variables ORDER BY position", -1, &st, NULL) !=
-      SQLITE_OK)
+  if (sqlite3_prepare_v2(s->db, "SELECT name, kind, unit FROM variables ORDER BY position", -1,
+                         &st, NULL) != SQLITE_OK)
     return store_db_error(s, err, "reading the variables");
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     char **v = realloc(s->var_names, (s->n_vars + 1) * sizeof *v);
-    if (!v) { sqlite3_finalize(st); goto nomem; }
-    s->var_names = v;
+    if (v) s->var_names = v;
+    char **k = v ? realloc(s->var_kinds, (s->n_vars + 1) * sizeof *k) : NULL;
+    if (k) s->var_kinds = k;
+    char **u = k ? realloc(s->var_units, (s->n_vars + 1) * sizeof *u) : NULL;
+    if (!u) { sqlite3_finalize(st); goto nomem; }
+    s->var_units = u;
     v[s->n_vars] = store_column_strdup(st, 0, &ok);
-    if (!ok || !v[s->n_vars]) { sqlite3_finalize(st); goto nomem; }
+    k[s->n_vars] = store_column_strdup(st, 1, &ok);
+    u[s->n_vars] = store_column_strdup(st, 2, &ok);
     s->n_vars++;
+    if (!ok || !v[s->n_vars - 1]) { sqlite3_finalize(st); goto nomem; }
   }
   sqlite3_finalize(st);
   if (rc != SQLITE_DONE) return store_db_error(s, err, "reading the variables");
@@ -473,6 +486,12 @@ const invdes_target *invdes_store_target(const invdes_store *s, size_t i) {
 size_t invdes_store_n_variables(const invdes_store *s) { return s->n_vars; }
 const char *invdes_store_variable_name(const invdes_store *s, size_t i) {
   return i < s->n_vars ? s->var_names[i] : NULL;
+}
+const char *invdes_store_variable_kind(const invdes_store *s, size_t i) {
+  return i < s->n_vars && s->var_kinds[i] ? s->var_kinds[i] : NULL;
+}
+const char *invdes_store_variable_unit(const invdes_store *s, size_t i) {
+  return i < s->n_vars ? s->var_units[i] : NULL;
 }
 
 const char *invdes_proposal_status_name(invdes_proposal_status st) {

@@ -121,6 +121,13 @@ INVDES_API
 size_t invdes_store_n_variables(const invdes_store *s);
 INVDES_API
 const char *invdes_store_variable_name(const invdes_store *s, size_t i);
+/* Variable i's kind as stored: "continuous", "integer", "discrete",
+ * "categorical", "component" or "pool"; NULL when out of range. */
+INVDES_API
+const char *invdes_store_variable_kind(const invdes_store *s, size_t i);
+/* Variable i's unit as written in the campaign, NULL for none. */
+INVDES_API
+const char *invdes_store_variable_unit(const invdes_store *s, size_t i);
 
 /* ---- the campaign file changing --------------------------------------- */
 

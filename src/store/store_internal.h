@@ -69,6 +69,8 @@ struct invdes_store {
   const char **target_names; /* n_targets pointers into targets[] */
   size_t n_vars;
   char **var_names;
+  char **var_kinds;          /* "continuous", ..., "pool"; NULL if the row has none */
+  char **var_units;          /* as written, NULL for none */
   int readonly;              /* opened read-only (file or folder not writable) */
   int run_lock_fd;           /* flock held by invdes_store_lock_run, or -1 */
 };
