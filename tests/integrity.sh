@@ -2,7 +2,8 @@
 # integrity.sh — a campaign database that cannot be trusted is never read
 # from, one that cannot be written is still readable, and an export never
 # destroys it (issue 8, Found 3, 5 and 9's read-only half).
-# 1. A damaged page, a damaged index root page and a truncated file: every
+# 1. A damaged page, a damaged index root page, index entries that no longer
+#    match their rows, and a truncated file: every
 #    verb (status, best, export, ask, tell, run) prints one message naming the
 #    file and `sqlite3 FILE .recover`, exits non-zero and prints nothing on
 #    standard output (no figures).
@@ -35,10 +36,21 @@ damage() {
 }
 damage "$tmp/page.db" "$(root proposals)"
 damage "$tmp/index.db" "$(root proposals_status)"
+# keys.db: the index's entries no longer match their rows, its structure
+# intact: every 'done' key of proposals_status spelt 'pend' (the damage that
+# made status count 0 of 8 results; PRAGMA quick_check does not see it).
+cp "$db" "$tmp/keys.db"
+ipage=$(root proposals_status)
+grep -obUa done "$tmp/keys.db" | cut -d: -f1 | while read -r at; do
+  if [ "$at" -ge $(((ipage - 1) * page)) ] && [ "$at" -lt $((ipage * page)) ]; then
+    printf pend | dd of="$tmp/keys.db" bs=1 seek="$at" conv=notrunc 2>/dev/null
+  fi
+done
+cmp -s "$db" "$tmp/keys.db" && bad "the index keys were not changed"
 cp "$db" "$tmp/short.db"
 truncate -s $((($(root proposals_status) - 1) * page)) "$tmp/short.db"
 
-for kind in page index short; do
+for kind in page index keys short; do
   f="$tmp/$kind.db"
   for verb in status best export ask tell run; do
     case $verb in

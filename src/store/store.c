@@ -128,6 +128,10 @@ invdes_status store_step_done(invdes_store *s, sqlite3_stmt *st, invdes_error *e
 invdes_status store_exec(invdes_store *s, const char *sql, invdes_error *err) {
   char *msg = NULL;
   if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) == SQLITE_OK) return INVDES_OK;
+  if ((sqlite3_errcode(s->db) & 0xff) == SQLITE_CORRUPT) {
+    sqlite3_free(msg);
+    return store_db_error(s, err, "reading the file");
+  }
   invdes_status st = invdes_error_set(err, INVDES_ERR_DB, "%s: %s", s->path,
                                       msg ? msg : sqlite3_errmsg(s->db));
   sqlite3_free(msg);
