@@ -7,6 +7,7 @@
 #    verb (status, best, export, ask, tell, run) prints one message naming the
 #    file and `sqlite3 FILE .recover`, exits non-zero and prints nothing on
 #    standard output (no figures).
+#    A table column or an index missing from the schema is named.
 # 2. A database file of mode 0444, and one in a folder that cannot be written
 #    (no -wal/-shm can be made there): status, best and export read it; tell
 #    is refused with exit 1. Run as an unprivileged user when the test runs as
@@ -67,6 +68,23 @@ for kind in page index keys short; do
     [ ! -s "$tmp/out" ] && ok || bad "$verb on a $kind-damaged database printed: $(head -c 200 "$tmp/out")"
   done
 done
+
+# 1b. The schema is checked: a column or an index dropped outside invdes is
+# named; more than invdes makes (a table, a column of one's own) is fine.
+cp "$db" "$tmp/nocol.db"
+sqlite3 "$tmp/nocol.db" "ALTER TABLE results DROP COLUMN source"
+cp "$db" "$tmp/noindex.db"
+sqlite3 "$tmp/noindex.db" "DROP INDEX proposals_status"
+for verb in status best export; do
+  expect_exit 2 "$verb without results.source" "$INVDES" "$verb" --db "$tmp/nocol.db"
+  grep -q "nocol.db: the column results.source is missing" "$tmp/err" && [ ! -s "$tmp/out" ] && ok \
+    || bad "$verb names the missing column: $(cat "$tmp/err")"
+  expect_exit 2 "$verb without the index" "$INVDES" "$verb" --db "$tmp/noindex.db"
+  grep -q "the index proposals_status is missing" "$tmp/err" && ok || bad "$verb names the index: $(cat "$tmp/err")"
+done
+cp "$db" "$tmp/more.db"
+sqlite3 "$tmp/more.db" "CREATE TABLE notes(t); ALTER TABLE proposals ADD COLUMN note TEXT"
+expect_exit 0 "status with a table and a column of the lab's own" "$INVDES" status --db "$tmp/more.db"
 
 # 2. Read-only databases.
 as_user=""

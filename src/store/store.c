@@ -455,7 +455,8 @@ invdes_store *invdes_store_create(const char *path, const invdes_campaign *c,
 invdes_store *invdes_store_open(const char *path, invdes_error *err) {
   invdes_store *s = store_connect(path, 0, err);
   if (!s) return NULL;
-  if (prepare_schema(s, NULL, err) != INVDES_OK || load_campaign(s, err) != INVDES_OK) {
+  if (prepare_schema(s, NULL, err) != INVDES_OK || store_check_schema(s, err) != INVDES_OK ||
+      load_campaign(s, err) != INVDES_OK) {
     invdes_store_close(s);
     return NULL;
   }

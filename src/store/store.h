@@ -59,8 +59,10 @@ invdes_store *invdes_store_create(const char *path, const invdes_campaign *c,
  * (inside one transaction). Refuses a missing file, a file that is not SQLite,
  * an SQLite file of another application, an empty database (never created by
  * invdes_store_create) and a schema newer than this build knows. Every open
- * checks the file (PRAGMA integrity_check: pages, b-trees, index entries
- * against their rows; about 27 ms for 20,000 results): a damaged file is refused with INVDES_ERR_DB and a message naming
+ * checks the schema (every table, column and index this build makes must be
+ * there; INVDES_ERR_INVALID naming what is missing) and the file (PRAGMA
+ * integrity_check: pages, b-trees, index entries against their rows; about
+ * 27 ms for 20,000 results): a damaged file is refused with INVDES_ERR_DB and a message naming
  * it and how to recover it (`sqlite3 FILE .recover`); damage found later by
  * any call gets the same message. A file that cannot be written, or whose
  * folder cannot take the -wal/-shm files, is opened read-only (immutable when

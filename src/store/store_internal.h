@@ -87,6 +87,10 @@ invdes_status store_pragma_int(invdes_store *s, const char *sql, int *out, invde
 /* The one message a damaged file gets: names the file, what was found and
  * how to recover (`sqlite3 FILE .recover`). Returns INVDES_ERR_DB. */
 invdes_status store_damaged(invdes_store *s, invdes_error *err, const char *detail);
+/* Checks that every table, column and index of the schema this build makes
+ * is in the file (built in memory by the same upgrade steps; more is
+ * allowed): INVDES_ERR_INVALID naming what is missing. Run after upgrading. */
+invdes_status store_check_schema(invdes_store *s, invdes_error *err);
 /* Releases the run lock if held (close does it). */
 void store_run_unlock(invdes_store *s);
 /* The wall clock in Unix seconds (the default of invdes_store_set_clock). */

@@ -63,6 +63,61 @@ static invdes_status check_integrity(invdes_store *s, invdes_error *err) {
   return detail[0] ? store_damaged(s, err, detail) : INVDES_OK;
 }
 
+/* Whether the file has `what` (a column of a table, or an index). */
+static int file_has(invdes_store *s, const char *sql, const char *a, const char *b, int *has) {
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) return -1;
+  sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
+  if (b) sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
+  int rc = sqlite3_step(st);
+  sqlite3_finalize(st);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return -1;
+  *has = rc == SQLITE_ROW;
+  return 0;
+}
+
+invdes_status store_check_schema(invdes_store *s, invdes_error *err) {
+  /* The reference is the schema this build makes, built in memory by the
+   * same upgrade steps as a new file: every table, column and index in it
+   * must be in the file (more is allowed). */
+  invdes_store ref = {.path = "the reference schema", .run_lock_fd = -1};
+  if (sqlite3_open(":memory:", &ref.db) != SQLITE_OK) {
+    sqlite3_close(ref.db);
+    return invdes_error_set(err, INVDES_ERR_NOMEM, "%s: out of memory", s->path);
+  }
+  invdes_status st = store_schema_upgrade(&ref, 0, err);
+  for (int i = 0; i < ST_COUNT; i++) sqlite3_finalize(ref.stmt[i]);
+  sqlite3_stmt *q = NULL;
+  if (st == INVDES_OK &&
+      sqlite3_prepare_v2(ref.db,
+                         "SELECT m.type, m.name, p.name FROM sqlite_master m"
+                         " LEFT JOIN pragma_table_info(m.name) p ON m.type = 'table'"
+                         " WHERE m.type IN ('table', 'index') AND m.name NOT LIKE 'sqlite_%'"
+                         " ORDER BY m.rowid, p.cid",
+                         -1, &q, NULL) != SQLITE_OK)
+    st = invdes_error_set(err, INVDES_ERR_DB, "%s: reading the reference schema: %s", s->path,
+                          sqlite3_errmsg(ref.db));
+  while (st == INVDES_OK && sqlite3_step(q) == SQLITE_ROW) {
+    const char *type = (const char *)sqlite3_column_text(q, 0);
+    const char *name = (const char *)sqlite3_column_text(q, 1);
+    const char *column = (const char *)sqlite3_column_text(q, 2);
+    int index = strcmp(type, "index") == 0, has = 0;
+    if (file_has(s, index ? "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?1"
+                          : "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2",
+                 name, index ? NULL : column, &has) != 0)
+      st = store_db_error(s, err, "reading the schema");
+    else if (!has)
+      st = invdes_error_set(err, INVDES_ERR_INVALID,
+                            "%s: the %s %s%s%s is missing: the file was changed outside "
+                            "invdes and is no campaign database it can read; restore a "
+                            "backup", s->path, index ? "index" : "column", name,
+                            index ? "" : ".", index ? "" : column);
+  }
+  sqlite3_finalize(q);
+  sqlite3_close(ref.db);
+  return st;
+}
+
 /* Whether the folder holding path can take new files (-wal, -shm). */
 static int folder_writable(const char *path) {
   const char *slash = strrchr(path, '/');
