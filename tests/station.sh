@@ -164,7 +164,7 @@ echo "id,batch,status,sinter_T,dwell_h,dopant,capacity,voltage,capacity_sd,volta
 cmp -s "$tmp/header" "$tmp/want" && ok || bad "export header: $(cat "$tmp/header")"
 total=$(sqlite3 "$db" "SELECT count(*) FROM proposals")
 [ "$(($(wc -l <"$tmp/out") - 1))" -eq "$total" ] && ok || bad "export has one row per proposal"
-grep -qE "^$p1,[0-9]+,done,[0-9.]+,[0-9]+,(none|Al|Mg),180.5,3.7,1.5,,,,,,,[a-z]+,r1,,[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z,[0-9-]+T[0-9:]+Z$" \
+grep -qE "^$p1,[0-9]+,done,[0-9.]+,[0-9]+,(none|Al|Mg),180.5,3.7,1.5,,,,,,,[a-z]+,r1,,[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z,[0-9-]+T[0-9:]+\.[0-9]{3}Z$" \
   "$tmp/out" && ok || bad "export row of $p1: $(grep "^$p1," "$tmp/out")"
 expect_exit 0 "export --out" "$INVDES" export --db "$db" --out "$tmp/e.csv"
 cmp -s "$tmp/e.csv" "$tmp/x.csv" && ok || bad "export --out writes the same table"
@@ -195,7 +195,7 @@ expect_exit 2 "heartbeat with a bad lease" "$INVDES" heartbeat --db "$db" "$h" -
 [ "$(sum "$db")" = "$before" ] && ok || bad "refused heartbeats changed the database"
 old=$(sqlite3 "$db" "SELECT lease_expires FROM proposals WHERE id = $h")
 expect_exit 0 "heartbeat" "$INVDES" heartbeat --db "$db" "$h" --station r9 --lease 900000
-grep -qE "^$h lease until [0-9-]+T[0-9:]+Z$" "$tmp/out" && ok || bad "heartbeat output: $(cat "$tmp/out")"
+grep -qE "^$h lease until [0-9-]+T[0-9:]+\.[0-9]{3}Z$" "$tmp/out" && ok || bad "heartbeat output: $(cat "$tmp/out")"
 new=$(sqlite3 "$db" "SELECT lease_expires FROM proposals WHERE id = $h")
 awk -v a="$old" -v b="$new" 'BEGIN { exit !(b > a) }' && ok || bad "lease $old not extended ($new)"
 

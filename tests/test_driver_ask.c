@@ -84,8 +84,16 @@ static void test_ask_json_shape_and_repeat(void **state) {
     const char *dop = json_string_value(json_object_get(p, "dopant"));
     assert_non_null(dop);
     assert_true(!strcmp(dop, "none") || !strcmp(dop, "Al") || !strcmp(dop, "Mg"));
-    assert_true(json_is_real(json_object_get(item, "lease_expires")));
-    assert_true(json_real_value(json_object_get(item, "lease_expires")) > (double)time(NULL));
+    /* ISO 8601 UTC with milliseconds, like every time invdes prints, and later than now. */
+    const char *until = json_string_value(json_object_get(item, "lease_expires"));
+    assert_non_null(until);
+    assert_int_equal(strlen(until), 24);
+    assert_int_equal(until[19], '.');
+    assert_int_equal(until[23], 'Z');
+    char now_iso[32];
+    time_t now_s = time(NULL);
+    strftime(now_iso, sizeof now_iso, "%Y-%m-%dT%H:%M:%S", gmtime(&now_s));
+    assert_true(strncmp(until, now_iso, 19) > 0);
   }
   /* The same station asking again before it reports gets the same ones. */
   json_t *b = ask_json(db, "-n 3 --station robot1 --lease 600");
@@ -109,6 +117,14 @@ static void test_ask_json_shape_and_repeat(void **state) {
   assert_int_equal(rc, 0);
   assert_memory_equal(out, "id,sinter_T,dwell_h,dopant,lease_expires\n", 41);
   assert_non_null(strstr(out, "\n4,"));
+  /* the lease as an ISO time with milliseconds: ",2026-12-07T00:26:41.123Z" */
+  const char *line = strstr(out, "\n4,");
+  const char *last = strchr(line + 1, '\n');
+  assert_non_null(last);
+  assert_true(last - line > 26);
+  assert_int_equal(last[-1], 'Z');
+  assert_int_equal(last[-5], '.');
+  assert_int_equal(last[-25], ',');
   free(out);
 }
 

@@ -101,6 +101,16 @@ static void numbers_are_whole_and_finite(void **state) {
   assert_int_equal(invdes_tell_parse_number("inf", &v), -2);
   assert_int_equal(invdes_tell_parse_number("-Infinity", &v), -2);
   assert_int_equal(invdes_tell_parse_number("1e999", &v), -2);
+  /* Decimal only: hex is refused like everywhere else (issue 8). */
+  assert_int_equal(invdes_tell_parse_number("0x10", &v), -3);
+  assert_int_equal(invdes_tell_parse_number("0x1p4", &v), -3);
+  assert_int_equal(invdes_tell_parse_number(".5", &v), 0);
+  assert_true(v == 0.5);
+  assert_int_equal(invdes_tell_parse_number("2.", &v), 0);
+  assert_int_equal(invdes_tell_parse_number("+1E+2", &v), 0);
+  assert_true(v == 100);
+  assert_int_equal(invdes_tell_parse_number("1e", &v), -1);
+  assert_int_equal(invdes_tell_parse_number(".", &v), -1);
   int64_t id = 0;
   assert_int_equal(invdes_tell_parse_id("17", &id), 0);
   assert_int_equal(id, 17);
@@ -264,9 +274,15 @@ static void numbers_and_times_have_one_spelling(void **state) {
   fclose(out);
   assert_string_equal(line, "[3.0,3]");
   invdes_report_time(0, buf);
-  assert_string_equal(buf, "1970-01-01T00:00:00Z");
+  assert_string_equal(buf, "1970-01-01T00:00:00.000Z");
   invdes_report_time(1714564800.75, buf);
-  assert_string_equal(buf, "2024-05-01T12:00:00Z");
+  assert_string_equal(buf, "2024-05-01T12:00:00.750Z");
+  invdes_report_time(1714564800.9996, buf); /* rounds up into the next second */
+  assert_string_equal(buf, "2024-05-01T12:00:01.000Z");
+  invdes_report_time(-0.25, buf);
+  assert_string_equal(buf, "1969-12-31T23:59:59.750Z");
+  invdes_report_time(1e30, buf);
+  assert_string_equal(buf, "");
   invdes_report_time(NAN, buf);
   assert_string_equal(buf, "");
 }

@@ -198,6 +198,25 @@ static void test_malformed_quotes(void **state) {
   unlink(p);
 }
 
+/* Decimal numbers only, the one spelling of a value everywhere (issue 8). */
+static void test_decimal_only(void **state) {
+  (void)state;
+  double v = -1;
+  const char *good[] = {"0", "-1", "+2.5", ".5", "3.", "1e3", "6.02E+23", "-1e-300"};
+  const double want[] = {0, -1, 2.5, 0.5, 3, 1000, 6.02e23, -1e-300};
+  for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+    assert_int_equal(invdes_decimal_parse(good[i], &v), 0);
+    assert_true(v == want[i]);
+  }
+  const char *bad[] = {"0x10", "0X1p4", "inf", "-inf", "nan", "NAN", "infinity", "1,5",
+                       " 1", "1 ", "e3", ".", "-", "1e", "1e+", "1.2.3", "12abc"};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+    assert_int_equal(invdes_decimal_parse(bad[i], &v), 2);
+  assert_int_equal(invdes_decimal_parse("", &v), 1);
+  assert_int_equal(invdes_decimal_parse("1e999", &v), 3);
+  assert_int_equal(invdes_decimal_parse("-1e999", &v), 3);
+}
+
 static void test_write_reads_back(void **state) {
   (void)state;
   const char *fields[] = {"plain", "with, comma", "quote \"q\"", "line\nbreak",
@@ -229,7 +248,7 @@ int main(void) {
       cmocka_unit_test(test_quoting),         cmocka_unit_test(test_ragged_row),
       cmocka_unit_test(test_not_a_number),    cmocka_unit_test(test_missing_and_empty),
       cmocka_unit_test(test_crlf_and_bom),    cmocka_unit_test(test_malformed_quotes),
-      cmocka_unit_test(test_write_reads_back),
+      cmocka_unit_test(test_write_reads_back), cmocka_unit_test(test_decimal_only),
   };
   return cmocka_run_group_tests(tests, make_dir, remove_dir);
 }

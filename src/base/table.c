@@ -8,6 +8,7 @@
 #include "table.h"
 
 #include <csv.h>
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -157,6 +158,13 @@ invdes_table *invdes_table_read(const char *path, invdes_error *err) {
   size_t len = 0;
   char *text = NULL;
   if (invdes_file_read(path, &text, &len, err) != INVDES_OK) return NULL;
+  invdes_table *t = invdes_table_parse(path, text, len, err);
+  free(text);
+  return t;
+}
+
+invdes_table *invdes_table_parse(const char *path, const char *text, size_t len,
+                                 invdes_error *err) {
   size_t start = 0;
   if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) start = 3;
 
@@ -165,7 +173,6 @@ invdes_table *invdes_table_read(const char *path, invdes_error *err) {
   r.err = err;
   r.status = INVDES_OK;
   parse_text(&r, text + start, len - start);
-  free(text);
   if (r.status == INVDES_OK && r.n_records == 0)
     r.status = invdes_error_set(err, INVDES_ERR_PARSE,
                                 "%s: empty file (a header row is required)", path);
@@ -239,17 +246,33 @@ int invdes_table_row_line(const invdes_table *t, size_t i) {
   return t->lines[i];
 }
 
-/* 0: a finite number, 1: empty, 2: not a number, 3: not finite. */
-static int parse_number(const char *s, double *v) {
-  if (!*s) return 1;
-  char *end;
+int invdes_decimal_parse(const char *s, double *v) {
+  if (!s || !*s) return 1;
+  /* The syntax first: strtod alone also takes hex ("0x10"), "inf", "nan"
+   * and "infinity", which no laboratory value is written as. */
+  const char *p = s;
+  if (*p == '+' || *p == '-') p++;
+  size_t int_digits = 0, frac_digits = 0;
+  while (isdigit((unsigned char)*p)) p++, int_digits++;
+  if (*p == '.') {
+    p++;
+    while (isdigit((unsigned char)*p)) p++, frac_digits++;
+  }
+  if (int_digits + frac_digits == 0) return 2;
+  if (*p == 'e' || *p == 'E') {
+    p++;
+    if (*p == '+' || *p == '-') p++;
+    if (!isdigit((unsigned char)*p)) return 2;
+    while (isdigit((unsigned char)*p)) p++;
+  }
+  if (*p) return 2;
   errno = 0;
-  double x = strtod(s, &end);
-  if (end == s || *end != '\0') return 2;
+  double x = strtod(s, NULL);
   if (!isfinite(x)) return 3;
   *v = x;
   return 0;
 }
+
 
 invdes_status invdes_table_numeric_column(const invdes_table *t, size_t j,
                                           double *out, invdes_error *err) {
@@ -259,7 +282,7 @@ invdes_status invdes_table_numeric_column(const invdes_table *t, size_t j,
   size_t first = 0, bad = 0;
   int kind = 0;
   for (size_t i = 0; i < t->n_rows; i++) {
-    int k = parse_number(invdes_table_cell(t, i, j), &out[i]);
+    int k = invdes_decimal_parse(invdes_table_cell(t, i, j), &out[i]);
     if (k == 0) continue;
     if (bad++ == 0) { first = i; kind = k; }
   }
@@ -283,7 +306,7 @@ invdes_status invdes_table_is_numeric_column(const invdes_table *t, size_t j) {
   if (!t || j >= t->n_cols) return INVDES_ERR_USAGE;
   double v;
   for (size_t i = 0; i < t->n_rows; i++)
-    if (parse_number(invdes_table_cell(t, i, j), &v) != 0) return INVDES_ERR_INVALID;
+    if (invdes_decimal_parse(invdes_table_cell(t, i, j), &v) != 0) return INVDES_ERR_INVALID;
   return INVDES_OK;
 }
 

@@ -30,6 +30,22 @@ typedef struct invdes_table invdes_table;
 INVDES_API
 invdes_table *invdes_table_read(const char *path, invdes_error *err);
 
+/* The same from len bytes of CSV text already in memory (e.g. read from
+ * standard input); `path` names it in messages and becomes the table's path. */
+INVDES_API
+invdes_table *invdes_table_parse(const char *path, const char *text, size_t len,
+                                 invdes_error *err);
+
+/* Reads a decimal number, the only spelling invdes accepts for a value
+ * anywhere (results, options, CSV cells, campaign files): an optional sign,
+ * digits with an optional decimal point, an optional exponent (1, -0.5, .5,
+ * 2., 1e-3, 6.02E23). Hex (0x10), inf, nan and infinity are not numbers here,
+ * nor is any space. Returns 0 with *v set, 1 for empty text, 2 for anything
+ * else that is not a decimal number, 3 for one too large for a double
+ * (1e999). */
+INVDES_API
+int invdes_decimal_parse(const char *text, double *v);
+
 /* Frees the table and every string borrowed from it. NULL is a no-op. */
 INVDES_API
 void invdes_table_free(invdes_table *t);
@@ -59,9 +75,9 @@ INVDES_API
 const char *invdes_table_path(const invdes_table *t);
 
 /* Converts column j: out[i] (room for n_rows values) receives every cell
- * parsed as a whole by strtod and finite. Otherwise returns INVDES_ERR_INVALID
+ * a decimal number (invdes_decimal_parse) and finite. Otherwise returns INVDES_ERR_INVALID
  * with "FILE:LINE: column 'x': 'abc' is not a number" (or "...: cell is empty",
- * "'inf' is not a finite number") for the first bad cell, noting how many
+ * "'1e999' is not a finite number") for the first bad cell, noting how many
  * others are bad; out is then unspecified. */
 INVDES_API
 invdes_status invdes_table_numeric_column(const invdes_table *t, size_t j,

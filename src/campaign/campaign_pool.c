@@ -76,7 +76,16 @@ static int is_target(const invdes_campaign *c, const char *name) {
   return 0;
 }
 
-/* Picks the default features: numeric columns other than the id and targets. */
+/* Whether most cells of column j are decimal numbers. */
+static int mostly_numbers(const invdes_table *t, size_t j) {
+  size_t n = invdes_table_n_rows(t), numbers = 0;
+  double v;
+  for (size_t i = 0; i < n; i++) numbers += invdes_decimal_parse(invdes_table_cell(t, i, j), &v) == 0;
+  return numbers * 2 > n;
+}
+
+/* Picks the default features: numeric columns other than the id and targets;
+ * a column of numbers with some bad cells is refused, naming the first. */
 static int default_features(invdes_cload *L, const invdes_ynode *n, invdes_pool *p,
                             const invdes_table *t, long id) {
   size_t nc = invdes_table_n_cols(t);
@@ -85,7 +94,22 @@ static int default_features(invdes_cload *L, const invdes_ynode *n, invdes_pool 
   for (size_t j = 0; j < nc; j++) {
     const char *name = invdes_table_col_name(t, j);
     if ((long)j == id || is_target(L->c, name)) continue;
-    if (invdes_table_is_numeric_column(t, j) != INVDES_OK) continue;
+    if (invdes_table_is_numeric_column(t, j) != INVDES_OK) {
+      if (!mostly_numbers(t, j)) continue; /* a text column: labels, names */
+      /* Numbers but for some cells: dropping it from the features without
+       * a word would change the model behind the user's back. */
+      invdes_error terr;
+      invdes_error_clear(&terr);
+      double *scratch = malloc(invdes_table_n_rows(t) * sizeof *scratch);
+      if (!scratch) return invdes_cload_nomem(L), 0;
+      invdes_table_numeric_column(t, j, scratch, &terr);
+      free(scratch);
+      invdes_cload_error(L, n, INVDES_ERR_INVALID,
+                         "pool: %s; the column's other cells are numbers, so it would be a "
+                         "feature: fix the cell, or list the features to use under "
+                         "'features:' without it", terr.message);
+      return 0;
+    }
     if (!(p->features[p->n_features++] = invdes_cload_strdup(L, name))) return 0;
   }
   if (p->n_features == 0) {

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "table.h"
+
 void invdes_cload_error_at(invdes_cload *L, int line, int column, invdes_status s,
                            const char *fmt, ...) {
   char body[800];
@@ -169,16 +171,15 @@ int invdes_cload_string(invdes_cload *L, const invdes_ynode *n, const char *what
 }
 
 int invdes_cload_parse_double(const char *s, double *v) {
+  /* Decimal numbers only, as everywhere (table.h): no 0x10, inf or nan. */
   while (isspace((unsigned char)*s)) s++;
-  if (!*s) return 0;
-  char *end;
-  errno = 0;
-  double x = strtod(s, &end);
-  if (end == s) return 0;
-  while (isspace((unsigned char)*end)) end++;
-  if (*end || !isfinite(x)) return 0;
-  *v = x;
-  return 1;
+  size_t n = strlen(s);
+  while (n > 0 && isspace((unsigned char)s[n - 1])) n--;
+  char buf[128];
+  if (n == 0 || n >= sizeof buf) return 0;
+  memcpy(buf, s, n);
+  buf[n] = '\0';
+  return invdes_decimal_parse(buf, v) == 0;
 }
 
 int invdes_cload_number(invdes_cload *L, const invdes_ynode *n, const char *what,

@@ -4,6 +4,8 @@
  * messages, so no verb converts a number or names an option by hand. */
 #include "cli_options.h"
 
+#include "table.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
@@ -143,9 +145,8 @@ static int store_value(const char *verb, const invdes_cli_opt *o, const char *te
                                   o->lo, text);
   }
   case INVDES_OPT_SECONDS: {
-    char *end;
-    double v = strtod(text, &end);
-    int ok = *text && !isspace((unsigned char)*text) && end != text && !*end && isfinite(v);
+    double v = 0;
+    int ok = invdes_decimal_parse(text, &v) == 0; /* decimal only: no 0x, inf, nan */
     if (ok && (o->lo ? v > 0 : v >= 0)) {
       *(double *)o->out = v;
       return INVDES_EXIT_OK;

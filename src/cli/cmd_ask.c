@@ -5,9 +5,11 @@
  * ones from the strategy, which takes every pending proposal into account).
  *
  * Output contract (lab scripts parse it):
- *   json: [{"id": 17, "parameters": {...}, "lease_expires": 1767225600.5}, ...]
+ *   json: [{"id": 17, "parameters": {...},
+ *           "lease_expires": "2026-01-01T00:00:00.500Z"}, ...]
  *         parameters as recorded: labels as strings, integers as integers;
- *         lease_expires in Unix seconds, null without a lease;
+ *         lease_expires ISO 8601 UTC with milliseconds (report.h, as every
+ *         output), null without a lease;
  *   csv:  id, each variable by name, lease_expires (empty without a lease).
  * Fewer than N lines (even none, with a note on stderr) when a finite space
  * has no untried candidate left. Works on the database alone. */
@@ -22,6 +24,7 @@
 #include "cli_options.h"
 #include "commands.h"
 #include "driver.h"
+#include "report.h"
 #include "table.h"
 
 static const char ask_usage[] =
@@ -55,7 +58,8 @@ static int write_csv(invdes_store *s, const invdes_store_rows *rows) {
   fputs("id", stdout);
   for (size_t v = 0; v < nv; v++) {
     fputc(',', stdout);
-    invdes_csv_write_field(stdout, invdes_store_variable_name(s, v));
+    char col[INVDES_REPORT_NAME_MAX]; /* a pool's id column as pool.NAME, like export */
+    invdes_csv_write_field(stdout, invdes_report_variable_column(s, v, col, sizeof col));
   }
   fputs(",lease_expires\n", stdout);
   for (size_t i = 0; i < rows->n; i++) {
@@ -70,9 +74,9 @@ static int write_csv(invdes_store *s, const invdes_store_rows *rows) {
       else if (json_is_integer(j)) printf("%" JSON_INTEGER_FORMAT, json_integer_value(j));
       else if (json_is_number(j)) write_number(stdout, json_number_value(j));
     }
-    fputc(',', stdout);
-    if (isfinite(p->lease_expires)) printf("%.3f", p->lease_expires);
-    fputc('\n', stdout);
+    char when[INVDES_REPORT_NUM_MAX];
+    invdes_report_time(p->lease_expires, when);
+    printf(",%s\n", when);
     json_decref(o);
   }
   return 0;
@@ -88,9 +92,7 @@ static int write_json(const invdes_store_rows *rows) {
     if (!o || !params || json_array_append_new(arr, o) ||
         json_object_set_new(o, "id", json_integer(p->id)) ||
         json_object_set_new(o, "parameters", params) ||
-        json_object_set_new(o, "lease_expires", isfinite(p->lease_expires)
-                                                    ? json_real(p->lease_expires)
-                                                    : json_null())) {
+        json_object_set_new(o, "lease_expires", invdes_report_time_json(p->lease_expires))) {
       json_decref(arr);
       return -1;
     }

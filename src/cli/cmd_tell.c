@@ -32,7 +32,8 @@ static const char tell_usage[] =
     "  --failed REASON      the experiment was run and failed\n"
     "  -a, --abandon        give the proposal back unrun\n"
     "  -r, --reason TEXT    why it was given back (with --abandon)\n"
-    "  -F, --from FILE      reports from a CSV or JSON file (see below)\n"
+    "  -F, --from FILE      reports from a CSV or JSON file (see below);\n"
+    "                       - reads them from standard input\n"
     "  -c, --campaign NAME  the campaign the report is meant for: refused unless\n"
     "                       the database holds that campaign\n"
     "  -s, --station NAME   who reports (recorded as source station:NAME)\n"
@@ -144,7 +145,7 @@ static void print_outcome(const invdes_tell_input *in, const char *from) {
       back += r[i].kind == INVDES_TELL_ABANDON;
     }
     printf("%s: recorded %zu report%s: %zu result%s (%zu value%s), %zu failure%s, "
-           "%zu given back\n", from, n, n == 1 ? "" : "s", res, res == 1 ? "" : "s", vals,
+           "%zu given back\n", strcmp(from, "-") ? from : "standard input", n, n == 1 ? "" : "s", res, res == 1 ? "" : "s", vals,
            vals == 1 ? "" : "s", fail, fail == 1 ? "" : "s", back);
     return;
   }

@@ -30,10 +30,16 @@ void invdes_report_number(double v, char *buf) {
 void invdes_report_time(double t, char *buf) {
   buf[0] = '\0';
   if (!isfinite(t)) return;
-  time_t secs = (time_t)floor(t);
+  /* Whole milliseconds, rounded (0.9996 s is 1.000, not 0.1000). */
+  double ms_total = floor(t * 1000.0 + 0.5);
+  double secs_f = floor(ms_total / 1000.0);
+  if (fabs(secs_f) > 1e15) return;
+  time_t secs = (time_t)secs_f;
+  int ms = (int)(ms_total - secs_f * 1000.0);
   struct tm tm;
-  if (!gmtime_r(&secs, &tm)) return;
-  strftime(buf, INVDES_REPORT_NUM_MAX, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  char date[INVDES_REPORT_NUM_MAX - 8]; /* room left for ".mmmZ" */
+  if (!gmtime_r(&secs, &tm) || !strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm)) return;
+  snprintf(buf, INVDES_REPORT_NUM_MAX, "%s.%03dZ", date, ms % 1000);
 }
 
 json_t *invdes_report_time_json(double t) {
@@ -53,6 +59,15 @@ static int add_column(json_t *cols, const char *name, const char *suffix) {
   return rc;
 }
 
+const char *invdes_report_variable_column(const invdes_store *s, size_t i, char *buf,
+                                          size_t size) {
+  const char *name = invdes_store_variable_name(s, i);
+  const char *kind = invdes_store_variable_kind(s, i);
+  if (!name || !kind || strcmp(kind, "pool") != 0) return name;
+  snprintf(buf, size, "pool.%s", name);
+  return buf;
+}
+
 json_t *invdes_report_columns(const invdes_store *s) {
   static const char *const head[] = {"id", "batch", "status"};
   static const char *const tail[] = {"acquisition", "strategy", "station",
@@ -62,7 +77,9 @@ json_t *invdes_report_columns(const invdes_store *s) {
   const size_t nv = invdes_store_n_variables(s), nt = invdes_store_n_targets(s);
   int bad = 0;
   for (size_t i = 0; i < sizeof head / sizeof head[0]; i++) bad |= add_column(cols, head[i], "");
-  for (size_t i = 0; i < nv; i++) bad |= add_column(cols, invdes_store_variable_name(s, i), "");
+  char var[INVDES_REPORT_NAME_MAX];
+  for (size_t i = 0; i < nv; i++)
+    bad |= add_column(cols, invdes_report_variable_column(s, i, var, sizeof var), "");
   for (size_t i = 0; i < nt; i++) bad |= add_column(cols, invdes_store_target_name(s, i), "");
   for (size_t i = 0; i < nt; i++) bad |= add_column(cols, invdes_store_target_name(s, i), "_sd");
   for (size_t i = 0; i < nt; i++) {
@@ -115,10 +132,11 @@ json_t *invdes_report_row(const invdes_store *s, const invdes_store_rows *rows,
     bad |= put(row, "id", "", json_integer(p->id));
     bad |= put(row, "batch", "", json_integer(p->batch));
     bad |= put(row, "status", "", json_string(invdes_proposal_status_name(p->status)));
+    char var[INVDES_REPORT_NAME_MAX];
     for (size_t i = 0; i < nv; i++) {
-      const char *name = invdes_store_variable_name(s, i);
-      json_t *v = json_object_get(params, name);
-      bad |= put(row, name, "", v ? json_incref(v) : json_null());
+      json_t *v = json_object_get(params, invdes_store_variable_name(s, i));
+      bad |= put(row, invdes_report_variable_column(s, i, var, sizeof var), "",
+                 v ? json_incref(v) : json_null());
     }
     for (size_t t = 0; t < nt; t++) bad |= put(row, rows->target_names[t], "", real_or_null(p->value[t]));
     for (size_t t = 0; t < nt; t++) bad |= put(row, rows->target_names[t], "_sd", real_or_null(p->sd[t]));
@@ -183,15 +201,58 @@ static void csv_cell(FILE *f, const json_t *v) {
   }
 }
 
+json_t *invdes_report_units(const invdes_store *s) {
+  json_t *units = json_object();
+  int bad = !units;
+  char var[INVDES_REPORT_NAME_MAX];
+  for (size_t i = 0; units && i < invdes_store_n_variables(s); i++) {
+    const char *u = invdes_store_variable_unit(s, i);
+    if (u && *u)
+      bad |= put(units, invdes_report_variable_column(s, i, var, sizeof var), "", json_string(u));
+  }
+  static const char *const suffixes[] = {"", "_sd", "_pred_mean", "_pred_sd"};
+  for (size_t t = 0; units && t < invdes_store_n_targets(s); t++) {
+    const invdes_target *tg = invdes_store_target(s, t);
+    if (!tg || !tg->unit || !*tg->unit) continue;
+    for (size_t k = 0; k < sizeof suffixes / sizeof suffixes[0]; k++)
+      bad |= put(units, tg->name, suffixes[k], json_string(tg->unit));
+  }
+  if (bad) {
+    json_decref(units);
+    return NULL;
+  }
+  return units;
+}
+
 invdes_status invdes_report_write_csv(FILE *f, const invdes_store *s,
                                       const invdes_store_rows *rows, invdes_error *err) {
+  return invdes_report_write_csv_units(f, s, rows, NULL, err);
+}
+
+invdes_status invdes_report_write_csv_units(FILE *f, const invdes_store *s,
+                                            const invdes_store_rows *rows, const json_t *units,
+                                            invdes_error *err) {
   json_t *cols = invdes_report_columns(s);
   if (!cols) return invdes_error_set(err, INVDES_ERR_NOMEM, "out of memory building the export");
   size_t j;
   json_t *c;
   json_array_foreach(cols, j, c) {
     if (j) fputc(',', f);
-    invdes_csv_write_field(f, json_string_value(c));
+    const char *name = json_string_value(c);
+    const char *unit = units ? json_string_value(json_object_get(units, name)) : NULL;
+    if (!unit) {
+      invdes_csv_write_field(f, name);
+      continue;
+    }
+    size_t n = strlen(name) + strlen(unit) + 4;
+    char *head = malloc(n);
+    if (!head) {
+      json_decref(cols);
+      return invdes_error_set(err, INVDES_ERR_NOMEM, "out of memory building the export");
+    }
+    snprintf(head, n, "%s [%s]", name, unit);
+    invdes_csv_write_field(f, head);
+    free(head);
   }
   fputc('\n', f);
   for (size_t i = 0; i < rows->n; i++) {

@@ -29,6 +29,15 @@
 #include "error.h"
 #include "store.h"
 
+/* Room for a variable's export column name, with its NUL. */
+#define INVDES_REPORT_NAME_MAX 512
+
+/* The export column of variable i: its name, or "pool." + the name for a
+ * pool's id column, so that "id" is always the proposal's id even when the
+ * pool's own id column is called id. Returns buf or the borrowed name. */
+const char *invdes_report_variable_column(const invdes_store *s, size_t i, char *buf,
+                                          size_t size);
+
 /* Room for any number or time this module formats, with its NUL. */
 #define INVDES_REPORT_NUM_MAX 40
 
@@ -46,6 +55,19 @@ json_t *invdes_report_row(const invdes_store *s, const invdes_store_rows *rows,
  * LF line ends). INVDES_ERR_IO when writing fails. */
 invdes_status invdes_report_write_csv(FILE *f, const invdes_store *s,
                                       const invdes_store_rows *rows, invdes_error *err);
+/* The same with units in the header: a column with a unit in `units` (from
+ * invdes_report_units; NULL: none) is headed "NAME [UNIT]", e.g.
+ * "capacity [mAh/g]", "capacity_sd [mAh/g]": a spreadsheet shows the unit, a
+ * parser gets the name back as the text before " [". */
+invdes_status invdes_report_write_csv_units(FILE *f, const invdes_store *s,
+                                            const invdes_store_rows *rows, const json_t *units,
+                                            invdes_error *err);
+
+/* The units of the export columns as a new object, column -> unit as written
+ * in the campaign, for the columns that have one: variables, and every
+ * target's value, _sd, _pred_mean and _pred_sd columns. NULL when out of
+ * memory. */
+json_t *invdes_report_units(const invdes_store *s);
 
 /* The rows as a new JSON array of row objects (the caller decrefs it). */
 json_t *invdes_report_rows_json(const invdes_store *s, const invdes_store_rows *rows,
@@ -60,8 +82,10 @@ int invdes_report_write_json(FILE *f, const json_t *v, int indent);
  * never produced for finite v. buf has INVDES_REPORT_NUM_MAX bytes. */
 void invdes_report_number(double v, char *buf);
 
-/* Unix seconds t as "YYYY-MM-DDTHH:MM:SSZ" (UTC, rounded down to the second);
- * buf has INVDES_REPORT_NUM_MAX bytes. A non-finite t gives "". */
+/* Unix seconds t as "YYYY-MM-DDTHH:MM:SS.mmmZ" (ISO 8601 UTC, rounded to the
+ * millisecond): the one time format of every output (export, status, ask,
+ * heartbeat, best). buf has INVDES_REPORT_NUM_MAX bytes. A non-finite t, or
+ * one beyond any calendar, gives "". */
 void invdes_report_time(double t, char *buf);
 
 /* A JSON string of the time, or JSON null for a non-finite t (new reference). */

@@ -104,14 +104,16 @@ invdes_status invdes_tell_input_default_campaign(invdes_tell_input *in, const ch
 }
 
 int invdes_tell_parse_number(const char *text, double *out) {
+  /* Decimal numbers only (table.h). What strtod alone would take says which
+   * message fits: inf/nan spellings and 1e999 are not finite, 0x10 is not
+   * decimal, anything else is not a number. */
+  int k = invdes_decimal_parse(text, out);
+  if (k == 0) return 0;
+  if (k == 3) return -2;
   char *end;
-  if (!text || !*text || isspace((unsigned char)*text)) return -1;
-  errno = 0;
-  double v = strtod(text, &end);
-  if (end == text || *end) return -1;
-  if (!isfinite(v)) return -2;
-  *out = v;
-  return 0;
+  double v = text && *text && !isspace((unsigned char)*text) ? strtod(text, &end) : 0;
+  if (!text || !*text || isspace((unsigned char)*text) || end == text || *end) return -1;
+  return isfinite(v) ? -3 : -2;
 }
 
 int invdes_tell_parse_id(const char *text, int64_t *out) {
@@ -128,7 +130,9 @@ int invdes_tell_parse_id(const char *text, int64_t *out) {
 static invdes_status bad_number(invdes_error *err, int why, const char *where,
                                 const char *name, const char *text) {
   return invdes_error_set(err, INVDES_ERR_INVALID, "%s%s: '%s' is %s", where, name, text,
-                          why == -2 ? "not a finite number" : "not a number");
+                          why == -2   ? "not a finite number"
+                          : why == -3 ? "not a decimal number (like 12, -0.5 or 1.5e3)"
+                                      : "not a number");
 }
 
 invdes_status invdes_tell_parse_assignment(const char *arg, char **name, double *value,
@@ -250,10 +254,10 @@ static invdes_status csv_row(invdes_tell_input *in, const invdes_table *tab, siz
   return st;
 }
 
-invdes_status invdes_tell_input_read_csv(invdes_tell_input *in, const char *path,
-                                         const char *const *targets, size_t n_targets,
-                                         const char *source, invdes_error *err) {
-  invdes_table *tab = invdes_table_read(path, err);
+/* The reports of a CSV table already read (freed here). */
+static invdes_status csv_table(invdes_tell_input *in, invdes_table *tab, const char *path,
+                               const char *const *targets, size_t n_targets,
+                               const char *source, invdes_error *err) {
   if (!tab) return err ? err->status : INVDES_ERR_IO;
   const size_t nc = invdes_table_n_cols(tab), keep = in->n;
   col_role *roles = calloc(nc, sizeof *roles);
@@ -283,6 +287,12 @@ invdes_status invdes_tell_input_read_csv(invdes_tell_input *in, const char *path
   free(vals);
   invdes_table_free(tab);
   return st;
+}
+
+invdes_status invdes_tell_input_read_csv(invdes_tell_input *in, const char *path,
+                                         const char *const *targets, size_t n_targets,
+                                         const char *source, invdes_error *err) {
+  return csv_table(in, invdes_table_read(path, err), path, targets, n_targets, source, err);
 }
 
 /* ---- JSON --------------------------------------------------------------- */
@@ -409,10 +419,13 @@ static invdes_status json_report(invdes_tell_input *in, const json_t *item, size
   return st;
 }
 
-invdes_status invdes_tell_input_read_json(invdes_tell_input *in, const char *path,
-                                          const char *source, invdes_error *err) {
+/* The reports of a JSON document: the file at path, or len bytes at text
+ * when text is not NULL (path then only names it). */
+static invdes_status json_document(invdes_tell_input *in, const char *path, const char *text,
+                                   size_t len, const char *source, invdes_error *err) {
   json_error_t jerr;
-  json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+  json_t *root = text ? json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr)
+                      : json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
   if (!root) {
     if (jerr.line <= 0)
       return invdes_error_set(err, INVDES_ERR_IO, "%s: %s", path, jerr.text);
@@ -454,15 +467,59 @@ invdes_status invdes_tell_input_read_json(invdes_tell_input *in, const char *pat
   return st;
 }
 
+invdes_status invdes_tell_input_read_json(invdes_tell_input *in, const char *path,
+                                          const char *source, invdes_error *err) {
+  return json_document(in, path, NULL, 0, source, err);
+}
+
+/* All of f into *buf (NUL-terminated; the caller frees it); name names f in
+ * messages. */
+static invdes_status read_stream(FILE *f, const char *name, char **buf, size_t *len,
+                                 invdes_error *err) {
+  size_t cap = 1 << 16, n = 0;
+  char *b = malloc(cap);
+  for (size_t got; b && (got = fread(b + n, 1, cap - n - 1, f)) > 0;) {
+    n += got;
+    if (n + 1 == cap) {
+      char *bigger = cap < SIZE_MAX / 2 ? realloc(b, cap *= 2) : NULL;
+      if (!bigger) free(b);
+      b = bigger;
+    }
+  }
+  if (!b) return invdes_error_set(err, INVDES_ERR_NOMEM, "%s: out of memory", name);
+  if (ferror(f)) {
+    free(b);
+    return invdes_error_set(err, INVDES_ERR_IO, "%s: cannot read: %s", name, strerror(errno));
+  }
+  b[n] = '\0';
+  *buf = b;
+  *len = n;
+  return INVDES_OK;
+}
+
 invdes_status invdes_tell_input_read(invdes_tell_input *in, const char *path,
                                      const char *const *targets, size_t n_targets,
                                      const char *source, invdes_error *err) {
-  FILE *f = fopen(path, "rb");
+  /* Read whole once, then parsed from memory: standard input cannot be read
+   * twice, and the format is decided by its first character. */
+  int from_stdin = strcmp(path, "-") == 0;
+  const char *name = from_stdin ? "standard input" : path;
+  char *text = NULL;
+  size_t len = 0;
+  FILE *f = from_stdin ? stdin : fopen(path, "rb");
   if (!f) return invdes_error_set(err, INVDES_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
-  int c;
-  while ((c = fgetc(f)) != EOF && (isspace(c) || c == 0xEF || c == 0xBB || c == 0xBF)) {
-  }
-  fclose(f);
-  if (c == '[' || c == '{') return invdes_tell_input_read_json(in, path, source, err);
-  return invdes_tell_input_read_csv(in, path, targets, n_targets, source, err);
+  invdes_status st = read_stream(f, name, &text, &len, err);
+  if (!from_stdin) fclose(f);
+  if (st != INVDES_OK) return st;
+  size_t i = 0;
+  while (i < len && (isspace((unsigned char)text[i]) || (unsigned char)text[i] == 0xEF ||
+                     (unsigned char)text[i] == 0xBB || (unsigned char)text[i] == 0xBF))
+    i++;
+  if (i < len && (text[i] == '[' || text[i] == '{'))
+    st = json_document(in, name, text, len, source, err);
+  else
+    st = csv_table(in, invdes_table_parse(name, text, len, err), name, targets, n_targets,
+                   source, err);
+  free(text);
+  return st;
 }

@@ -55,8 +55,10 @@ invdes_status invdes_tell_input_add(invdes_tell_input *in, int64_t id, invdes_te
 invdes_status invdes_tell_input_default_campaign(invdes_tell_input *in, const char *name,
                                                  invdes_error *err);
 
-/* Parses text as a whole as a finite number: 0, -1 when it is not a number
- * ("abc", "", "1.5x"), -2 when it is one but not finite ("nan", "inf"). */
+/* Parses text as a whole as a finite decimal number (table.h's
+ * invdes_decimal_parse): 0, -1 when it is not a number ("abc", "", "1.5x"),
+ * -2 when it is one but not finite ("nan", "inf", "1e999"), -3 when it is a
+ * number in another spelling ("0x10"). */
 int invdes_tell_parse_number(const char *text, double *out);
 
 /* Parses a proposal id: a whole number >= 1. Returns 0 or -1. */

@@ -137,8 +137,14 @@ invdes_status invdes_driver_run(invdes_driver *d, const invdes_run_options *opt,
   if (cannot) return invdes_error_set(err, INVDES_ERR_USAGE, "%s", cannot);
   if (!d->ev)
     return invdes_error_set(err, INVDES_ERR_USAGE, "the driver was opened without an evaluator");
-  invdes_status st = driver_sync(d, err);
-  if (st != INVDES_OK) return st;
+  /* One run loop per database: a second would claim the same in-flight
+   * proposals of the run station and evaluate them twice. */
+  invdes_status st = invdes_store_lock_run(d->store, err);
+  if (st == INVDES_OK) st = driver_sync(d, err);
+  if (st != INVDES_OK) {
+    invdes_store_unlock_run(d->store);
+    return st;
+  }
   run_ctx r = {.d = d, .opt = opt, .t0 = now_s(), .evaluated0 = d->n_evaluated};
   if (d->last_id == 0)
     st = log_event(d, "run_started", "budget %d evaluations, strategy %s, batch %d",
@@ -147,7 +153,10 @@ invdes_status invdes_driver_run(invdes_driver *d, const invdes_run_options *opt,
   else
     st = log_event(d, "run_resumed", "%" PRId64 " results of %d, %zu proposals without an "
                    "outcome", d->n_evaluated, d->c->budget.evaluations, d->n_pend);
-  if (st != INVDES_OK) return invdes_error_set(err, st, "%s: cannot log the run", d->db_path);
+  if (st != INVDES_OK) {
+    invdes_store_unlock_run(d->store);
+    return invdes_error_set(err, st, "%s: cannot log the run", d->db_path);
+  }
   int grouped = driver_eval_in_process(d->ev);
   while (st == INVDES_OK && !over(&r)) {
     if (grouped) {
@@ -166,6 +175,7 @@ invdes_status invdes_driver_run(invdes_driver *d, const invdes_run_options *opt,
   else
     snprintf(msg, sizeof msg, "error: %s", err ? err->message : invdes_status_string(st));
   invdes_store_event(d->store, "run_stopped", 0, msg, NULL, 0, NULL);
+  invdes_store_unlock_run(d->store);
   if (end) *end = r.end;
   return st;
 }

@@ -19,8 +19,6 @@
 
 #include "target.h"
 
-/* 'INVD': marks the file as an invdes campaign database (PRAGMA application_id). */
-#define STORE_APPLICATION_ID 0x494E5644
 
 static const char *const stmt_sql[ST_COUNT] = {
     [ST_BEGIN_WRITE] = "BEGIN IMMEDIATE",
@@ -94,6 +92,12 @@ static const char *const stmt_sql[ST_COUNT] = {
 /* ---- small helpers ------------------------------------------------------ */
 
 invdes_status store_db_error(invdes_store *s, invdes_error *err, const char *what) {
+  int code = s->db ? sqlite3_errcode(s->db) & 0xff : SQLITE_OK;
+  if (code == SQLITE_CORRUPT) {
+    char detail[256];
+    snprintf(detail, sizeof detail, "%s: %s", what, sqlite3_errmsg(s->db));
+    return store_damaged(s, err, detail);
+  }
   return invdes_error_set(err, INVDES_ERR_DB, "%s: %s: %s", s->path, what,
                           s->db ? sqlite3_errmsg(s->db) : "no connection");
 }
@@ -125,13 +129,17 @@ invdes_status store_step_done(invdes_store *s, sqlite3_stmt *st, invdes_error *e
 invdes_status store_exec(invdes_store *s, const char *sql, invdes_error *err) {
   char *msg = NULL;
   if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) == SQLITE_OK) return INVDES_OK;
+  if ((sqlite3_errcode(s->db) & 0xff) == SQLITE_CORRUPT) {
+    sqlite3_free(msg);
+    return store_db_error(s, err, "reading the file");
+  }
   invdes_status st = invdes_error_set(err, INVDES_ERR_DB, "%s: %s", s->path,
                                       msg ? msg : sqlite3_errmsg(s->db));
   sqlite3_free(msg);
   return st;
 }
 
-static double system_clock(void *data) {
+double store_system_clock(void *data) {
   (void)data;
   struct timespec ts;
   clock_gettime(CLOCK_REALTIME, &ts);
@@ -184,7 +192,7 @@ void store_z_decode(const unsigned char *in, size_t dim, double *z) {
 
 /* ---- transactions --------------------------------------------------- */
 
-static void sleep_seconds(double t) {
+void store_sleep(double t) {
   struct timespec ts = {(time_t)t, (long)((t - (double)(time_t)t) * 1e9)};
   while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
   }
@@ -203,7 +211,7 @@ invdes_status store_txn_begin(invdes_store *s, int write, invdes_error *err) {
   /* sqlite's busy handler already waits up to the busy timeout (1 s) per
    * attempt; the loop adds attempts until s->timeout has passed, with a short
    * pause that differs between processes so they do not retry in lock step. */
-  double start = system_clock(NULL);
+  double start = store_system_clock(NULL);
   for (unsigned attempt = 0;; attempt++) {
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
@@ -211,11 +219,11 @@ invdes_status store_txn_begin(invdes_store *s, int write, invdes_error *err) {
     if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
       return store_db_error(s, err, write ? "starting a write transaction"
                                           : "starting a read transaction");
-    if (system_clock(NULL) - start > s->timeout)
+    if (store_system_clock(NULL) - start > s->timeout)
       return invdes_error_set(err, INVDES_ERR_DB,
                               "%s: the database stayed locked by another process for %.0f s",
                               s->path, s->timeout);
-    sleep_seconds(0.001 * (1 + (attempt * 7 + (unsigned)getpid()) % 10));
+    store_sleep(0.001 * (1 + (attempt * 7 + (unsigned)getpid()) % 10));
   }
   s->depth = 1;
   return INVDES_OK;
@@ -246,12 +254,12 @@ invdes_status store_txn_end(invdes_store *s, invdes_status status, invdes_error 
   }
   sqlite3_stmt *st = store_stmt_get(s, ST_COMMIT, err);
   if (!st) return INVDES_ERR_DB;
-  double start = system_clock(NULL);
+  double start = store_system_clock(NULL);
   for (;;) {
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     if (rc == SQLITE_DONE) return INVDES_OK;
-    if ((rc & 0xff) != SQLITE_BUSY || system_clock(NULL) - start > s->timeout) {
+    if ((rc & 0xff) != SQLITE_BUSY || store_system_clock(NULL) - start > s->timeout) {
       invdes_status e = store_db_error(s, err, "committing");
       if (!sqlite3_get_autocommit(s->db)) {
         invdes_error scratch;
@@ -260,7 +268,7 @@ invdes_status store_txn_end(invdes_store *s, invdes_status status, invdes_error 
       }
       return e;
     }
-    sleep_seconds(0.002);
+    store_sleep(0.002);
   }
 }
 
@@ -283,8 +291,15 @@ static void store_free_campaign(invdes_store *s) {
   }
   free(s->targets);
   free(s->target_names);
-  for (size_t i = 0; i < s->n_vars; i++) free(s->var_names[i]);
+  for (size_t i = 0; i < s->n_vars; i++) {
+    free(s->var_names[i]);
+    free(s->var_kinds[i]);
+    free(s->var_units[i]);
+  }
   free(s->var_names);
+  free(s->var_kinds);
+  free(s->var_units);
+  s->var_kinds = s->var_units = NULL;
   s->name = s->text = s->pool_sha256 = NULL;
   s->targets = NULL;
   s->target_names = NULL;
@@ -296,102 +311,10 @@ void invdes_store_close(invdes_store *s) {
   if (!s) return;
   for (int i = 0; i < ST_COUNT; i++) sqlite3_finalize(s->stmt[i]);
   sqlite3_close(s->db);
+  store_run_unlock(s);
   store_free_campaign(s);
   free(s->path);
   free(s);
-}
-
-/* Reads one integer PRAGMA. */
-static invdes_status pragma_int(invdes_store *s, const char *sql, int *out, invdes_error *err) {
-  sqlite3_stmt *st = NULL;
-  if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-    return store_db_error(s, err, "reading the database header");
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW) *out = sqlite3_column_int(st, 0);
-  sqlite3_finalize(st);
-  if (rc != SQLITE_ROW) return store_db_error(s, err, "reading the database header");
-  return INVDES_OK;
-}
-
-/* Opens the connection and sets it up: WAL, foreign keys, busy timeout. */
-static invdes_store *connect(const char *path, int create, invdes_error *err) {
-  invdes_store *s = calloc(1, sizeof *s);
-  if (!s || !(s->path = strdup(path))) {
-    free(s);
-    invdes_error_set(err, INVDES_ERR_NOMEM, "%s: out of memory", path);
-    return NULL;
-  }
-  s->timeout = 30;
-  s->now = system_clock;
-  struct stat sb;
-  if (!create && stat(path, &sb) != 0) {
-    invdes_error_set(err, INVDES_ERR_IO, "%s: %s (a campaign database is made by `invdes init`)",
-                     path, strerror(errno));
-    invdes_store_close(s);
-    return NULL;
-  }
-  /* SQLite would write its header into an empty file on opening it: refuse
-   * before, so that opening never changes a file that is not a database. */
-  if (!create && sb.st_size == 0) {
-    invdes_error_set(err, INVDES_ERR_INVALID,
-                     "%s: the file is empty, not a campaign database (made by `invdes init`)",
-                     path);
-    invdes_store_close(s);
-    return NULL;
-  }
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
-  if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
-    store_db_error(s, err, "cannot open");
-    invdes_store_close(s);
-    return NULL;
-  }
-  sqlite3_extended_result_codes(s->db, 1);
-  sqlite3_busy_timeout(s->db, 1000);
-  int app = 0;
-  if (pragma_int(s, "PRAGMA application_id", &app, err) != INVDES_OK) {
-    invdes_store_close(s);
-    return NULL;
-  }
-  if (app != 0 && app != STORE_APPLICATION_ID) {
-    invdes_error_set(err, INVDES_ERR_INVALID,
-                     "%s: an SQLite database of another application (application_id %d), "
-                     "not an invdes campaign database", path, app);
-    invdes_store_close(s);
-    return NULL;
-  }
-  /* WAL persists in the file; switching needs a moment's exclusive lock, so
-   * processes opening a fresh file together may be told it is busy. */
-  double start = system_clock(NULL);
-  for (;;) {
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1, &st, NULL);
-    if (rc == SQLITE_OK) rc = sqlite3_step(st);
-    const unsigned char *mode = rc == SQLITE_ROW ? sqlite3_column_text(st, 0) : NULL;
-    int wal = mode && strcmp((const char *)mode, "wal") == 0;
-    sqlite3_finalize(st);
-    if (wal) break;
-    if ((rc & 0xff) == SQLITE_BUSY && system_clock(NULL) - start < s->timeout) {
-      sleep_seconds(0.005);
-      continue;
-    }
-    if (rc == SQLITE_ROW)
-      invdes_error_set(err, INVDES_ERR_DB, "%s: cannot switch the journal to WAL mode", path);
-    else
-      store_db_error(s, err, "setting WAL mode");
-    invdes_store_close(s);
-    return NULL;
-  }
-  /* synchronous NORMAL: in WAL mode a killed process loses nothing committed,
-   * and commits do not wait for the disk. Checkpoints (which do) every 10,000
-   * pages (40 MB) instead of SQLite's 1,000: on a slow disk the run loop's
-   * throughput doubles (docs/database.md). */
-  if (store_exec(s, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
-                    " PRAGMA wal_autocheckpoint = 10000; PRAGMA cache_size = -16000",
-                 err) != INVDES_OK) {
-    invdes_store_close(s);
-    return NULL;
-  }
-  return s;
 }
 
 /* Loads the campaign row, variables and targets into the handle. */
@@ -451,16 +374,22 @@ static invdes_status load_campaign(invdes_store *s, invdes_error *err) {
   if (!s->target_names) goto nomem;
   for (size_t i = 0; i < s->n_targets; i++) s->target_names[i] = s->targets[i].name;
 
-  if (sqlite3_prepare_v2(s->db, "SELECT name FROM variables ORDER BY position", -1, &st, NULL) !=
-      SQLITE_OK)
+  if (sqlite3_prepare_v2(s->db, "SELECT name, kind, unit FROM variables ORDER BY position", -1,
+                         &st, NULL) != SQLITE_OK)
     return store_db_error(s, err, "reading the variables");
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     char **v = realloc(s->var_names, (s->n_vars + 1) * sizeof *v);
-    if (!v) { sqlite3_finalize(st); goto nomem; }
-    s->var_names = v;
+    if (v) s->var_names = v;
+    char **k = v ? realloc(s->var_kinds, (s->n_vars + 1) * sizeof *k) : NULL;
+    if (k) s->var_kinds = k;
+    char **u = k ? realloc(s->var_units, (s->n_vars + 1) * sizeof *u) : NULL;
+    if (!u) { sqlite3_finalize(st); goto nomem; }
+    s->var_units = u;
     v[s->n_vars] = store_column_strdup(st, 0, &ok);
-    if (!ok || !v[s->n_vars]) { sqlite3_finalize(st); goto nomem; }
+    k[s->n_vars] = store_column_strdup(st, 1, &ok);
+    u[s->n_vars] = store_column_strdup(st, 2, &ok);
     s->n_vars++;
+    if (!ok || !v[s->n_vars - 1]) { sqlite3_finalize(st); goto nomem; }
   }
   sqlite3_finalize(st);
   if (rc != SQLITE_DONE) return store_db_error(s, err, "reading the variables");
@@ -475,13 +404,13 @@ nomem:
 static invdes_status prepare_schema(invdes_store *s, const invdes_campaign *c, invdes_error *err) {
   int version = 0, tables = 0;
   /* The common case, a current schema opened, needs no write lock. */
-  invdes_status st = pragma_int(s, "PRAGMA user_version", &version, err);
+  invdes_status st = store_pragma_int(s, "PRAGMA user_version", &version, err);
   if (st != INVDES_OK || (!c && version == INVDES_STORE_SCHEMA_VERSION)) return st;
   st = store_txn_begin(s, 1, err);
   if (st != INVDES_OK) return st;
-  st = pragma_int(s, "PRAGMA user_version", &version, err);
+  st = store_pragma_int(s, "PRAGMA user_version", &version, err);
   if (st == INVDES_OK)
-    st = pragma_int(s, "SELECT count(*) FROM sqlite_master", &tables, err);
+    st = store_pragma_int(s, "SELECT count(*) FROM sqlite_master", &tables, err);
   if (st == INVDES_OK && version > INVDES_STORE_SCHEMA_VERSION)
     st = invdes_error_set(err, INVDES_ERR_INVALID,
                           "%s: schema version %d is newer than this invdes knows (%d); "
@@ -515,7 +444,7 @@ invdes_store *invdes_store_create(const char *path, const invdes_campaign *c,
     invdes_error_set(err, INVDES_ERR_USAGE, "%s: no campaign to store", path);
     return NULL;
   }
-  invdes_store *s = connect(path, 1, err);
+  invdes_store *s = store_connect(path, 1, err);
   if (!s) return NULL;
   if (prepare_schema(s, c, err) != INVDES_OK || load_campaign(s, err) != INVDES_OK) {
     invdes_store_close(s);
@@ -525,9 +454,10 @@ invdes_store *invdes_store_create(const char *path, const invdes_campaign *c,
 }
 
 invdes_store *invdes_store_open(const char *path, invdes_error *err) {
-  invdes_store *s = connect(path, 0, err);
+  invdes_store *s = store_connect(path, 0, err);
   if (!s) return NULL;
-  if (prepare_schema(s, NULL, err) != INVDES_OK || load_campaign(s, err) != INVDES_OK) {
+  if (prepare_schema(s, NULL, err) != INVDES_OK || store_check_schema(s, err) != INVDES_OK ||
+      load_campaign(s, err) != INVDES_OK) {
     invdes_store_close(s);
     return NULL;
   }
@@ -539,7 +469,7 @@ void invdes_store_set_timeout(invdes_store *s, double seconds) {
 }
 
 void invdes_store_set_clock(invdes_store *s, double (*now)(void *data), void *data) {
-  s->now = now ? now : system_clock;
+  s->now = now ? now : store_system_clock;
   s->now_data = now ? data : NULL;
 }
 
@@ -562,6 +492,12 @@ const invdes_target *invdes_store_target(const invdes_store *s, size_t i) {
 size_t invdes_store_n_variables(const invdes_store *s) { return s->n_vars; }
 const char *invdes_store_variable_name(const invdes_store *s, size_t i) {
   return i < s->n_vars ? s->var_names[i] : NULL;
+}
+const char *invdes_store_variable_kind(const invdes_store *s, size_t i) {
+  return i < s->n_vars && s->var_kinds[i] ? s->var_kinds[i] : NULL;
+}
+const char *invdes_store_variable_unit(const invdes_store *s, size_t i) {
+  return i < s->n_vars ? s->var_units[i] : NULL;
 }
 
 const char *invdes_proposal_status_name(invdes_proposal_status st) {

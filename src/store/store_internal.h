@@ -69,7 +69,34 @@ struct invdes_store {
   const char **target_names; /* n_targets pointers into targets[] */
   size_t n_vars;
   char **var_names;
+  char **var_kinds;          /* "continuous", ..., "pool"; NULL if the row has none */
+  char **var_units;          /* as written, NULL for none */
+  int readonly;              /* opened read-only (file or folder not writable) */
+  int run_lock_fd;           /* flock held by invdes_store_lock_run, or -1 */
 };
+
+/* 'INVD': marks the file as an invdes campaign database (PRAGMA application_id). */
+#define STORE_APPLICATION_ID 0x494E5644
+
+/* Opening (store_open.c): the connection set up (WAL, foreign keys, busy
+ * timeout), read-only when the file or its folder cannot be written, and the
+ * file's integrity checked. create: the file may be missing or empty. */
+invdes_store *store_connect(const char *path, int create, invdes_error *err);
+/* Reads one integer PRAGMA (or one-integer SELECT) into *out. */
+invdes_status store_pragma_int(invdes_store *s, const char *sql, int *out, invdes_error *err);
+/* The one message a damaged file gets: names the file, what was found and
+ * how to recover (`sqlite3 FILE .recover`). Returns INVDES_ERR_DB. */
+invdes_status store_damaged(invdes_store *s, invdes_error *err, const char *detail);
+/* Checks that every table, column and index of the schema this build makes
+ * is in the file (built in memory by the same upgrade steps; more is
+ * allowed): INVDES_ERR_INVALID naming what is missing. Run after upgrading. */
+invdes_status store_check_schema(invdes_store *s, invdes_error *err);
+/* Releases the run lock if held (close does it). */
+void store_run_unlock(invdes_store *s);
+/* The wall clock in Unix seconds (the default of invdes_store_set_clock). */
+double store_system_clock(void *data);
+/* Sleeps t seconds (restarted after signals). */
+void store_sleep(double t);
 
 /* The statement `which`, reset and with its bindings cleared; NULL with err
  * set when it cannot be prepared. Borrowed from the handle. */
