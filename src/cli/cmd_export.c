@@ -15,7 +15,7 @@
 #include "store.h"
 
 static const char export_usage[] =
-    "usage: invdes export --db FILE [--format csv|json] [--out FILE]\n\n"
+    "usage: invdes export --db FILE [--format csv|json] [--out FILE] [--history]\n\n"
     "Writes one row per proposal, in id order, with the columns\n"
     "  id, batch, status, <each parameter>, <each target>, <each target>_sd,\n"
     "  <each target>_pred_mean, <each target>_pred_sd (target by target),\n"
@@ -30,6 +30,9 @@ static const char export_usage[] =
     "  -f, --format F     csv (default) or json (an array of objects with the\n"
     "                     same keys in the same order)\n"
     "  -o, --out FILE     write there instead of standard output\n"
+    "  --history          every version of every result instead: id, target,\n"
+    "                     version, action (recorded, amended, retracted,\n"
+    "                     migrated), value, sd, who, time, reason\n"
     "  -h, --help         this text\n"
     "  -V, --version      print the version\n\n"
     "In pandas: pd.read_csv(\"export.csv\", parse_dates=[\"created\", \"updated\"]).\n"
@@ -38,11 +41,12 @@ static const char export_usage[] =
 int invdes_cmd_export(int argc, char **argv) {
   static const invdes_cli_choice formats[] = {{"csv", 0}, {"json", 1}, {NULL, 0}};
   const char *db = NULL, *out_path = NULL;
-  int json = 0, first;
+  int json = 0, history = 0, first;
   const invdes_cli_opt opts[] = {
       INVDES_CLI_OPT("db", "FILE", INVDES_OPT_TEXT, &db, .required = 1),
       INVDES_CLI_OPT("format", "F", INVDES_OPT_CHOICE, &json, .choices = formats),
       INVDES_CLI_OPT("out", "FILE", INVDES_OPT_TEXT, &out_path),
+      INVDES_CLI_OPT("history", NULL, INVDES_OPT_FLAG, &history),
       {NULL}};
   int early = invdes_cli_parse("export", export_usage, opts, argc, argv, &first);
   if (early != -1) return early;
@@ -54,15 +58,20 @@ int invdes_cmd_export(int argc, char **argv) {
   invdes_error err;
   invdes_error_clear(&err);
   invdes_store_rows *rows = NULL;
-  invdes_status st = invdes_store_list(s, INVDES_PROPOSAL_ANY, 0, &rows, &err);
+  json_t *versions = NULL;
+  invdes_status st = history ? ((versions = invdes_report_history_json(s, &err)) ? INVDES_OK
+                                                                                 : err.status)
+                             : invdes_store_list(s, INVDES_PROPOSAL_ANY, 0, &rows, &err);
   FILE *out = stdout;
   if (st == INVDES_OK && out_path && !(out = fopen(out_path, "w"))) {
     st = invdes_error_set(&err, INVDES_ERR_IO, "%s: cannot write: %s", out_path, strerror(errno));
     out = NULL;
   }
-  if (st == INVDES_OK && !json) st = invdes_report_write_csv(out, s, rows, &err);
+  if (st == INVDES_OK && !json)
+    st = history ? invdes_report_write_history_csv(out, versions, &err)
+                 : invdes_report_write_csv(out, s, rows, &err);
   if (st == INVDES_OK && json) {
-    json_t *arr = invdes_report_rows_json(s, rows, &err);
+    json_t *arr = history ? json_incref(versions) : invdes_report_rows_json(s, rows, &err);
     if (!arr) st = err.status != INVDES_OK ? err.status : INVDES_ERR_NOMEM;
     else if (invdes_report_write_json(out, arr, 2) || fputc('\n', out) == EOF)
       st = invdes_error_set(&err, INVDES_ERR_IO, "writing the export failed");
@@ -75,6 +84,7 @@ int invdes_cmd_export(int argc, char **argv) {
     rc = invdes_cli_exit_for(st);
     if (st == INVDES_ERR_IO) rc = INVDES_EXIT_FAILURE;
   }
+  json_decref(versions);
   invdes_store_rows_free(rows);
   invdes_store_close(s);
   return rc;
