@@ -20,8 +20,6 @@
 
 #include <jansson.h>
 
-char *driver_params_json(const invdes_driver *d, const double *x);
-
 /* A decimal number and nothing else (no hex, no "inf", no spaces). */
 static int parse_decimal(const char *t, double *out) {
   if (!t || !*t) return -1;
