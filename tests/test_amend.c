@@ -19,6 +19,7 @@
 
 #include "driver_cases.h"
 #include "driver_internal.h"
+#include "strategy_impl.h"
 
 /* The station campaign with a plausible range on capacity (%s: strategy). */
 static const char ranged_fmt[] =
@@ -180,6 +181,38 @@ static void imported_history(const char *kind) {
   invdes_driver_free(d);
 }
 
+/* The told y of proposal id in the strategy the driver rebuilt (NULL: not told). */
+static const double *told_y(invdes_driver *d, int64_t id) {
+  for (size_t i = 0; i < d->strat->n_hist; i++)
+    if (d->strat->h_id[i] == id) return d->strat->h_y + i * d->strat->n_targets;
+  return NULL;
+}
+
+/* After an amendment or a retraction, the history every strategy is rebuilt
+ * from (a new process, as the next ask) holds the current values only. */
+static void test_models_see_current(void **state) {
+  invdes_driver *d = make("cur", "700", "none, Al", "bo");
+  invdes_error err;
+  invdes_error_clear(&err);
+  assert_int_equal(import_n(d, 6, NAN, &err), INVDES_OK); /* capacity 100 ... 105 */
+  invdes_store *s = invdes_driver_store(d);
+  invdes_store_value fix = {"capacity", 300, NAN};
+  assert_int_equal(invdes_store_amend(s, 2, &fix, 1, "lab", "unit slip", &err), INVDES_OK);
+  assert_int_equal(invdes_store_retract(s, 4, "lab", "bad cell", &err), INVDES_OK);
+  invdes_driver_free(d);
+  d = invdes_driver_open_db(path_in("cur.db"), 0, &err);
+  if (!d) fail_msg("%s", err.message);
+  invdes_store_rows *a = NULL;
+  assert_int_equal(invdes_driver_propose(d, 1, "r1", 0, 0, &a, &err), INVDES_OK);
+  invdes_store_rows_free(a);
+  assert_non_null(told_y(d, 2));
+  assert_true(told_y(d, 2)[0] == 300);
+  assert_non_null(told_y(d, 4)); /* still told: never proposed again */
+  assert_true(isnan(told_y(d, 4)[0]) && isnan(told_y(d, 4)[1]));
+  assert_true(told_y(d, 3)[0] == 102);
+  invdes_driver_free(d);
+}
+
 static void test_import_random(void **state) { imported_history("random"); }
 static void test_import_bo(void **state) { imported_history("bo"); }
 static void test_import_pso(void **state) { imported_history("pso"); }
@@ -256,6 +289,7 @@ int main(void) {
       cmocka_unit_test(test_amend_retract),  cmocka_unit_test(test_import_all_or_nothing),
       cmocka_unit_test(test_import_random),  cmocka_unit_test(test_import_bo),
       cmocka_unit_test(test_import_pso),     cmocka_unit_test(test_migrate),
+      cmocka_unit_test(test_models_see_current),
       cmocka_unit_test(test_upgrade_from_v1),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
