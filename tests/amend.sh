@@ -48,6 +48,8 @@ expect_exit 0 "bo asks after a retraction" "$INVDES" ask --db "$tmp/bo.db" -n 2 
 
 # 3. amend: the new value counts; the old one stays in the history.
 expect_exit 0 "amend" "$INVDES" amend --db "$db" 3 capacity=150 --reason "misread the balance" --station alice
+expect_exit 0 "amend with an sd" "$INVDES" amend --db "$db" 1 capacity=201 --sd capacity=2.5 --reason "sd forgotten" --station alice
+[ "$(cell "$db" 1 capacity_sd)" = 2.5 ] && ok || bad "export shows the amended sd"
 [ "$(cell "$db" 3 capacity)" = 150 ] && ok || bad "export shows the amended value"
 "$INVDES" best --db "$db" >"$tmp/best.txt"
 grep -q "202 at proposal 2" "$tmp/best.txt" && ok || bad "best follows the amendment: $(head -2 "$tmp/best.txt")"
@@ -56,6 +58,7 @@ expect_exit 2 "amend out of range" "$INVDES" amend --db "$db" 3 capacity=900 --r
 grep -q "\[0, 400\]" "$tmp/err" && ok || bad "amend names the range"
 expect_exit 2 "amend an unknown proposal" "$INVDES" amend --db "$db" 99 capacity=1 --reason x
 expect_exit 2 "amend without a reason" "$INVDES" amend --db "$db" 3 capacity=1
+expect_exit 2 "amend an sd of no new value" "$INVDES" amend --db "$db" 3 capacity=1 --sd voltage=1 --reason x
 expect_exit 2 "amend a target never reported" "$INVDES" amend --db "$db" 4 capacity=1 --reason x
 [ "$(sum "$db")" = "$before" ] && ok || bad "a refused amend changed the database"
 "$INVDES" export --db "$db" --history >"$tmp/h.csv"

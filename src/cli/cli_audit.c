@@ -16,15 +16,17 @@ const char *invdes_cli_who(const char *station) {
 }
 
 int invdes_cli_fix_options(const char *verb, const char *usage, int argc, char **argv,
-                           invdes_cli_fix *out) {
+                           char **sd_args, invdes_cli_fix *out) {
   const char *station = NULL;
-  *out = (invdes_cli_fix){0};
-  const invdes_cli_opt opts[] = {
+  *out = (invdes_cli_fix){.sd_args = sd_args};
+  invdes_cli_opt opts[] = {
       INVDES_CLI_OPT("db", "FILE", INVDES_OPT_TEXT, &out->db, .required = 1),
       INVDES_CLI_OPT("reason", "TEXT", INVDES_OPT_TEXT, &out->reason, .required = 1),
       INVDES_CLI_OPT("station", "NAME", INVDES_OPT_NAME, &station),
       INVDES_CLI_OPT("quiet", NULL, INVDES_OPT_FLAG, &out->quiet),
+      INVDES_CLI_OPT("sd", "NAME=SD", INVDES_OPT_LIST, sd_args, .n = &out->n_sd),
       {NULL}};
+  if (!sd_args) opts[4] = (invdes_cli_opt){NULL}; /* the verb takes no --sd */
   int first, rc = invdes_cli_parse(verb, usage, opts, argc, argv, &first);
   if (rc != -1) return rc;
   if (first == argc || invdes_tell_parse_id(argv[first], &out->id))

@@ -11,19 +11,24 @@
  * environment), never NULL. */
 const char *invdes_cli_who(const char *station);
 
+#include <stddef.h>
+
 /* A correction's command line: VERB --db FILE ID ... --reason TEXT
- * [--station NAME] [--quiet]. */
+ * [--station NAME] [--quiet] [--sd NAME=SD]... */
 typedef struct invdes_cli_fix {
   const char *db, *reason, *who;
   int quiet;
   int64_t id;
-  int first; /* index of the first operand after the id */
+  int first;      /* index of the first operand after the id */
+  char **sd_args; /* the --sd arguments (borrowed from argv) */
+  size_t n_sd;
 } invdes_cli_fix;
 
 /* Parses a correction's options and its proposal id; the reason must not be
- * empty. Returns -1 when the verb should go on (out filled), else the exit
- * status to return at once (the mistake printed). */
+ * empty. sd_args NULL: the verb takes no --sd; else room for argc entries.
+ * Returns -1 when the verb should go on (out filled), else the exit status
+ * to return at once (the mistake printed). */
 int invdes_cli_fix_options(const char *verb, const char *usage, int argc, char **argv,
-                           invdes_cli_fix *out);
+                           char **sd_args, invdes_cli_fix *out);
 
 #endif

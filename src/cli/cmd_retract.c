@@ -29,7 +29,7 @@ static const char retract_usage[] =
 
 int invdes_cmd_retract(int argc, char **argv) {
   invdes_cli_fix a;
-  int rc = invdes_cli_fix_options("retract", retract_usage, argc, argv, &a);
+  int rc = invdes_cli_fix_options("retract", retract_usage, argc, argv, NULL, &a);
   if (rc != -1) return rc;
   if (a.first != argc)
     return invdes_cli_usage_error("retract", "'%s': give only the proposal id", argv[a.first]);
