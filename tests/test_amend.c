@@ -121,6 +121,11 @@ static void test_amend_retract(void **state) {
   assert_int_equal(invdes_store_tell(s, &r, &err), INVDES_ERR_INVALID); /* retracted */
   assert_non_null(strstr(err.message, "retracted"));
   assert_int_equal(invdes_store_amend(s, id, &fix, 1, "bob", "remeasured", &err), INVDES_OK);
+  invdes_store_value volt = {"voltage", 3.8, NAN}; /* still retracted */
+  invdes_store_tell_req rv = {.id = id, .kind = INVDES_TELL_RESULT, .values = &volt,
+                              .n_values = 1};
+  assert_int_equal(invdes_store_tell(s, &rv, &err), INVDES_ERR_INVALID);
+  assert_non_null(strstr(err.message, "'voltage' was retracted"));
   n = 0;
   assert_int_equal(invdes_store_history(s, 0, count_version, &n, &err), INVDES_OK);
   assert_int_equal(n, 6);

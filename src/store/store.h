@@ -268,7 +268,9 @@ typedef struct invdes_store_tell_req {
  * (the targets still missing) is accepted; each target at most once. Refused
  * with INVDES_ERR_INVALID and the database unchanged: an unknown id, an
  * unknown or repeated target, a value already recorded, a non-finite value or
- * a negative/non-finite sd, a result for a failed proposal, a failure of a
+ * a negative/non-finite sd, a value outside the target's declared range, a
+ * value for a target whose latest version was retracted (amend it instead),
+ * a result for a failed proposal, a failure of a
  * proposal already done or failed (one given back may still fail: it was run
  * after all), an abandon of a proposal that is not pending, and a `campaign`
  * other than the database's. */
@@ -315,8 +317,8 @@ invdes_status invdes_store_amend(invdes_store *s, int64_t id, const invdes_store
  * leave `results` and a "retracted" version of each, by `who` with `reason`
  * (both required), is added, with a "retracted" event. The proposal keeps
  * its status (done: the experiment was run and spent its budget) but has no
- * value for models, rankings or exports; tell refuses new values for it,
- * amend may give it values again. Refused: an unknown id, a proposal without
+ * value for models, rankings or exports; tell refuses new values for the
+ * retracted targets, amend may give them values again. Refused: an unknown id, a proposal without
  * any current value. */
 INVDES_API
 invdes_status invdes_store_retract(invdes_store *s, int64_t id, const char *who,

@@ -56,12 +56,12 @@ static long count_rows(invdes_store *s, const char *sql, int64_t id, const char 
   return n;
 }
 
-invdes_status store_retracted(invdes_store *s, int64_t id, int *retracted, invdes_error *err) {
+invdes_status store_retracted(invdes_store *s, int64_t id, const char *target, int *retracted,
+                              invdes_error *err) {
   long n = count_rows(s,
-                      "SELECT NOT EXISTS (SELECT 1 FROM results WHERE proposal = ?1)"
-                      " AND EXISTS (SELECT 1 FROM result_history WHERE proposal = ?1"
-                      " AND action = 'retracted')",
-                      id, NULL, err);
+                      "SELECT coalesce((SELECT action = 'retracted' FROM result_history"
+                      " WHERE proposal = ?1 AND target = ?2 ORDER BY id DESC LIMIT 1), 0)",
+                      id, target, err);
   if (n < 0) return INVDES_ERR_DB;
   *retracted = n > 0;
   return INVDES_OK;

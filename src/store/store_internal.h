@@ -131,8 +131,9 @@ invdes_status store_proposal_state(invdes_store *s, int64_t id, store_prop_state
  * without a range or unknown here: the caller judges names). */
 invdes_status store_check_range(const invdes_store *s, int64_t id, const char *target,
                                 double value, invdes_error *err);
-/* *retracted = 1 when proposal id has no current value and was retracted. */
-invdes_status store_retracted(invdes_store *s, int64_t id, int *retracted, invdes_error *err);
+/* *retracted = 1 when the latest version of (id, target) is a retraction. */
+invdes_status store_retracted(invdes_store *s, int64_t id, const char *target, int *retracted,
+                              invdes_error *err);
 /* Appends version v (its proposal field ignored) for proposal id. */
 invdes_status store_add_version(invdes_store *s, int64_t id, const invdes_store_version *v,
                                 invdes_error *err);

@@ -115,12 +115,13 @@ static invdes_status tell_one(invdes_store *s, const invdes_store_tell_req *r, i
                               "values", s->path, r->id, ts.reason);
     status = check_values(s, r, err);
     int retracted = 0; /* only a proposal already done can have been retracted */
-    if (status == INVDES_OK && ts.status == INVDES_PROPOSAL_DONE)
-      status = store_retracted(s, r->id, &retracted, err);
-    if (status == INVDES_OK && retracted)
-      return invdes_error_set(err, INVDES_ERR_INVALID,
-                              "%s: proposal %" PRId64 " was retracted; correct it with invdes "
-                              "amend", s->path, r->id);
+    for (size_t i = 0; status == INVDES_OK && !retracted && i < r->n_values &&
+                       ts.status == INVDES_PROPOSAL_DONE; i++)
+      if ((status = store_retracted(s, r->id, r->values[i].target, &retracted, err)) ==
+              INVDES_OK && retracted)
+        return invdes_error_set(err, INVDES_ERR_INVALID,
+                                "%s: proposal %" PRId64 ": its '%s' was retracted; correct it "
+                                "with invdes amend", s->path, r->id, r->values[i].target);
     if (status == INVDES_OK) status = record_values(s, r, now, err);
     if (status == INVDES_OK && late)
       status = invdes_store_event(s, "late_result", r->id,
