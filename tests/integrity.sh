@@ -72,12 +72,12 @@ done
 # 1b. The schema is checked: a column or an index dropped outside invdes is
 # named; more than invdes makes (a table, a column of one's own) is fine.
 cp "$db" "$tmp/nocol.db"
-sqlite3 "$tmp/nocol.db" "ALTER TABLE results DROP COLUMN source"
+sqlite3 "$tmp/nocol.db" "ALTER TABLE proposals DROP COLUMN acquisition"
 cp "$db" "$tmp/noindex.db"
 sqlite3 "$tmp/noindex.db" "DROP INDEX proposals_status"
 for verb in status best export; do
-  expect_exit 2 "$verb without results.source" "$INVDES" "$verb" --db "$tmp/nocol.db"
-  grep -q "nocol.db: the column results.source is missing" "$tmp/err" && [ ! -s "$tmp/out" ] && ok \
+  expect_exit 2 "$verb without proposals.acquisition" "$INVDES" "$verb" --db "$tmp/nocol.db"
+  grep -q "nocol.db: the column proposals.acquisition is missing" "$tmp/err" && [ ! -s "$tmp/out" ] && ok \
     || bad "$verb names the missing column: $(cat "$tmp/err")"
   expect_exit 2 "$verb without the index" "$INVDES" "$verb" --db "$tmp/noindex.db"
   grep -q "the index proposals_status is missing" "$tmp/err" && ok || bad "$verb names the index: $(cat "$tmp/err")"

@@ -84,6 +84,10 @@ typedef struct invdes_target {
   double threshold;     /* below/above */
   double weight;        /* maximize/minimize: weight when several combine (> 0) */
   char *unit;           /* may be NULL */
+  /* The plausible values (`range: [lo, hi]`): a value outside is refused by
+   * tell, amend and import. Declared when range_lo < range_hi (both finite);
+   * zero-initialized (0, 0) means none. */
+  double range_lo, range_hi;
   invdes_mark mark;
 } invdes_target;
 

@@ -365,7 +365,20 @@ void invdes_cload_constraints(invdes_cload *L, const invdes_ynode *n) {
 }
 
 static const char *const target_keys[] = {"name", "goal", "window", "threshold", "weight",
-                                          "unit", NULL};
+                                          "unit", "range", NULL};
+
+/* `range: [lo, hi]`: the values a measurement can plausibly take. */
+static void read_range(invdes_cload *L, const invdes_ynode *m, invdes_target *t) {
+  const invdes_ynode *r = invdes_cload_get(m, "range");
+  double lo, hi;
+  if (!r || !invdes_cload_pair(L, r, "'range'", &lo, &hi)) return;
+  if (!(lo < hi))
+    invdes_cload_error(L, r, INVDES_ERR_INVALID,
+                       "target '%s': range [%g, %g] is empty (low must be below high)",
+                       shown(t->name), lo, hi);
+  else
+    t->range_lo = lo, t->range_hi = hi;
+}
 
 static void read_target(invdes_cload *L, const invdes_ynode *m, invdes_target *t) {
   t->mark = invdes_cload_mark(m);
@@ -377,6 +390,7 @@ static void read_target(invdes_cload *L, const invdes_ynode *m, invdes_target *t
   const invdes_ynode *u = invdes_cload_get(m, "unit");
   if (u && !invdes_ynode_is_null(u) && invdes_cload_string(L, u, "'unit'", &s))
     t->unit = invdes_cload_strdup(L, s);
+  read_range(L, m, t);
   const invdes_ynode *g = invdes_cload_get(m, "goal");
   if (!g) {
     invdes_cload_error(L, m, INVDES_ERR_INVALID,

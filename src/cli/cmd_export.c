@@ -18,7 +18,7 @@
 #include "store.h"
 
 static const char export_usage[] =
-    "usage: invdes export --db FILE [--format csv|json] [--units]\n"
+    "usage: invdes export --db FILE [--format csv|json] [--units | --history]\n"
     "                     [--out FILE [--force]]\n\n"
     "Writes one row per proposal, in id order, with the columns\n"
     "  id, batch, status, <each parameter>, <each target>, <each target>_sd,\n"
@@ -43,6 +43,9 @@ static const char export_usage[] =
     "      --units        the campaign's units: CSV headers NAME [UNIT] (e.g.\n"
     "                     capacity [mAh/g]; the name is the text before \" [\");\n"
     "                     JSON {\"units\": {column: unit}, \"rows\": [...]}\n"
+    "      --history      every version of every result instead: id, target,\n"
+    "                     version, action (recorded, amended, retracted,\n"
+    "                     migrated), value, sd, who, time, reason\n"
     "  -h, --help         this text\n"
     "  -V, --version      print the version\n\n"
     "In pandas: pd.read_csv(\"export.csv\", parse_dates=[\"created\", \"updated\"]).\n"
@@ -102,18 +105,21 @@ static FILE *open_beside(const char *out_path, char **tmp, invdes_error *err) {
 int invdes_cmd_export(int argc, char **argv) {
   static const invdes_cli_choice formats[] = {{"csv", 0}, {"json", 1}, {NULL, 0}};
   const char *db = NULL, *out_path = NULL;
-  int json = 0, force = 0, with_units = 0, first;
+  int json = 0, force = 0, with_units = 0, history = 0, first;
   const invdes_cli_opt opts[] = {
       INVDES_CLI_OPT("db", "FILE", INVDES_OPT_TEXT, &db, .required = 1),
       INVDES_CLI_OPT("format", "F", INVDES_OPT_CHOICE, &json, .choices = formats),
       INVDES_CLI_OPT("out", "FILE", INVDES_OPT_TEXT, &out_path),
       INVDES_CLI_OPT("force", NULL, INVDES_OPT_FLAG, &force),
       INVDES_CLI_OPT("units", NULL, INVDES_OPT_FLAG, &with_units),
+      INVDES_CLI_OPT("history", NULL, INVDES_OPT_FLAG, &history),
       {NULL}};
   int early = invdes_cli_parse("export", export_usage, opts, argc, argv, &first);
   if (early != -1) return early;
   if (first != argc)
     return invdes_cli_usage_error("export", "unexpected argument '%s'", argv[first]);
+  if (history && with_units)
+    return invdes_cli_usage_error("export", "--history and --units do not go together");
   if (out_path && out_refused(out_path, db, force)) return INVDES_EXIT_USAGE;
   int rc;
   invdes_store *s = invdes_cli_open_db("export", db, &rc);
@@ -121,7 +127,10 @@ int invdes_cmd_export(int argc, char **argv) {
   invdes_error err;
   invdes_error_clear(&err);
   invdes_store_rows *rows = NULL;
-  invdes_status st = invdes_store_list(s, INVDES_PROPOSAL_ANY, 0, &rows, &err);
+  json_t *versions = NULL;
+  invdes_status st = history ? ((versions = invdes_report_history_json(s, &err)) ? INVDES_OK
+                                                                                 : err.status)
+                             : invdes_store_list(s, INVDES_PROPOSAL_ANY, 0, &rows, &err);
   FILE *out = stdout;
   char *tmp = NULL;
   if (st == INVDES_OK && out_path && !(out = open_beside(out_path, &tmp, &err)))
@@ -129,9 +138,11 @@ int invdes_cmd_export(int argc, char **argv) {
   json_t *units = st == INVDES_OK && with_units ? invdes_report_units(s) : NULL;
   if (with_units && !units && st == INVDES_OK)
     st = invdes_error_set(&err, INVDES_ERR_NOMEM, "out of memory");
-  if (st == INVDES_OK && !json) st = invdes_report_write_csv_units(out, s, rows, units, &err);
+  if (st == INVDES_OK && !json)
+    st = history ? invdes_report_write_history_csv(out, versions, &err)
+                 : invdes_report_write_csv_units(out, s, rows, units, &err);
   if (st == INVDES_OK && json) {
-    json_t *arr = invdes_report_rows_json(s, rows, &err);
+    json_t *arr = history ? json_incref(versions) : invdes_report_rows_json(s, rows, &err);
     if (arr && units) arr = json_pack("{sOso}", "units", units, "rows", arr);
     if (!arr) st = err.status != INVDES_OK ? err.status : INVDES_ERR_NOMEM;
     else if (invdes_report_write_json(out, arr, 2) || fputc('\n', out) == EOF)
@@ -155,6 +166,7 @@ int invdes_cmd_export(int argc, char **argv) {
     if (st == INVDES_ERR_IO) rc = INVDES_EXIT_FAILURE;
   }
   json_decref(units);
+  json_decref(versions);
   invdes_store_rows_free(rows);
   invdes_store_close(s);
   return rc;

@@ -28,6 +28,9 @@ static const verb verbs[] = {
     {"status", invdes_cmd_status, "results, budget, best so far and pending leases"},
     {"export", invdes_cmd_export, "every proposal as one CSV or JSON row"},
     {"best", invdes_cmd_best, "the best proposal per target with its parameters"},
+    {"amend", invdes_cmd_amend, "correct a recorded value (every version is kept)"},
+    {"retract", invdes_cmd_retract, "withdraw a proposal's results (kept in the history)"},
+    {"import", invdes_cmd_import, "record prior experiments from a CSV file"},
 };
 
 void invdes_cli_print_version(void) { printf("invdes %s\n", PACKAGE_VERSION); }

@@ -342,3 +342,71 @@ int invdes_report_write_json(FILE *f, const json_t *v, int indent) {
   write_value(f, v, indent, 0);
   return ferror(f) ? -1 : 0;
 }
+
+/* ---- the audit trail (export --history) --------------------------------- */
+
+static const char *const history_cols[] = {"id",  "target", "version", "action", "value",
+                                           "sd",  "who",    "time",    "reason"};
+enum { N_HISTORY_COLS = sizeof history_cols / sizeof history_cols[0] };
+
+typedef struct history_ctx {
+  json_t *arr;
+  int nomem;
+} history_ctx;
+
+static int history_row(const invdes_store_version *v, void *data) {
+  history_ctx *h = data;
+  json_t *row = json_object();
+  int bad = !row;
+  if (row) {
+    bad |= put(row, "id", "", json_integer(v->proposal));
+    bad |= put(row, "target", "", text_or_null(v->target));
+    bad |= put(row, "version", "", json_integer(v->version));
+    bad |= put(row, "action", "", text_or_null(v->action));
+    bad |= put(row, "value", "", real_or_null(v->value));
+    bad |= put(row, "sd", "", real_or_null(v->sd));
+    bad |= put(row, "who", "", text_or_null(v->who));
+    bad |= put(row, "time", "", invdes_report_time_json(v->time));
+    bad |= put(row, "reason", "", text_or_null(v->reason));
+  }
+  if (bad) json_decref(row);
+  /* json_array_append_new releases row when it fails. */
+  h->nomem = bad || json_array_append_new(h->arr, row);
+  return h->nomem;
+}
+
+json_t *invdes_report_history_json(invdes_store *s, invdes_error *err) {
+  json_t *arr = json_array();
+  if (!arr) {
+    invdes_error_set(err, INVDES_ERR_NOMEM, "out of memory building the history");
+    return NULL;
+  }
+  history_ctx h = {.arr = arr};
+  invdes_status st = invdes_store_history(s, 0, history_row, &h, err);
+  if (st == INVDES_OK && h.nomem)
+    st = invdes_error_set(err, INVDES_ERR_NOMEM, "out of memory building the history");
+  if (st != INVDES_OK) {
+    json_decref(arr);
+    return NULL;
+  }
+  return arr;
+}
+
+invdes_status invdes_report_write_history_csv(FILE *f, const json_t *arr, invdes_error *err) {
+  for (size_t j = 0; j < N_HISTORY_COLS; j++) {
+    if (j) fputc(',', f);
+    fputs(history_cols[j], f);
+  }
+  fputc('\n', f);
+  size_t i;
+  json_t *row;
+  json_array_foreach(arr, i, row) {
+    for (size_t j = 0; j < N_HISTORY_COLS; j++) {
+      if (j) fputc(',', f);
+      csv_cell(f, json_object_get(row, history_cols[j]));
+    }
+    fputc('\n', f);
+  }
+  if (ferror(f)) return invdes_error_set(err, INVDES_ERR_IO, "writing the history failed");
+  return INVDES_OK;
+}

@@ -91,4 +91,13 @@ void invdes_report_time(double t, char *buf);
 /* A JSON string of the time, or JSON null for a non-finite t (new reference). */
 json_t *invdes_report_time_json(double t);
 
+/* Every version of every result (store.h's invdes_store_history) as a new
+ * JSON array of objects with the keys id (the proposal), target, version,
+ * action (recorded, amended, retracted, migrated), value, sd, who, time,
+ * reason; NULL with err set on failure. */
+json_t *invdes_report_history_json(invdes_store *s, invdes_error *err);
+
+/* Writes such an array as CSV with those columns, in that order. */
+invdes_status invdes_report_write_history_csv(FILE *f, const json_t *arr, invdes_error *err);
+
 #endif

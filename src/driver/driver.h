@@ -108,6 +108,50 @@ invdes_status invdes_driver_propose(invdes_driver *d, size_t n, const char *stat
 INVDES_API
 size_t invdes_driver_remaining(invdes_driver *d, invdes_error *err);
 
+/* ---- points from outside: prior data and grown campaigns ------------------ */
+
+/* The slack an imported point's composition sums and constraints may show
+ * (absolute, in their own units): lab data is rounded. */
+#define INVDES_DRIVER_IMPORT_TOL 1e-6
+
+/* A point of d's space from n variable values given by name as text
+ * (decimal numbers; a categorical's label; a pool candidate's id). Every
+ * variable must be given once and nothing else; bounds hold to 1e-9 of the
+ * range, sums and constraints to INVDES_DRIVER_IMPORT_TOL. *parameters (the
+ * caller frees it) gets the JSON object the run loop would record, z
+ * (invdes_space_dim values) the encoded vector. INVDES_ERR_INVALID with a
+ * message naming the variable and value otherwise; why (may be NULL; why_len
+ * bytes) then gets the reason without the value ("'t' is outside its
+ * bounds"), for counting reasons. */
+INVDES_API
+invdes_status invdes_driver_point(invdes_driver *d, const char *const *names,
+                                  const char *const *texts, size_t n, char **parameters,
+                                  double *z, char *why, size_t why_len, invdes_error *err);
+
+#define INVDES_MIGRATION_REASONS 16
+/* What invdes_driver_migrate carried and, per reason, what it did not. */
+typedef struct invdes_migration {
+  size_t proposals;  /* in the old database */
+  size_t carried;    /* results recorded in the new one */
+  size_t n_reasons;  /* distinct reasons (the last may be "other reasons") */
+  char reason[INVDES_MIGRATION_REASONS][160];
+  size_t count[INVDES_MIGRATION_REASONS];
+} invdes_migration;
+
+/* Carries every result of the campaign database old_path into d's database
+ * (one transaction, invdes_store_import with source "migrated"): each done
+ * proposal whose parameters make a point of d's space (variables matched by
+ * name, invdes_driver_point) and that has a current value for at least one
+ * of d's targets (matched by name, inside its range). Values of targets d
+ * lacks are dropped; pending, failed and abandoned proposals and retracted
+ * results are not carried. The old versions of each carried value stay in
+ * the audit trail with their times and who made them, followed by a
+ * "migrated" version by `who`. Opening the old file upgrades its schema if
+ * it is older. *out says what happened. */
+INVDES_API
+invdes_status invdes_driver_migrate(invdes_driver *d, const char *old_path, const char *who,
+                                    invdes_migration *out, invdes_error *err);
+
 /* ---- the run loop --------------------------------------------------------- */
 
 typedef enum invdes_run_end {

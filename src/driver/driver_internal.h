@@ -60,6 +60,9 @@ invdes_status driver_sync(invdes_driver *d, invdes_error *err);
 invdes_status driver_record(invdes_driver *d, const driver_outcome *o, size_t n,
                             const char *source, invdes_error *err);
 
+/* The JSON object text recorded for raw point x (malloc'ed), or NULL. */
+char *driver_params_json(const invdes_driver *d, const double *x);
+
 /* Raw values x (n_vars) of a proposal from its recorded parameters (exact:
  * written with 17 significant digits). */
 invdes_status driver_params_to_x(invdes_driver *d, const char *json, double *x,

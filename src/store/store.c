@@ -343,7 +343,8 @@ static invdes_status load_campaign(invdes_store *s, invdes_error *err) {
   if (!ok || !s->name || !s->text) goto nomem;
 
   if (sqlite3_prepare_v2(s->db,
-                         "SELECT name, goal, lo, hi, threshold, weight, unit FROM targets"
+                         "SELECT name, goal, lo, hi, threshold, weight, unit, range_lo, range_hi"
+                         " FROM targets"
                          " ORDER BY position",
                          -1, &st, NULL) != SQLITE_OK)
     return store_db_error(s, err, "reading the targets");
@@ -365,6 +366,10 @@ static invdes_status load_campaign(invdes_store *s, invdes_error *err) {
     t->threshold = store_column_real(st, 4);
     t->weight = store_column_real(st, 5);
     t->unit = store_column_strdup(st, 6, &ok);
+    if (sqlite3_column_type(st, 7) != SQLITE_NULL) {
+      t->range_lo = sqlite3_column_double(st, 7);
+      t->range_hi = sqlite3_column_double(st, 8);
+    }
     s->n_targets++;
     if (!ok || !t->name) { sqlite3_finalize(st); goto nomem; }
   }

@@ -27,7 +27,7 @@
 #include "target.h"
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define INVDES_STORE_SCHEMA_VERSION 1
+#define INVDES_STORE_SCHEMA_VERSION 2
 /* Bytes of an evaluator's stderr kept per event; longer text keeps its tail. */
 #define INVDES_STORE_STDERR_MAX 65536
 
@@ -296,7 +296,9 @@ typedef struct invdes_store_tell_req {
  * (the targets still missing) is accepted; each target at most once. Refused
  * with INVDES_ERR_INVALID and the database unchanged: an unknown id, an
  * unknown or repeated target, a value already recorded, a non-finite value or
- * a negative/non-finite sd, a result for a failed proposal, a failure of a
+ * a negative/non-finite sd, a value outside the target's declared range, a
+ * value for a target whose latest version was retracted (amend it instead),
+ * a result for a failed proposal, a failure of a
  * proposal already done or failed (one given back may still fail: it was run
  * after all), an abandon of a proposal that is not pending, and a `campaign`
  * other than the database's. */
@@ -308,6 +310,85 @@ invdes_status invdes_store_tell(invdes_store *s, const invdes_store_tell_req *re
 INVDES_API
 invdes_status invdes_store_tell_many(invdes_store *s, const invdes_store_tell_req *reqs,
                                      size_t n, invdes_error *err);
+
+/* ---- corrections and prior data (store_amend.c, store_import.c) ---------- */
+
+/* One version of one result, as result_history keeps it. action: "recorded"
+ * (the first value, told, evaluated or imported; who = its source),
+ * "amended" (a correction), "retracted" (value = the value withdrawn),
+ * "migrated" (carried into a grown campaign's database). version counts 1, 2,
+ * ... per (proposal, target). Strings are borrowed for the call. */
+typedef struct invdes_store_version {
+  int64_t proposal;
+  const char *target;
+  int version;
+  const char *action;
+  double value, sd;   /* NAN where none */
+  const char *who;    /* the source or the person/station; may be NULL */
+  double time;        /* Unix seconds */
+  const char *reason; /* may be NULL */
+} invdes_store_version;
+
+/* Replaces the current values of proposal `id` for the n targets given (one
+ * transaction): each must have had a value (current, or retracted), be
+ * finite and inside the target's declared range. The old versions stay in
+ * result_history; a version "amended" by `who` (required) with `reason`
+ * (required) and an "amended" event are added. Refused (INVDES_ERR_INVALID,
+ * nothing written): an unknown id or target, a target given twice, a target
+ * never reported, a value out of range. */
+INVDES_API
+invdes_status invdes_store_amend(invdes_store *s, int64_t id, const invdes_store_value *values,
+                                 size_t n, const char *who, const char *reason,
+                                 invdes_error *err);
+
+/* Withdraws every current value of proposal `id` (one transaction): they
+ * leave `results` and a "retracted" version of each, by `who` with `reason`
+ * (both required), is added, with a "retracted" event. The proposal keeps
+ * its status (done: the experiment was run and spent its budget) but has no
+ * value for models, rankings or exports; tell refuses new values for the
+ * retracted targets, amend may give them values again. Refused: an unknown id, a proposal without
+ * any current value. */
+INVDES_API
+invdes_status invdes_store_retract(invdes_store *s, int64_t id, const char *who,
+                                   const char *reason, invdes_error *err);
+
+/* Calls fn for every version of every result (proposal 0) or of one
+ * proposal, by proposal, target (campaign order) and version, in one read
+ * transaction. fn returning non-zero stops the walk; it must not call the
+ * store. */
+INVDES_API
+invdes_status invdes_store_history(invdes_store *s, int64_t proposal,
+                                   int (*fn)(const invdes_store_version *v, void *data),
+                                   void *data, invdes_error *err);
+
+/* An experiment invdes did not propose, to record as done. */
+typedef struct invdes_store_import_row {
+  const char *parameters;            /* JSON object text, as invdes_store_insert's */
+  const double *z;                   /* the encoded vector (dim values) */
+  size_t dim;
+  const invdes_store_value *values;  /* n_values >= 1 current values */
+  size_t n_values;
+  double time;                       /* when it was measured (Unix s); NAN: now */
+  /* Migration: earlier versions to keep in the audit trail (targets of this
+   * campaign only; their proposal field is ignored), and the note of the
+   * "migrated" version ("from OLD.db, proposal 7"). Both unused by import. */
+  const invdes_store_version *history;
+  size_t n_history;
+  const char *note;
+} invdes_store_import_row;
+
+/* Records n experiments, all or none (one transaction), as one new batch of
+ * proposals with status done, strategy = source and station = who, and
+ * their values with source `source`: "import" (prior data; the first version
+ * is "recorded" by "import") or "migrated" (the given history is copied,
+ * then a "migrated" version by `who` with the row's note). Each value is
+ * checked as a tell's (known target, once, finite, sd >= 0, in range); the
+ * error names the row (1-based). An "imported"/"migrated" event records the
+ * count. ids (may be NULL, room for n) receives the new ids. */
+INVDES_API
+invdes_status invdes_store_import(invdes_store *s, const invdes_store_import_row *rows, size_t n,
+                                  const char *source, const char *who, int64_t *ids,
+                                  invdes_error *err);
 
 /* ---- reading ------------------------------------------------------------ */
 

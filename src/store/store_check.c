@@ -154,6 +154,8 @@ static void targets(diff *d, const invdes_campaign *a, const invdes_campaign *b)
     real(d, w, "threshold", p->threshold, q->threshold, 0);
     real(d, w, "weight", p->weight, q->weight, 0);
     text(d, w, "unit", p->unit, q->unit, 0);
+    real(d, w, "range low", p->range_lo, q->range_lo, 0);
+    real(d, w, "range high", p->range_hi, q->range_hi, 0);
   }
 }
 

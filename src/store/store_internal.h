@@ -152,6 +152,19 @@ typedef struct store_prop_state {
 invdes_status store_proposal_state(invdes_store *s, int64_t id, store_prop_state *ps,
                                    invdes_error *err);
 
+/* Corrections (store_amend.c). */
+/* INVDES_ERR_INVALID naming the value and the range when `value` lies outside
+ * the plausible range declared for `target`; OK otherwise (also for a target
+ * without a range or unknown here: the caller judges names). */
+invdes_status store_check_range(const invdes_store *s, int64_t id, const char *target,
+                                double value, invdes_error *err);
+/* *retracted = 1 when the latest version of (id, target) is a retraction. */
+invdes_status store_retracted(invdes_store *s, int64_t id, const char *target, int *retracted,
+                              invdes_error *err);
+/* Appends version v (its proposal field ignored) for proposal id. */
+invdes_status store_add_version(invdes_store *s, int64_t id, const invdes_store_version *v,
+                                invdes_error *err);
+
 /* Schema (store_schema.c). */
 /* Creates or upgrades the schema inside the caller's write transaction,
  * from version `from` to INVDES_STORE_SCHEMA_VERSION, one step at a time. */

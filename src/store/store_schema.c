@@ -3,8 +3,10 @@
  *
  * upgrades[k] takes a file from version k to k + 1 inside the caller's write
  * transaction; version 0 is an empty file, so creating a database is the same
- * path as upgrading one. A later schema change adds upgrades[1] (1 -> 2) and
- * raises INVDES_STORE_SCHEMA_VERSION; it never edits an earlier step. Also
+ * path as upgrading one. A later schema change adds the next step and raises
+ * INVDES_STORE_SCHEMA_VERSION; it never edits an earlier step. Version 2
+ * added the targets' plausible ranges and result_history (every version of
+ * every result: corrections, retractions, carried-over results). Also
  * here: copying a campaign's identity, variables and targets in at creation.
  * docs/database.md documents every table and column. */
 #include "store_internal.h"
@@ -92,12 +94,50 @@ static const char schema_v1[] =
     "  PRIMARY KEY (key, iteration)\n"
     ") WITHOUT ROWID;\n";
 
+/* Version 2. `results` keeps holding the current value of each (proposal,
+ * target), the one models, rankings and exports read; result_history keeps
+ * every version. The trigger writes a result's first version whoever records
+ * it (tell, the run loop, import); amend, retract and migration write their
+ * own rows (with who, why) and mark their results rows with the sources
+ * 'amend' and 'migrated' so the trigger leaves them alone. A file of
+ * version 1 gets its results copied in as their first versions. */
+static const char schema_v2[] =
+    "ALTER TABLE targets ADD COLUMN range_lo REAL;\n"
+    "ALTER TABLE targets ADD COLUMN range_hi REAL;\n"
+    "CREATE TABLE result_history (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  proposal INTEGER NOT NULL REFERENCES proposals(id),\n"
+    "  target TEXT NOT NULL REFERENCES targets(name),\n"
+    "  action TEXT NOT NULL\n"
+    "    CHECK (action IN ('recorded', 'amended', 'retracted', 'migrated')),\n"
+    "  value REAL,\n"
+    "  sd REAL,\n"
+    "  who TEXT,\n"
+    "  time REAL NOT NULL,\n"
+    "  reason TEXT\n"
+    ");\n"
+    "CREATE INDEX result_history_proposal ON result_history(proposal, target, id);\n"
+    "CREATE TRIGGER results_first_version AFTER INSERT ON results\n"
+    "  WHEN NEW.source IS NULL OR NEW.source NOT IN ('amend', 'migrated')\n"
+    "BEGIN\n"
+    "  INSERT INTO result_history(proposal, target, action, value, sd, who, time)\n"
+    "  VALUES (NEW.proposal, NEW.target, 'recorded', NEW.value, NEW.sd, NEW.source, NEW.time);\n"
+    "END;\n"
+    "INSERT INTO result_history(proposal, target, action, value, sd, who, time)\n"
+    "  SELECT proposal, target, 'recorded', value, sd, source, time FROM results\n"
+    "  ORDER BY time, proposal, target;\n";
+
 static invdes_status upgrade_0_to_1(invdes_store *s, invdes_error *err) {
   return store_exec(s, schema_v1, err);
 }
 
+static invdes_status upgrade_1_to_2(invdes_store *s, invdes_error *err) {
+  return store_exec(s, schema_v2, err);
+}
+
 typedef invdes_status (*upgrade_fn)(invdes_store *s, invdes_error *err);
-static const upgrade_fn upgrades[INVDES_STORE_SCHEMA_VERSION] = {upgrade_0_to_1};
+static const upgrade_fn upgrades[INVDES_STORE_SCHEMA_VERSION] = {upgrade_0_to_1,
+                                                                 upgrade_1_to_2};
 
 invdes_status store_schema_upgrade(invdes_store *s, int from, invdes_error *err) {
   for (int v = from; v < INVDES_STORE_SCHEMA_VERSION; v++) {
@@ -182,7 +222,8 @@ static invdes_status fill_variables(invdes_store *s, const invdes_campaign *c,
 static invdes_status fill_targets(invdes_store *s, const invdes_campaign *c, invdes_error *err) {
   sqlite3_stmt *st = NULL;
   if (sqlite3_prepare_v2(s->db, "INSERT INTO targets(position, name, goal, lo, hi, threshold,"
-                         " weight, unit) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", -1, &st,
+                         " weight, unit, range_lo, range_hi)"
+                         " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", -1, &st,
                          NULL) != SQLITE_OK)
     return store_db_error(s, err, "recording the targets");
   invdes_status status = INVDES_OK;
@@ -198,6 +239,9 @@ static invdes_status fill_targets(invdes_store *s, const invdes_campaign *c, inv
     store_bind_real(st, 6, keys & INVDES_GOAL_KEY_THRESHOLD ? t->threshold : NAN);
     store_bind_real(st, 7, keys & INVDES_GOAL_KEY_WEIGHT ? t->weight : NAN);
     store_bind_text(st, 8, t->unit);
+    int ranged = t->range_lo < t->range_hi;
+    store_bind_real(st, 9, ranged ? t->range_lo : NAN);
+    store_bind_real(st, 10, ranged ? t->range_hi : NAN);
     if (sqlite3_step(st) != SQLITE_DONE)
       status = invdes_error_set(err, INVDES_ERR_DB, "%s: recording target '%s': %s", s->path,
                                 t->name, sqlite3_errmsg(s->db));

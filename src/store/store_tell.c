@@ -52,6 +52,8 @@ static invdes_status check_values(invdes_store *s, const invdes_store_tell_req *
       return invdes_error_set(err, INVDES_ERR_INVALID,
                               "%s: proposal %" PRId64 ": the sd of %s (%g) must be finite and "
                               ">= 0", s->path, r->id, v->target, v->sd);
+    invdes_status st = store_check_range(s, r->id, v->target, v->value, err);
+    if (st != INVDES_OK) return st;
   }
   return INVDES_OK;
 }
@@ -112,6 +114,14 @@ static invdes_status tell_one(invdes_store *s, const invdes_store_tell_req *r, i
                               "%s: proposal %" PRId64 " was reported failed (%s); it takes no "
                               "values", s->path, r->id, ts.reason);
     status = check_values(s, r, err);
+    int retracted = 0; /* only a proposal already done can have been retracted */
+    for (size_t i = 0; status == INVDES_OK && !retracted && i < r->n_values &&
+                       ts.status == INVDES_PROPOSAL_DONE; i++)
+      if ((status = store_retracted(s, r->id, r->values[i].target, &retracted, err)) ==
+              INVDES_OK && retracted)
+        return invdes_error_set(err, INVDES_ERR_INVALID,
+                                "%s: proposal %" PRId64 ": its '%s' was retracted; correct it "
+                                "with invdes amend", s->path, r->id, r->values[i].target);
     if (status == INVDES_OK) status = record_values(s, r, now, err);
     if (status == INVDES_OK && late)
       status = invdes_store_event(s, "late_result", r->id,
