@@ -13,7 +13,8 @@
 #      under a second even for -n 1000000; none left is exit 4; --over-budget;
 #      a partial proposal holds its place until complete or closed;
 #   5. exit 1 for a database that cannot be written (a read-only file, a
-#      read-only folder), never 2;
+#      read-only folder, a full disk), never 2 (test_station.c has the full
+#      database inside a tell);
 #   6. a database made by schema version 1 is upgraded in place;
 #   7. every verb's --help lists the exit codes.
 # Needs $INVDES, $top_srcdir (set by make check), sqlite3 and jq.
@@ -141,6 +142,13 @@ for where in rofile rodir; do
 done
 [ "$(sum "$tmp/rofile/own.db")" = "$before" ] && ok || bad "a read-only database changed"
 chmod 755 "$tmp/rodir"
+# A full disk: files may not grow past 4 KiB (ulimit -f; SIGXFSZ ignored, so
+# a write fails with EFBIG as on a full file system).
+cp "$db" "$tmp/full.db"
+before=$(sum "$tmp/full.db")
+expect_exit 1 "tell on a full disk" sh -c 'trap "" XFSZ; ulimit -f 4; exec "$@"' sh \
+  "$INVDES" tell --db "$tmp/full.db" "$p1" capacity=1 --station robot1
+[ "$(sum "$tmp/full.db")" = "$before" ] && ok || bad "a tell on a full disk changed the database"
 
 # 6. A database made by schema version 1 (tests/databases/schema_v1.sql) is upgraded.
 vdb="$tmp/v1.db"

@@ -135,6 +135,15 @@ static void test_partial_results(void **state) {
   assert_non_null(strstr(err.message, "closed with targets missing"));
   assert_int_equal(invdes_store_n_evaluated(c->s, &evaluated, &err), INVDES_OK);
   assert_int_equal(evaluated, 2);
+  /* Closing logs an event only when targets are missing (the run loop
+   * closes every report; a complete one costs no event). */
+  assert_int_equal(count_events(c, "closed"), 1);
+  invdes_store_rows_free(ask(c, "robot", 600, 1));
+  invdes_store_value all[3] = {{"capacity", 1, NAN}, {"voltage", 3.7, NAN}, {"e_red", -3, NAN}};
+  invdes_store_tell_req full = {.id = 3, .kind = INVDES_TELL_RESULT, .values = all,
+                                .n_values = 3, .station = "robot", .close = 1};
+  assert_int_equal(invdes_store_tell(c->s, &full, &err), INVDES_OK);
+  assert_int_equal(count_events(c, "closed"), 1);
 }
 
 static void test_abandon_and_expired_lease_reoffer_same_id(void **state) {

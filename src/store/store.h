@@ -205,9 +205,12 @@ invdes_status invdes_store_insert(invdes_store *s, int64_t iteration, const char
                                   int64_t *batch, invdes_error *err);
 
 /* Hands out up to `max` existing proposals before anything new is made, and
- * leases them to `station` for lease_seconds (0: no lease):
+ * leases them to `station` for lease_seconds (0: no lease; at most
+ * INVDES_STORE_LEASE_MAX):
  *  1. the station's own pending proposals (an ask repeated before it reports
- *     gets the same proposals back), oldest first; skipped when station is NULL;
+ *     gets the same proposals back, their leases kept or extended to now +
+ *     lease_seconds, never shortened), oldest first; skipped when station is
+ *     NULL;
  *  2. then pending proposals of others whose lease has expired, and abandoned
  *     ones, oldest first: the same id offered again (status pending, the
  *     `offers` count raised, an "offered_again" event logged).

@@ -67,8 +67,12 @@ static invdes_status set_status(invdes_store *s, int64_t id, const char *status,
   return store_step_done(s, st, err, "updating a proposal");
 }
 
+/* Records the values and the new status: done when every target has one,
+ * or when r->close (then *short_closed says whether targets are missing),
+ * partial otherwise. A report of every target needs no count. */
 static invdes_status record_values(invdes_store *s, const invdes_store_tell_req *r, double now,
-                                   invdes_error *err) {
+                                   int *short_closed, invdes_error *err) {
+  *short_closed = 0;
   for (size_t i = 0; i < r->n_values; i++) {
     sqlite3_stmt *st = store_stmt_get(s, ST_INSERT_RESULT, err);
     if (!st) return INVDES_ERR_DB;
@@ -88,8 +92,7 @@ static invdes_status record_values(invdes_store *s, const invdes_store_tell_req 
                               s->path, r->id, r->values[i].target);
     if (rc != SQLITE_DONE) return store_db_error(s, err, "recording a result");
   }
-  if (r->close) return set_status(s, r->id, "done", NULL, now, err);
-  /* Done once every target has a value; partial until then. */
+  if (r->n_values == s->n_targets) return set_status(s, r->id, "done", NULL, now, err);
   sqlite3_stmt *st = store_stmt_get(s, ST_PROPOSAL_RESULTS, err);
   if (!st) return INVDES_ERR_DB;
   sqlite3_bind_int64(st, 1, r->id);
@@ -97,8 +100,9 @@ static invdes_status record_values(invdes_store *s, const invdes_store_tell_req 
   int64_t have = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
   sqlite3_reset(st);
   if (rc != SQLITE_ROW) return store_db_error(s, err, "counting a proposal's results");
-  return set_status(s, r->id, have >= (int64_t)s->n_targets ? "done" : "partial", NULL, now,
-                    err);
+  int complete = have >= (int64_t)s->n_targets;
+  *short_closed = !complete && r->close;
+  return set_status(s, r->id, complete || r->close ? "done" : "partial", NULL, now, err);
 }
 
 /* The event a station's change leaves: "by station 'NAME'" in words too. */
@@ -131,20 +135,23 @@ static invdes_status tell_result(invdes_store *s, const invdes_store_tell_req *r
   if (ts->status == INVDES_PROPOSAL_DONE) {
     /* A value for a target it has is the primary key's message; one for a
      * target it lacks means it was closed. */
-    status = record_values(s, r, now, err);
+    int closed = 0;
+    status = record_values(s, r, now, &closed, err);
     if (status == INVDES_OK)
       status = invdes_error_set(err, INVDES_ERR_INVALID,
                                 "%s: proposal %" PRId64 " is done (closed with targets "
                                 "missing); it takes no more values", s->path, r->id);
     return status;
   }
-  status = record_values(s, r, now, err);
+  int closed = 0;
+  status = record_values(s, r, now, &closed, err);
   if (status == INVDES_OK && late)
     status = log_change(s, r, "late_result",
                         ts->status == INVDES_PROPOSAL_ABANDONED
                             ? "result for a proposal that had been given back"
                             : "result after the lease had expired", err);
-  if (status == INVDES_OK && r->close) status = log_change(s, r, "closed", "closed with the result", err);
+  if (status == INVDES_OK && closed)
+    status = log_change(s, r, "closed", "closed with the result, targets missing", err);
   return status;
 }
 
