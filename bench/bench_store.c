@@ -35,11 +35,12 @@ static invdes_status propose(invdes_store *s, size_t n, const char *station, dou
                              err);
 }
 
-static int tell(invdes_store *s, int64_t id, double x, invdes_error *err) {
+/* Reports all three targets as `station`, the proposal's holder. */
+static int tell(invdes_store *s, const char *station, int64_t id, double x, invdes_error *err) {
   invdes_store_value v[3] = {{"capacity", 100 * x, NAN}, {"voltage", 3 + x, NAN},
                              {"e_red", -3 - x, NAN}};
   invdes_store_tell_req r = {.id = id, .kind = INVDES_TELL_RESULT, .values = v, .n_values = 3,
-                             .source = "builtin"};
+                             .source = "builtin", .station = station};
   return invdes_store_tell(s, &r, err) == INVDES_OK;
 }
 
@@ -70,13 +71,13 @@ int main(int argc, char **argv) {
       snprintf(json, sizeof json, "{\"x\": %.17g, \"y\": 0.5}", z[0]);
       invdes_store_new_proposal p = {json, z, 2, NULL, NULL, NAN};
       ok = invdes_store_insert(s, i, "random", &p, 1, "run", 0, &id, NULL, &err) == INVDES_OK &&
-           tell(s, id, z[0], &err);
+           tell(s, "run", id, z[0], &err);
     }
   } else if (strcmp(mode, "station") == 0) {
     for (int i = 0; ok && i < cycles; i++) {
       invdes_store_rows *rows = NULL;
       ok = invdes_store_ask(s, "robot", 600, 1, propose, &k, &rows, &err) == INVDES_OK &&
-           rows->n == 1 && tell(s, rows->items[0].id, rows->items[0].z[0], &err);
+           rows->n == 1 && tell(s, "robot", rows->items[0].id, rows->items[0].z[0], &err);
       invdes_store_rows_free(rows);
     }
   } else if (strcmp(mode, "batch") == 0) {
@@ -92,7 +93,7 @@ int main(int argc, char **argv) {
         p[j] = (invdes_store_new_proposal){json[j], z[j], 2, NULL, NULL, NAN};
       }
       ok = invdes_store_insert(s, i, "random", p, 10, "run", 0, ids, NULL, &err) == INVDES_OK;
-      for (int j = 0; ok && j < 10; j++) ok = tell(s, ids[j], z[j][0], &err);
+      for (int j = 0; ok && j < 10; j++) ok = tell(s, "run", ids[j], z[j][0], &err);
     }
   } else if (strcmp(mode, "grouped") == 0) {
     for (int i = 0; ok && i < cycles; i += 10) {
@@ -114,7 +115,8 @@ int main(int argc, char **argv) {
         v[j][1] = (invdes_store_value){"voltage", 3 + z[j][0], NAN};
         v[j][2] = (invdes_store_value){"e_red", -3 - z[j][0], NAN};
         r[j] = (invdes_store_tell_req){.id = ids[j], .kind = INVDES_TELL_RESULT,
-                                       .values = v[j], .n_values = 3, .source = "builtin"};
+                                       .values = v[j], .n_values = 3, .source = "builtin",
+                                       .station = "run"};
       }
       if (ok) ok = invdes_store_tell_many(s, r, 10, &err) == INVDES_OK;
     }

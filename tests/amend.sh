@@ -28,7 +28,7 @@ db="$tmp/r.db"
 
 # 1. Found 6: an implausible value is refused with the range, nothing written.
 before=$(sum "$db")
-expect_exit 2 "tell 1e308 with a range" "$INVDES" tell --db "$db" 1 capacity=1e308 voltage=3.7
+expect_exit 2 "tell 1e308 with a range" "$INVDES" tell --db "$db" --station r1 1 capacity=1e308 voltage=3.7
 grep -q "outside the plausible range \[0, 400\]" "$tmp/err" && ok || bad "the range is named: $(cat "$tmp/err")"
 [ "$(sum "$db")" = "$before" ] && ok || bad "a refused tell changed the database"
 for i in 1 2 3; do
@@ -38,8 +38,8 @@ done
 sed 's/kind: random/kind: bo/' "$station" >"$tmp/bo.yaml"
 "$INVDES" init "$tmp/bo.yaml" --db "$tmp/bo.db" >/dev/null
 "$INVDES" ask --db "$tmp/bo.db" -n 6 --station r1 >/dev/null
-for i in 1 2 3 4 5; do "$INVDES" tell --db "$tmp/bo.db" "$i" capacity=$((100 + i)) voltage=3.7 >/dev/null; done
-expect_exit 0 "tell 1e308 without a range" "$INVDES" tell --db "$tmp/bo.db" 6 capacity=1e308 voltage=3.7
+for i in 1 2 3 4 5; do "$INVDES" tell --db "$tmp/bo.db" --station r1 "$i" capacity=$((100 + i)) voltage=3.7 >/dev/null; done
+expect_exit 0 "tell 1e308 without a range" "$INVDES" tell --db "$tmp/bo.db" --station r1 6 capacity=1e308 voltage=3.7
 expect_exit 0 "bo asks after 1e308" "$INVDES" ask --db "$tmp/bo.db" -n 2 --station r1
 expect_exit 0 "amend the huge value" "$INVDES" amend --db "$tmp/bo.db" 6 capacity=106 --reason "exponent typo"
 expect_exit 0 "bo asks after the amendment" "$INVDES" ask --db "$tmp/bo.db" -n 2 --station r2

@@ -112,7 +112,7 @@ if [ "$(id -u)" -ne 0 ] || [ -n "$as_user" ]; then
     $as_user "$INVDES" status --db "$f" 2>/dev/null | sed 1,2d >"$tmp/status.got"
     sed 1,2d "$tmp/status.want" | cmp -s - "$tmp/status.got" && ok \
       || bad "status of a read-only database ($where) differs from the writable one's"
-    expect_exit 1 "tell into a read-only database ($where)" $as_user "$INVDES" tell --db "$f" 5 capacity=1
+    expect_exit 1 "tell into a read-only database ($where)" $as_user "$INVDES" tell --db "$f" --station r1 5 capacity=1
     grep -q "readonly\|read-only" "$tmp/err" && ok || bad "tell ($where) says why: $(cat "$tmp/err")"
   done
   chmod 755 "$tmp/rodir"

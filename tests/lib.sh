@@ -20,6 +20,17 @@ expect_exit() {
   "$@" >"$tmp/out" 2>"$tmp/err"; got=$?
   [ "$got" -eq "$want" ] && ok || bad "$what: exit $got, wanted $want ($(head -c 400 "$tmp/err"))"
 }
+# need SCRIPT TOOL...: stops the script with a FAIL unless every TOOL is on
+# the PATH (scripts/install-deps installs them).
+need() {
+  script=$1; shift
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null 2>&1 ||
+      { echo "FAIL: $script needs $tool (scripts/install-deps installs it)"; exit 1; }
+  done
+}
+# dump_sum DB: the SHA-256 of a database's SQL dump (unchanged data, same sum).
+dump_sum() { sqlite3 "$1" .dump | sha256sum; }
 # finish NAME: prints the tally; returns 1 when a check failed.
 finish() {
   echo "$1: $passed passed, $failed failed"

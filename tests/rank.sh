@@ -17,8 +17,8 @@ set -- $(cat "$tmp/ids")
 p1=$1 p2=$2 p3=$3 p4=$4
 
 # 1. Nothing meets the window yet: the least violation, said so.
-expect_exit 0 "tell outside" "$INVDES" tell --db "$db" "$p1" capacity=217.77 voltage=3.567
-expect_exit 0 "tell further outside" "$INVDES" tell --db "$db" "$p3" capacity=230 voltage=4.2
+expect_exit 0 "tell outside" "$INVDES" tell --db "$db" --station s1 "$p1" capacity=217.77 voltage=3.567
+expect_exit 0 "tell further outside" "$INVDES" tell --db "$db" --station s1 "$p3" capacity=230 voltage=4.2
 expect_exit 0 "best json, least violation" "$INVDES" best --db "$db" --format json
 jq -e ".proposal == $p1 and .ranking == \"least_violation\" and .n_meeting == 0
        and .n_ranked == 2 and (.violation - 0.033/0.3 | fabs) < 1e-9" "$tmp/out" >/dev/null &&
@@ -29,8 +29,8 @@ grep -q "^best: proposal $p1 (batch 1), least violation 0.11.*no result of 2 mee
 
 # 2. Found 1: 217.77 (voltage 3.567, outside) is not the best once 215.09
 # meets the window; a larger capacity without a voltage does not either.
-expect_exit 0 "tell inside" "$INVDES" tell --db "$db" "$p2" capacity=215.09 voltage=3.71
-expect_exit 0 "tell capacity only" "$INVDES" tell --db "$db" "$p4" capacity=300
+expect_exit 0 "tell inside" "$INVDES" tell --db "$db" --station s1 "$p2" capacity=215.09 voltage=3.71
+expect_exit 0 "tell capacity only" "$INVDES" tell --db "$db" --station s1 "$p4" capacity=300
 expect_exit 0 "best json" "$INVDES" best --db "$db" --format json
 jq -e ".proposal == $p2 and .ranking == \"meets_all\" and .violation == 0 and .n_meeting == 1
        and .n_ranked == 4 and .targets[0].value == 215.09 and .targets[1].value == 3.71

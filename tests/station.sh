@@ -3,7 +3,8 @@
 # init → ask → tell (values, partial results, sds, failures, give-backs,
 # results files) → status → export → best → heartbeat; every bad tell is
 # refused with a clear message, exit 2 and the database unchanged (its dump's
-# SHA-256); no verb creates a missing database. Then the concurrency
+# SHA-256); no verb creates a missing database. Reports name their station:
+# only the holder of a live lease may report (tests/ownership.sh). Then the concurrency
 # acceptance: 8 processes × 25 ask(1)/tell cycles on one database give 200
 # distinct proposals and 200 results without an error.
 # Needs $INVDES, $top_srcdir and $top_builddir (set by make check) and the
@@ -11,12 +12,10 @@
 # `invdes init` and proposals from `invdes ask`.
 . "$(dirname "$0")/lib.sh"
 : "${top_srcdir:?top_srcdir must name the source tree}"
-for tool in sqlite3 jq; do
-  command -v "$tool" >/dev/null 2>&1 || { echo "FAIL: station.sh needs $tool (scripts/install-deps installs it)"; exit 1; }
-done
+need station.sh sqlite3 jq
 campaign="$top_srcdir/tests/campaigns/good/station.yaml"
 db="$tmp/station.db"
-sum() { sqlite3 "$1" .dump | sha256sum; }
+sum() { dump_sum "$1"; }
 
 make_db() { "$INVDES" init "$campaign" --db "$1" >/dev/null; }
 # ask_ids DB N STATION: prints the ids handed out, one a line.
@@ -62,17 +61,17 @@ ask_ids "$db" 4 r1 >"$tmp/ids"
 [ "$(wc -l <"$tmp/ids")" -eq 4 ] && ok || bad "ask gave $(wc -l <"$tmp/ids") ids, wanted 4"
 set -- $(cat "$tmp/ids")
 p1=$1 p2=$2 p3=$3 p4=$4
-expect_exit 0 "tell values with an sd" "$INVDES" tell --db "$db" "$p1" capacity=180.5 voltage=3.7 --sd capacity=1.5
+expect_exit 0 "tell values with an sd" "$INVDES" tell --db "$db" "$p1" capacity=180.5 voltage=3.7 --sd capacity=1.5 --station r1
 grep -q "proposal $p1: done" "$tmp/out" && ok || bad "tell says what it recorded: $(cat "$tmp/out")"
 [ "$(field "$p1" capacity)" = 180.5 ] && [ "$(field "$p1" capacity_sd)" = 1.5 ] &&
   [ "$(field "$p1" voltage)" = 3.7 ] && [ -z "$(field "$p1" voltage_sd)" ] &&
   [ "$(field "$p1" status)" = done ] && ok || bad "export of $p1: $(grep "^$p1," "$tmp/x.csv")"
 
-# 4. Bad tells: exit 2, a message naming the problem, the database unchanged.
+# 4. Bad tells by the holder: exit 2, a message naming the problem, the database unchanged.
 before=$(sum "$db")
 bad_tell() {
   what=$1 said=$2; shift 2
-  expect_exit 2 "$what" "$INVDES" tell --db "$db" "$@"
+  expect_exit 2 "$what" "$INVDES" tell --db "$db" --station r1 "$@"
   grep -qF -- "$said" "$tmp/err" && ok || bad "$what: wanted '$said' in: $(cat "$tmp/err")"
   [ "$(sum "$db")" = "$before" ] && ok || bad "$what changed the database"
 }
@@ -95,7 +94,7 @@ bad_tell "failure of a done proposal" "is already done" "$p1" --failed "too late
 bad_tell "give back a done proposal" "only a pending proposal can be given back" "$p1" --abandon
 bad_tell "failure without reason" "--failed needs a reason" "$p2" --failed ""
 bad_tell "values and --failed" "values go with neither" "$p2" capacity=1 --failed x
-bad_tell "no report" "give NAME=VALUE..., --failed REASON or --abandon" "$p2"
+bad_tell "no report" "give NAME=VALUE..., --failed REASON, --abandon or --close" "$p2"
 printf '{"campaign": "other", "results": [{"id": %s, "capacity": 1}]}\n' "$p2" >"$tmp/other.json"
 bad_tell "results file of another campaign" "report is for campaign 'other'" --from "$tmp/other.json"
 printf 'id,capacity,voltage\n%s,170,\n%s,abc,3.8\n' "$p2" "$p3" >"$tmp/bad.csv"
@@ -108,26 +107,28 @@ printf 'id,capacity,colour\n%s,1,red\n' "$p2" >"$tmp/col.csv"
 bad_tell "an unknown column" "unknown column 'colour'" --from "$tmp/col.csv"
 [ "$(field "$p2" status)" = pending ] && ok || bad "$p2 is still pending after the refused tells"
 
-# 5. Partial results: one target now, the other later.
-expect_exit 0 "partial result" "$INVDES" tell --db "$db" "$p2" voltage=3.95
-[ "$(field "$p2" status)" = done ] && [ -z "$(field "$p2" capacity)" ] &&
+# 5. Partial results: one target now (status partial), the other later (done).
+expect_exit 0 "partial result" "$INVDES" tell --db "$db" "$p2" voltage=3.95 --station r1
+grep -q "proposal $p2: partial: voltage=3.95" "$tmp/out" && ok || bad "tell says partial: $(cat "$tmp/out")"
+[ "$(field "$p2" status)" = partial ] && [ -z "$(field "$p2" capacity)" ] &&
   [ "$(field "$p2" voltage)" = 3.95 ] && ok || bad "partial result row: $(grep "^$p2," "$tmp/x.csv")"
 expect_exit 0 "the missing target later" "$INVDES" tell --db "$db" "$p2" capacity=150 --station r1
-[ "$(field "$p2" capacity)" = 150 ] && ok || bad "second target of $p2 recorded"
+[ "$(field "$p2" capacity)" = 150 ] && [ "$(field "$p2" status)" = done ] && ok ||
+  bad "second target of $p2 recorded, and it is done"
 [ "$(sqlite3 "$db" "SELECT source FROM results WHERE proposal = $p2 AND target = 'capacity'")" = station:r1 ] &&
   ok || bad "--station recorded as the source"
 
 # 6. A failure and a give-back.
-expect_exit 0 "tell --failed" "$INVDES" tell --db "$db" "$p3" --failed "furnace tripped, sample lost"
+expect_exit 0 "tell --failed" "$INVDES" tell --db "$db" "$p3" --failed "furnace tripped, sample lost" -s r1
 [ "$(field "$p3" status)" = failed ] && ok || bad "$p3 failed"
 grep -q "^$p3,.*,\"furnace tripped, sample lost\"," "$tmp/x.csv" && ok || bad "failure reason exported"
-expect_exit 0 "tell --abandon" "$INVDES" tell --db "$db" "$p4" --abandon --reason "out of Mg"
+expect_exit 0 "tell --abandon" "$INVDES" tell --db "$db" "$p4" --abandon --reason "out of Mg" -s r1
 [ "$(field "$p4" status)" = abandoned ] && ok || bad "$p4 abandoned"
 ask_ids "$db" 1 r2 >"$tmp/again"
 [ "$(cat "$tmp/again")" = "$p4" ] && ok || bad "the given-back proposal is offered again (got $(cat "$tmp/again"))"
 [ "$(field "$p4" status)" = pending ] && [ "$(field "$p4" station)" = r2 ] && ok ||
   bad "offered again to r2: $(grep "^$p4," "$tmp/x.csv")"
-expect_exit 0 "result for the proposal offered again" "$INVDES" tell --db "$db" "$p4" capacity=175 voltage=3.75
+expect_exit 0 "result for the proposal offered again" "$INVDES" tell --db "$db" "$p4" capacity=175 voltage=3.75 -s r2
 
 # 7. Results files: CSV and JSON, each all or nothing, every accepted form.
 ask_ids "$db" 5 r3 >"$tmp/ids2"
@@ -141,7 +142,7 @@ grep -q "recorded 2 reports: 1 result (2 values), 1 failure" "$tmp/out" && ok ||
   [ "$(field "$q2" status)" = failed ] && ok || bad "CSV reports recorded"
 printf '{"campaign": "station-demo", "results": [{"id": %s, "values": {"capacity": 160}, "sd": {"capacity": 3}},\n {"id": %s, "capacity": 165.5, "voltage": 3.65},\n {"id": %s, "abandon": true}]}\n' \
   "$q3" "$q4" "$q5" >"$tmp/good.json"
-expect_exit 0 "tell --from JSON" "$INVDES" tell --db "$db" --from "$tmp/good.json" --campaign station-demo
+expect_exit 0 "tell --from JSON" "$INVDES" tell --db "$db" --from "$tmp/good.json" --campaign station-demo -s r3
 [ "$(field "$q3" capacity_sd)" = 3 ] && [ "$(field "$q4" voltage)" = 3.65 ] &&
   [ "$(field "$q5" status)" = abandoned ] && ok || bad "JSON reports recorded"
 
@@ -189,8 +190,10 @@ grep -q "^best: proposal $q1 " "$tmp/out" && grep -qE "^  capacity +maximize +19
 ask_ids "$db" 1 r9 >"$tmp/hb"
 h=$(cat "$tmp/hb")
 before=$(sum "$db")
-expect_exit 2 "heartbeat by another station" "$INVDES" heartbeat --db "$db" "$h" --station r8
-expect_exit 2 "heartbeat of a done proposal" "$INVDES" heartbeat --db "$db" "$h" "$p1"
+expect_exit 3 "heartbeat by another station" "$INVDES" heartbeat --db "$db" "$h" --station r8
+grep -q "leased to station 'r9' until" "$tmp/err" && ! grep -q expired "$tmp/err" && ok ||
+  bad "heartbeat by another station names the holder: $(cat "$tmp/err")"
+expect_exit 2 "heartbeat of a done proposal" "$INVDES" heartbeat --db "$db" "$h" "$p1" -s r9
 expect_exit 2 "heartbeat with a bad lease" "$INVDES" heartbeat --db "$db" "$h" --lease -5
 [ "$(sum "$db")" = "$before" ] && ok || bad "refused heartbeats changed the database"
 old=$(sqlite3 "$db" "SELECT lease_expires FROM proposals WHERE id = $h")
@@ -219,7 +222,7 @@ make_db "$sdb"
   bad "ask -f csv -n 2: $(cat "$tmp/out")"
 s1=$(sed -n 2p "$tmp/out" | cut -d, -f1)
 s2=$(sed -n 3p "$tmp/out" | cut -d, -f1)
-expect_exit 2 "heartbeat -s of another station" "$INVDES" heartbeat -d "$sdb" "$s1" -s lab2
+expect_exit 3 "heartbeat -s of another station" "$INVDES" heartbeat -d "$sdb" "$s1" -s lab2
 expect_exit 0 "heartbeat -d -s -l -q" "$INVDES" heartbeat -d "$sdb" "$s1" -s lab1 -l 900 -q
 [ ! -s "$tmp/out" ] && ok || bad "heartbeat -q printed: $(cat "$tmp/out")"
 expect_exit 0 "tell -d -s -q" "$INVDES" tell -d "$sdb" "$s1" capacity=170 voltage=3.7 -s lab1 -q

@@ -75,9 +75,13 @@ invdes_store_rows *ask(ctx *c, const char *station, double lease, size_t n) {
 void tell_value(ctx *c, int64_t id, const char *target, double v) {
   invdes_error err;
   invdes_store_value val = {target, v, NAN};
+  /* reported by the proposal's holder, as a station does */
+  invdes_store_rows *held = NULL;
+  assert_int_equal(invdes_store_get(c->s, &id, 1, &held, &err), INVDES_OK);
   invdes_store_tell_req r = {.id = id, .kind = INVDES_TELL_RESULT, .values = &val,
-                             .n_values = 1, .source = "test"};
+                             .n_values = 1, .source = "test", .station = held->items[0].station};
   invdes_status st = invdes_store_tell(c->s, &r, &err);
+  invdes_store_rows_free(held);
   if (st != INVDES_OK) fprintf(stderr, "%s\n", err.message);
   assert_int_equal(st, INVDES_OK);
 }

@@ -35,7 +35,7 @@ invdes_status propose(invdes_store *s, size_t n, const char *station, double lea
 /* Asks for n proposals for station with the lease; the caller frees the rows. */
 invdes_store_rows *ask(ctx *c, const char *station, double lease, size_t n);
 
-/* Tells one value of one target of proposal id. */
+/* Tells one value of one target of proposal id, as its holder (station). */
 void tell_value(ctx *c, int64_t id, const char *target, double v);
 
 /* A digest of every row of every table, read through a second connection. */

@@ -89,7 +89,8 @@ static void test_amend_retract(void **state) {
   int64_t id = a->items[0].id, id2 = a->items[1].id;
   invdes_store_rows_free(a);
   invdes_store_value v[2] = {{"capacity", 1e308, NAN}, {"voltage", 3.7, NAN}};
-  invdes_store_tell_req r = {.id = id, .kind = INVDES_TELL_RESULT, .values = v, .n_values = 2};
+  invdes_store_tell_req r = {.id = id, .kind = INVDES_TELL_RESULT, .values = v, .n_values = 2,
+                             .station = "r1"};
   assert_int_equal(invdes_store_tell(s, &r, &err), INVDES_ERR_INVALID);
   assert_non_null(strstr(err.message, "[0, 400]"));
   v[0].value = 180;
@@ -254,7 +255,7 @@ static void test_migrate(void **state) {
 }
 
 /* A file of schema version 1: made now, then taken back to version 1 by SQL
- * (what version 2 added removed), then opened. */
+ * (what versions 2 and 3 added removed), then opened. */
 static void test_upgrade_from_v1(void **state) {
   invdes_driver *d = make("v1", "700", "none, Al", "random");
   invdes_error err;
@@ -267,6 +268,12 @@ static void test_upgrade_from_v1(void **state) {
                                 "DROP TRIGGER results_first_version; DROP TABLE result_history;"
                                 " ALTER TABLE targets DROP COLUMN range_lo;"
                                 " ALTER TABLE targets DROP COLUMN range_hi;"
+                                " ALTER TABLE events DROP COLUMN station;"
+                                " PRAGMA writable_schema = ON;"
+                                " UPDATE sqlite_master SET sql = replace(sql,"
+                                " '''abandoned'', ''partial'')', '''abandoned'')')"
+                                " WHERE type = 'table' AND name = 'proposals';"
+                                " PRAGMA writable_schema = OFF;"
                                 " PRAGMA user_version = 1;",
                                 NULL, NULL, NULL),
                    SQLITE_OK);

@@ -17,8 +17,11 @@
 #include <jansson.h>
 
 #include "campaign.h"
+#include "cli_station.h"
+#include "commands.h"
 #include "report.h"
 #include "store.h"
+#include "store_internal.h" /* the store's own connection, to fill its disk */
 #include "tell_input.h"
 
 /* ---- fixtures ------------------------------------------------------------- */
@@ -168,7 +171,10 @@ static void csv_file_reads_values_sds_and_failures(void **state) {
   assert_string_equal(r[1].campaign, "station-demo");
   assert_int_equal(r[2].n_values, 1);
   assert_string_equal(r[2].source, "tell-file");
-  /* Recorded in one go, they show in the export. */
+  /* Recorded in one go by the holder, robot1, they show in the export. */
+  assert_int_equal(invdes_tell_input_set_station(in, "robot1", 0, &err), INVDES_OK);
+  r = invdes_tell_input_reqs(in);
+  assert_string_equal(r[0].station, "robot1");
   assert_int_equal(invdes_store_tell_many(f->s, r, 3, &err), INVDES_OK);
   invdes_tell_input_free(in);
 }
@@ -240,6 +246,8 @@ static void json_forms_are_all_read(void **state) {
   assert_int_equal(r[3].kind, INVDES_TELL_ABANDON);
   assert_string_equal(r[3].reason, "out of Mg");
   /* The store refuses the whole file for the one report of another campaign. */
+  assert_int_equal(invdes_tell_input_set_station(in, "robot1", 0, &err), INVDES_OK);
+  r = invdes_tell_input_reqs(in);
   assert_int_equal(invdes_store_tell_many(f->s, r, 4, &err), INVDES_ERR_INVALID);
   assert_non_null(strstr(err.message, "campaign 'other'"));
   invdes_store_counts k;
@@ -296,13 +304,53 @@ static char *read_all(FILE *f) {
   return text;
 }
 
+/* Found 9: a report that meets a full disk (SQLite's SQLITE_FULL, simulated
+ * by PRAGMA max_page_count on the store's own connection) is a system error,
+ * exit status 1 (retry later), never 2 (refused: a robot would drop a valid
+ * measurement), and nothing is recorded. The statuses of a refused report
+ * and of another station's proposal map to 2 and 3. */
+static void full_disk_is_a_system_error(void **state) {
+  fixture *f = *state;
+  invdes_error err;
+  invdes_error_clear(&err);
+  sqlite3_stmt *st = NULL;
+  assert_int_equal(sqlite3_prepare_v2(f->s->db, "PRAGMA page_count", -1, &st, NULL), SQLITE_OK);
+  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  int pages = sqlite3_column_int(st, 0);
+  sqlite3_finalize(st);
+  char sql[64];
+  snprintf(sql, sizeof sql, "PRAGMA max_page_count = %d", pages);
+  assert_int_equal(sqlite3_exec(f->s->db, sql, NULL, NULL, NULL), SQLITE_OK);
+  static char reason[40000];
+  memset(reason, 'x', sizeof reason - 1); /* needs new pages: the file may not grow */
+  invdes_store_tell_req r = {.id = 1, .kind = INVDES_TELL_FAILED, .reason = reason,
+                             .station = "robot1"};
+  invdes_status status = invdes_store_tell(f->s, &r, &err);
+  assert_int_equal(status, INVDES_ERR_DB);
+  assert_non_null(strstr(err.message, "full"));
+  assert_int_equal(invdes_cli_exit_for(status), INVDES_EXIT_FAILURE);
+  invdes_store_rows *rows = NULL;
+  int64_t id = 1;
+  assert_int_equal(invdes_store_get(f->s, &id, 1, &rows, &err), INVDES_OK);
+  assert_int_equal(rows->items[0].status, INVDES_PROPOSAL_PENDING);
+  invdes_store_rows_free(rows);
+  r.reason = "cracked";
+  r.station = "robot2";
+  assert_int_equal(invdes_cli_exit_for(invdes_store_tell(f->s, &r, &err)), INVDES_EXIT_NOT_YOURS);
+  r.id = 99;
+  r.station = "robot1";
+  assert_int_equal(invdes_cli_exit_for(invdes_store_tell(f->s, &r, &err)), INVDES_EXIT_USAGE);
+}
+
 static void export_columns_are_the_contract(void **state) {
   fixture *f = *state;
   invdes_error err;
   invdes_error_clear(&err);
   invdes_store_value v[2] = {{"capacity", 180.5, 1.5}, {"voltage", 3.7, NAN}};
-  invdes_store_tell_req r[2] = {{.id = 1, .kind = INVDES_TELL_RESULT, .values = v, .n_values = 2},
-                                {.id = 2, .kind = INVDES_TELL_FAILED, .reason = "cracked"}};
+  invdes_store_tell_req r[2] = {{.id = 1, .kind = INVDES_TELL_RESULT, .values = v, .n_values = 2,
+                                 .station = "robot1"},
+                                {.id = 2, .kind = INVDES_TELL_FAILED, .reason = "cracked",
+                                 .station = "robot1"}};
   assert_int_equal(invdes_store_tell_many(f->s, r, 2, &err), INVDES_OK);
   invdes_store_rows *rows = NULL;
   assert_int_equal(invdes_store_list(f->s, INVDES_PROPOSAL_ANY, 0, &rows, &err), INVDES_OK);
@@ -369,6 +417,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(bad_files_add_nothing, setup, teardown),
       cmocka_unit_test_setup_teardown(json_forms_are_all_read, setup, teardown),
       cmocka_unit_test_setup_teardown(export_columns_are_the_contract, setup, teardown),
+      cmocka_unit_test_setup_teardown(full_disk_is_a_system_error, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -75,7 +75,7 @@ static void test_refused_files(void **state) {
   const char junk[] = "name: this is a YAML file, not a database\nparameters: []\n";
   write_file(path, junk, sizeof junk - 1);
   assert_null(invdes_store_open(path, &err));
-  assert_int_equal(err.status, INVDES_ERR_DB);
+  assert_int_equal(err.status, INVDES_ERR_INVALID); /* SQLITE_NOTADB: retrying will not help */
   assert_non_null(strstr(err.message, path));
   assert_non_null(strstr(err.message, "not a database"));
   assert_null(invdes_store_create(path, &c->f.c, &err));
@@ -141,7 +141,8 @@ static void test_ask_tell_cycle(void **state) {
                                {"e_red", -3.4, NAN}};
     invdes_error err;
     invdes_store_tell_req r = {.id = p->id, .kind = INVDES_TELL_RESULT, .values = v,
-                               .n_values = 3, .source = "station:robot", .campaign = "fixture"};
+                               .n_values = 3, .source = "station:robot", .campaign = "fixture",
+                               .station = "robot"};
     assert_int_equal(invdes_store_tell(c->s, &r, &err), INVDES_OK);
   }
   invdes_store_rows_free(rows);
@@ -184,8 +185,9 @@ static void test_heartbeat(void **state) {
   invdes_store_rows *r = ask(c, "other", 10, 1);
   assert_int_equal(r->items[0].id, 2);
   invdes_store_rows_free(r);
-  assert_int_equal(invdes_store_heartbeat(c->s, 1, "other", 10, NULL, &err), INVDES_ERR_INVALID);
-  assert_non_null(strstr(err.message, "held by station 'robot'"));
+  assert_int_equal(invdes_store_heartbeat(c->s, 1, "other", 10, NULL, &err), INVDES_ERR_HELD);
+  assert_non_null(strstr(err.message, "leased to station 'robot' until"));
+  assert_null(strstr(err.message, "expired"));
   assert_int_equal(invdes_store_heartbeat(c->s, 42, NULL, 10, NULL, &err), INVDES_ERR_INVALID);
   assert_non_null(strstr(err.message, "no proposal 42"));
   assert_int_equal(invdes_store_heartbeat(c->s, 1, NULL, 0, NULL, &err), INVDES_ERR_USAGE);
@@ -196,7 +198,8 @@ static void test_heartbeat(void **state) {
   assert_int_equal(r->items[0].id, 2); /* its own first */
   assert_int_equal(r->items[1].id, 1); /* then robot's, expired */
   invdes_store_rows_free(r);
-  assert_int_equal(invdes_store_heartbeat(c->s, 1, "robot", 10, NULL, &err), INVDES_ERR_INVALID);
+  assert_int_equal(invdes_store_heartbeat(c->s, 1, "robot", 10, NULL, &err), INVDES_ERR_HELD);
+  assert_non_null(strstr(err.message, "leased to station 'other'"));
 }
 
 /* Found 1 of issue 8: capacity 217.77 is the largest but its voltage 3.567

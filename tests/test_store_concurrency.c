@@ -63,7 +63,8 @@ static int station_main(const char *db, int who) {
     } else {
       invdes_store_value v = {"capacity", rows->items[0].z[0], NAN};
       invdes_store_tell_req r = {.id = rows->items[0].id, .kind = INVDES_TELL_RESULT,
-                                 .values = &v, .n_values = 1, .source = name};
+                                 .values = &v, .n_values = 1, .source = name, .station = name,
+                                 .close = 1};
       if (invdes_store_tell(s, &r, &err) != INVDES_OK) {
         fprintf(stderr, "station %d tell: %s\n", who, err.message);
         rc = 1;
@@ -100,7 +101,8 @@ static int racer_main(const char *db, int who) {
     if (got == 0) break;
     invdes_store_value v = {"voltage", 3.0 + who, NAN};
     invdes_store_tell_req r = {.id = id, .kind = INVDES_TELL_RESULT, .values = &v,
-                               .n_values = 1, .source = name};
+                               .n_values = 1, .source = name, .station = name,
+                                 .close = 1};
     if (invdes_store_tell(s, &r, &err) != INVDES_OK) {
       fprintf(stderr, "racer %d tell: %s\n", who, err.message);
       rc = 1;

@@ -49,7 +49,7 @@ static void test_events_and_strategy_state(void **state) {
   assert_int_equal(count_events(c, NULL), 2);
   assert_int_equal(count_events(c, "run_started"), 1);
   assert_int_equal(invdes_store_event(c->s, "evaluator_error", 77, "x", NULL, 0, &err),
-                   INVDES_ERR_DB); /* foreign key: no proposal 77 */
+                   INVDES_ERR_INVALID); /* foreign key: no proposal 77 */
 
   const char s1[] = "swarm at iteration 1", s3[] = "swarm at iteration 3";
   assert_int_equal(invdes_store_state_put(c->s, "pso", 1, s1, sizeof s1, &err), INVDES_OK);
@@ -88,11 +88,13 @@ static invdes_status insert_with_a_bad_tell_inside(invdes_store *s, void *data,
   ctx *c = data;
   invdes_status st = propose(s, 2, NULL, 0, c, err);
   invdes_store_value v = {"nonsense", 1, NAN};
-  invdes_store_tell_req bad = {.id = 1, .kind = INVDES_TELL_RESULT, .values = &v, .n_values = 1};
+  invdes_store_tell_req bad = {.id = 1, .kind = INVDES_TELL_RESULT, .values = &v, .n_values = 1,
+                               .close = 1};
   invdes_error inner;
   if (st == INVDES_OK && invdes_store_tell(s, &bad, &inner) == INVDES_OK) return INVDES_ERR_USAGE;
   invdes_store_value good = {"capacity", 5, NAN};
-  invdes_store_tell_req ok = {.id = 1, .kind = INVDES_TELL_RESULT, .values = &good, .n_values = 1};
+  invdes_store_tell_req ok = {.id = 1, .kind = INVDES_TELL_RESULT, .values = &good, .n_values = 1,
+                              .close = 1};
   if (st == INVDES_OK) st = invdes_store_tell(s, &ok, err);
   return st;
 }
@@ -155,7 +157,8 @@ static void test_history_for_resume(void **state) {
   invdes_store_rows_free(all);
   int64_t evaluated = 0;
   assert_int_equal(invdes_store_n_evaluated(c->s, &evaluated, &err), INVDES_OK);
-  assert_int_equal(evaluated, 2); /* the budget counts failures too */
+  assert_int_equal(evaluated, 1); /* the failure: the budget counts failures, and the
+                                     partial result only once complete or closed */
   /* Bad proposals are refused before anything is written. */
   invdes_store_new_proposal bad = p;
   bad.parameters = "[1, 2]";

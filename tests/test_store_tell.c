@@ -24,7 +24,8 @@ static void test_bad_tells_leave_db_unchanged(void **state) {
   invdes_store_rows_free(rows);
   tell_value(c, 1, "capacity", 120);
   invdes_error err;
-  invdes_store_tell_req failed = {.id = 3, .kind = INVDES_TELL_FAILED, .reason = "cell shorted"};
+  invdes_store_tell_req failed = {.id = 3, .kind = INVDES_TELL_FAILED, .reason = "cell shorted",
+                                  .station = "robot"};
   assert_int_equal(invdes_store_tell(c->s, &failed, &err), INVDES_OK);
   char before[INVDES_SHA256_HEX], after[INVDES_SHA256_HEX];
   rows_checksum(c->db, before);
@@ -55,12 +56,14 @@ static void test_bad_tells_leave_db_unchanged(void **state) {
       {{.id = 3, .kind = INVDES_TELL_RESULT, .values = &volt, .n_values = 1},
        "reported failed (cell shorted)"},
       {{.id = 2, .kind = INVDES_TELL_FAILED, .reason = ""}, "needs a reason"},
-      {{.id = 1, .kind = INVDES_TELL_FAILED, .reason = "late"}, "already done"},
-      {{.id = 1, .kind = INVDES_TELL_ABANDON}, "is done, not pending"},
+      {{.id = 1, .kind = INVDES_TELL_FAILED, .reason = "late"}, "already partial"},
+      {{.id = 1, .kind = INVDES_TELL_ABANDON}, "is partial, not pending"},
+      {{.id = 2, .kind = INVDES_TELL_CLOSE}, "only a partial proposal"},
       {{.id = 3, .kind = INVDES_TELL_ABANDON}, "is failed, not pending"},
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     invdes_error_clear(&err);
+    bad[i].r.station = "robot"; /* the holder: refused for what it says */
     assert_int_equal(invdes_store_tell(c->s, &bad[i].r, &err), INVDES_ERR_INVALID);
     if (!strstr(err.message, bad[i].says)) fail_msg("case %zu: %s", i, err.message);
     assert_non_null(strstr(err.message, c->db));
@@ -69,8 +72,9 @@ static void test_bad_tells_leave_db_unchanged(void **state) {
   }
   /* Bulk: a good report followed by a bad one records neither. */
   invdes_store_tell_req bulk[2] = {
-      {.id = 2, .kind = INVDES_TELL_RESULT, .values = &volt, .n_values = 1},
-      {.id = 998, .kind = INVDES_TELL_RESULT, .values = &volt, .n_values = 1}};
+      {.id = 2, .kind = INVDES_TELL_RESULT, .values = &volt, .n_values = 1, .station = "robot"},
+      {.id = 998, .kind = INVDES_TELL_RESULT, .values = &volt, .n_values = 1,
+       .station = "robot"}};
   assert_int_equal(invdes_store_tell_many(c->s, bulk, 2, &err), INVDES_ERR_INVALID);
   assert_non_null(strstr(err.message, "report 2 of 2 (proposal 998)"));
   rows_checksum(c->db, after);
@@ -89,7 +93,7 @@ static void test_partial_results(void **state) {
   invdes_store_rows *rows = NULL;
   int64_t id = 1;
   assert_int_equal(invdes_store_get(c->s, &id, 1, &rows, &err), INVDES_OK);
-  assert_int_equal(rows->items[0].status, INVDES_PROPOSAL_DONE);
+  assert_int_equal(rows->items[0].status, INVDES_PROPOSAL_PARTIAL); /* not done: 2 to come */
   assert_true(rows->items[0].value[0] == 140);
   assert_true(isnan(rows->items[0].value[1]) && isnan(rows->items[0].value[2]));
   invdes_store_rows_free(rows);
@@ -101,8 +105,45 @@ static void test_partial_results(void **state) {
   invdes_store_rows_free(rows);
   invdes_store_counts n;
   assert_int_equal(invdes_store_counts_get(c->s, &n, &err), INVDES_OK);
-  assert_int_equal(n.done, 1);
+  assert_int_equal(n.done, 0);
+  assert_int_equal(n.partial, 1);
   assert_int_equal(n.results, 2);
+  /* A partial proposal is no result for the budget: it holds its place. */
+  int64_t evaluated = -1;
+  assert_int_equal(invdes_store_n_evaluated(c->s, &evaluated, &err), INVDES_OK);
+  assert_int_equal(evaluated, 0);
+  invdes_store_budget b;
+  assert_int_equal(invdes_store_budget_get(c->s, &b, &err), INVDES_OK);
+  assert_true(b.results == 0 && b.outstanding == 1);
+  /* The last target completes it. */
+  tell_value(c, 1, "voltage", 3.7);
+  assert_int_equal(invdes_store_counts_get(c->s, &n, &err), INVDES_OK);
+  assert_true(n.done == 1 && n.partial == 0);
+  /* Another is closed with a target missing: done, and takes no more values. */
+  invdes_store_rows_free(ask(c, "robot", 600, 1));
+  tell_value(c, 2, "capacity", 150);
+  invdes_store_tell_req close = {.id = 2, .kind = INVDES_TELL_CLOSE, .station = "robot"};
+  invdes_store_tell_req wrong = {.id = 2, .kind = INVDES_TELL_CLOSE, .station = "thief"};
+  assert_int_equal(invdes_store_tell(c->s, &wrong, &err), INVDES_ERR_HELD);
+  assert_int_equal(invdes_store_tell(c->s, &close, &err), INVDES_OK);
+  assert_int_equal(invdes_store_tell(c->s, &close, &err), INVDES_ERR_INVALID);
+  assert_non_null(strstr(err.message, "only a partial proposal"));
+  invdes_store_value more = {"voltage", 3.6, NAN};
+  invdes_store_tell_req late = {.id = 2, .kind = INVDES_TELL_RESULT, .values = &more,
+                                .n_values = 1, .station = "robot"};
+  assert_int_equal(invdes_store_tell(c->s, &late, &err), INVDES_ERR_INVALID);
+  assert_non_null(strstr(err.message, "closed with targets missing"));
+  assert_int_equal(invdes_store_n_evaluated(c->s, &evaluated, &err), INVDES_OK);
+  assert_int_equal(evaluated, 2);
+  /* Closing logs an event only when targets are missing (the run loop
+   * closes every report; a complete one costs no event). */
+  assert_int_equal(count_events(c, "closed"), 1);
+  invdes_store_rows_free(ask(c, "robot", 600, 1));
+  invdes_store_value all[3] = {{"capacity", 1, NAN}, {"voltage", 3.7, NAN}, {"e_red", -3, NAN}};
+  invdes_store_tell_req full = {.id = 3, .kind = INVDES_TELL_RESULT, .values = all,
+                                .n_values = 3, .station = "robot", .close = 1};
+  assert_int_equal(invdes_store_tell(c->s, &full, &err), INVDES_OK);
+  assert_int_equal(count_events(c, "closed"), 1);
 }
 
 static void test_abandon_and_expired_lease_reoffer_same_id(void **state) {
@@ -115,7 +156,8 @@ static void test_abandon_and_expired_lease_reoffer_same_id(void **state) {
   assert_int_equal(b->items[1].id, 4);
   invdes_store_rows_free(a);
   invdes_store_rows_free(b);
-  invdes_store_tell_req give_back = {.id = 1, .kind = INVDES_TELL_ABANDON, .reason = "no Co left"};
+  invdes_store_tell_req give_back = {.id = 1, .kind = INVDES_TELL_ABANDON, .reason = "no Co left",
+                                     .station = "A"};
   assert_int_equal(invdes_store_tell(c->s, &give_back, &err), INVDES_OK);
   invdes_store_counts n;
   assert_int_equal(invdes_store_counts_get(c->s, &n, &err), INVDES_OK);
@@ -145,13 +187,21 @@ static void test_abandon_and_expired_lease_reoffer_same_id(void **state) {
   assert_string_equal(r->items[0].station, "D");
   invdes_store_rows_free(r);
   assert_int_equal(count_events(c, "offered_again"), 2);
-  /* A's late result is accepted once; D's result then is a second one. */
+  /* A's lease ran out and D holds 2 now: A's result is refused as not A's
+   * (D is measuring it); D's is accepted, once. */
+  invdes_store_value v = {"capacity", 112, NAN};
+  invdes_store_tell_req a_late = {.id = 2, .kind = INVDES_TELL_RESULT, .values = &v,
+                                  .n_values = 1, .station = "A"};
+  assert_int_equal(invdes_store_tell(c->s, &a_late, &err), INVDES_ERR_HELD);
+  assert_non_null(strstr(err.message, "leased to station 'D'"));
   tell_value(c, 2, "capacity", 111);
   assert_int_equal(count_events(c, "late_result"), 0); /* D's lease is live */
-  invdes_store_value v = {"capacity", 112, NAN};
-  invdes_store_tell_req d = {.id = 2, .kind = INVDES_TELL_RESULT, .values = &v, .n_values = 1};
+  invdes_store_tell_req d = {.id = 2, .kind = INVDES_TELL_RESULT, .values = &v, .n_values = 1,
+                             .station = "D", .close = 1};
   assert_int_equal(invdes_store_tell(c->s, &d, &err), INVDES_ERR_INVALID);
   assert_non_null(strstr(err.message, "already has a result"));
+  d.values = &(invdes_store_value){"voltage", 3.7, NAN};
+  assert_int_equal(invdes_store_tell(c->s, &d, &err), INVDES_OK); /* closes it */
   assert_int_equal(invdes_store_heartbeat(c->s, 2, "D", 60, NULL, &err), INVDES_ERR_INVALID);
   assert_non_null(strstr(err.message, "is done"));
   /* A late result for a proposal whose lease ran out and nobody took. */

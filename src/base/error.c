@@ -83,6 +83,7 @@ const char *invdes_status_string(invdes_status status) {
   case INVDES_ERR_DB: return "database error";
   case INVDES_ERR_EVAL: return "evaluation failed";
   case INVDES_ERR_USAGE: return "usage error";
+  case INVDES_ERR_HELD: return "held by another station";
   }
   return "unknown error";
 }

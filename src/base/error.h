@@ -24,7 +24,8 @@ typedef enum invdes_status {
   INVDES_ERR_NUMERIC,    /* a computation failed (non-finite, no factorization) */
   INVDES_ERR_DB,         /* the SQLite store refused an operation */
   INVDES_ERR_EVAL,       /* an evaluation failed */
-  INVDES_ERR_USAGE       /* a call's arguments are off (a programming error) */
+  INVDES_ERR_USAGE,      /* a call's arguments are off (a programming error) */
+  INVDES_ERR_HELD        /* a proposal is leased to another station: not the caller's */
 } invdes_status;
 
 /* Room for a few dozen diagnostics; a longer list ends with a note that it was

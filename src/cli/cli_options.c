@@ -147,10 +147,14 @@ static int store_value(const char *verb, const invdes_cli_opt *o, const char *te
   case INVDES_OPT_SECONDS: {
     double v = 0;
     int ok = invdes_decimal_parse(text, &v) == 0; /* decimal only: no 0x, inf, nan */
-    if (ok && (o->lo ? v > 0 : v >= 0)) {
+    if (ok && (o->lo ? v > 0 : v >= 0) && (!o->hi || v <= (double)o->hi)) {
       *(double *)o->out = v;
       return INVDES_EXIT_OK;
     }
+    if (o->hi)
+      return invdes_cli_usage_error(verb, "--%s takes seconds from %s to %llu (%.0f years), "
+                                    "not '%s'", o->name, o->lo ? "more than 0" : "0", o->hi,
+                                    (double)o->hi / 31557600.0, text);
     return invdes_cli_usage_error(verb, "--%s takes seconds %s 0, not '%s'", o->name,
                                   o->lo ? ">" : ">=", text);
   }
@@ -204,6 +208,7 @@ static int take(const char *verb, const char *usage, const invdes_cli_opt *opts,
                 int val, char **argv) {
   if (val == 'h' || val == VAL_HELP) {
     fputs(usage, stdout);
+    fputs(invdes_cli_exit_help, stdout);
     invdes_cli_print_short_options(stdout);
     return INVDES_EXIT_OK;
   }

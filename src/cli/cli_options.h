@@ -41,7 +41,8 @@ typedef struct invdes_cli_opt {
   invdes_cli_opt_kind kind;
   void *out;                        /* where the value goes (see the kinds) */
   int required;                     /* refused when missing */
-  unsigned long long lo, hi;        /* WHOLE: range (hi 0: no upper bound) */
+  unsigned long long lo, hi;        /* WHOLE: range (hi 0: no upper bound);
+                                       SECONDS: lo != 0 refuses 0, hi the most */
   const invdes_cli_choice *choices; /* CHOICE */
   size_t *n;                        /* LIST: entries stored */
   int *given;                       /* set to 1 when the option appears; may be NULL */

@@ -11,6 +11,16 @@
 #include "target.h"
 #include "tell_input.h"
 
+const char invdes_cli_exit_help[] =
+    "\nExit status: 0 ok; 1 system error (disk, permissions, database busy: nothing\n"
+    "was recorded, retry later); 2 the input was refused (nothing was recorded, do\n"
+    "not retry the same input); 3 not yours (the proposal is leased to another\n"
+    "station); 4 nothing to do (the budget is spent, no candidate is left).\n";
+
+/* The one map from a library status to an exit status. The store maps
+ * SQLite's codes to statuses (store.c, store_status_of): a read-only file,
+ * a full disk, an I/O error or a lock held too long arrive here as
+ * INVDES_ERR_DB, a file that is no database as INVDES_ERR_INVALID. */
 int invdes_cli_exit_for(invdes_status st) {
   switch (st) {
   case INVDES_OK: return INVDES_EXIT_OK;
@@ -18,8 +28,14 @@ int invdes_cli_exit_for(invdes_status st) {
   case INVDES_ERR_DB:
   case INVDES_ERR_NUMERIC:
   case INVDES_ERR_EVAL: return INVDES_EXIT_FAILURE;
-  default: return INVDES_EXIT_USAGE;
+  case INVDES_ERR_HELD: return INVDES_EXIT_NOT_YOURS;
+  case INVDES_ERR_IO:
+  case INVDES_ERR_PARSE:
+  case INVDES_ERR_INVALID:
+  case INVDES_ERR_INFEASIBLE:
+  case INVDES_ERR_USAGE: return INVDES_EXIT_USAGE;
   }
+  return INVDES_EXIT_FAILURE;
 }
 
 invdes_store *invdes_cli_open_db(const char *verb, const char *path, int *exit_status) {
@@ -31,9 +47,10 @@ invdes_store *invdes_cli_open_db(const char *verb, const char *path, int *exit_s
     return s;
   }
   fprintf(stderr, "invdes %s: %s\n", verb, err.message);
-  /* A file that cannot be opened as a campaign database is bad input, even
-   * when SQLite is the one that says so ("file is not a database"). */
-  *exit_status = err.status == INVDES_ERR_NOMEM ? INVDES_EXIT_FAILURE : INVDES_EXIT_USAGE;
+  /* A missing file or one that is no campaign database is bad input (2); a
+   * database that cannot be written or read now (permissions, a read-only
+   * folder, a full disk, a lock) is a system error (1). */
+  *exit_status = invdes_cli_exit_for(err.status);
   return NULL;
 }
 

@@ -16,14 +16,17 @@
 
 /* Opens an existing campaign database for verb `verb` (the name used in
  * messages). Never creates a file. On failure prints "invdes VERB: message"
- * on stderr, stores the exit status in *exit_status (INVDES_EXIT_USAGE for a
- * missing file, a file that is not a campaign database and the like;
- * INVDES_EXIT_FAILURE when out of memory) and returns NULL. */
+ * on stderr, stores the exit status in *exit_status (invdes_cli_exit_for:
+ * INVDES_EXIT_USAGE for a missing file, a file that is not a campaign
+ * database and the like; INVDES_EXIT_FAILURE for a file it may not write, a
+ * full disk, a lock, no memory) and returns NULL. */
 invdes_store *invdes_cli_open_db(const char *verb, const char *path, int *exit_status);
 
-/* The exit status for a failed library call: out of memory, a database error
- * (a lock held too long, a disk error) and I/O on output are INVDES_EXIT_FAILURE;
- * everything the user can fix in the input is INVDES_EXIT_USAGE. */
+/* The exit status for a library status (commands.h lists the codes): out of
+ * memory and database errors (a lock held too long, a read-only file, a full
+ * disk) are INVDES_EXIT_FAILURE; a proposal held by another station is
+ * INVDES_EXIT_NOT_YOURS; everything the user can fix in the input is
+ * INVDES_EXIT_USAGE. */
 int invdes_cli_exit_for(invdes_status st);
 
 /* The campaign model parsed from the text stored in the database, or NULL

@@ -11,8 +11,10 @@
  *         lease_expires ISO 8601 UTC with milliseconds (report.h, as every
  *         output), null without a lease;
  *   csv:  id, each variable by name, lease_expires (empty without a lease).
- * Fewer than N lines (even none, with a note on stderr) when a finite space
- * has no untried candidate left. Works on the database alone. */
+ * Fewer than N lines (even none, with a note on stderr and exit status 4)
+ * when the budget is spent (results + proposals out; --over-budget lifts it)
+ * or a finite space has no untried candidate left. Works on the database
+ * alone. */
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -22,6 +24,7 @@
 #include <jansson.h>
 
 #include "cli_options.h"
+#include "cli_station.h"
 #include "commands.h"
 #include "driver.h"
 #include "report.h"
@@ -29,16 +32,21 @@
 
 static const char ask_usage[] =
     "usage: invdes ask --db FILE [-n N] [--station NAME] [--lease SECONDS]\n"
-    "                  [--format json|csv]\n\n"
+    "                  [--over-budget] [--format json|csv]\n\n"
     "Prints N proposals (id and parameters) and records them as pending. An ask\n"
-    "repeated by the same station before it reports gets the same proposals back;\n"
+    "repeated by the same station before it reports gets the same proposals back\n"
+    "(their leases kept, or extended to the new --lease, never shortened);\n"
     "proposals whose lease expired, or that were given back, are offered again\n"
-    "with their ids.\n\n"
+    "with their ids. Never more than the budget allows: budget.evaluations minus\n"
+    "the results (done or failed) minus the proposals out (pending with a live\n"
+    "lease, partial); fewer are handed out with a note on stderr, and none with\n"
+    "exit status 4.\n\n"
     "  -d, --db FILE      the campaign database (required; see invdes init)\n"
     "  -n, --count N      proposals wanted (default 1)\n"
     "  -s, --station NAME who takes them (default: nobody named)\n"
     "  -l, --lease S      seconds until they are offered to others again\n"
-    "                     (default 86400; 0: never)\n"
+    "                     (default 86400; 0: never; at most 315576000, ten years)\n"
+    "  --over-budget      hand out N even beyond the budget\n"
     "  -f, --format F     json (default) or csv\n"
     "  -h, --help         this text\n"
     "  -V, --version      print the version\n";
@@ -104,17 +112,36 @@ static int write_json(const invdes_store_rows *rows) {
   return 0;
 }
 
+/* Says on stderr why fewer than n were handed out: the budget (the counts
+ * after this ask) or a finite space with nothing untried left. */
+static void why_fewer(invdes_driver *d, size_t got, unsigned long long n, int over) {
+  invdes_store_budget b;
+  int64_t budget = invdes_driver_campaign(d)->budget.evaluations;
+  if (!over && invdes_store_budget_get(invdes_driver_store(d), &b, NULL) == INVDES_OK &&
+      b.results + b.outstanding >= budget) {
+    fprintf(stderr, "invdes ask: %zu of %llu proposals: the budget of %" PRId64 " evaluations "
+                    "is spent: %" PRId64 " results and %" PRId64 " proposals out (pending with "
+                    "a live lease, or partial); --over-budget hands out more\n",
+            got, n, budget, b.results, b.outstanding);
+    return;
+  }
+  fprintf(stderr, "invdes ask: only %zu of %llu proposals: every other candidate of the "
+                  "space has been tried or is pending\n", got, n);
+}
+
 int invdes_cmd_ask(int argc, char **argv) {
   static const invdes_cli_choice formats[] = {{"json", 0}, {"csv", 1}, {NULL, 0}};
   const char *db = NULL, *station = NULL;
   unsigned long long n = 1;
   double lease = 86400;
-  int csv = 0, first;
+  int csv = 0, over = 0, first;
   const invdes_cli_opt opts[] = {
       INVDES_CLI_OPT("db", "FILE", INVDES_OPT_TEXT, &db, .required = 1),
       INVDES_CLI_OPT("count", "N", INVDES_OPT_WHOLE, &n, .lo = 1, .hi = 1000000),
       INVDES_CLI_OPT("station", "NAME", INVDES_OPT_NAME, &station),
-      INVDES_CLI_OPT("lease", "SECONDS", INVDES_OPT_SECONDS, &lease),
+      INVDES_CLI_OPT("lease", "SECONDS", INVDES_OPT_SECONDS, &lease,
+                     .hi = INVDES_STORE_LEASE_MAX),
+      INVDES_CLI_OPT("over-budget", NULL, INVDES_OPT_FLAG, &over),
       INVDES_CLI_OPT("format", "F", INVDES_OPT_CHOICE, &csv, .choices = formats),
       {NULL}};
   int early = invdes_cli_parse("ask", ask_usage, opts, argc, argv, &first);
@@ -125,20 +152,18 @@ int invdes_cmd_ask(int argc, char **argv) {
   invdes_driver *d = invdes_driver_open_db(db, 0, &err);
   if (!d) {
     fprintf(stderr, "invdes ask: %s\n", err.message);
-    return err.status == INVDES_ERR_INVALID || err.status == INVDES_ERR_PARSE
-               ? INVDES_EXIT_USAGE
-               : INVDES_EXIT_FAILURE;
+    return invdes_cli_exit_for(err.status);
   }
   invdes_store_rows *rows = NULL;
-  invdes_status st = invdes_driver_propose(d, (size_t)n, station, lease, 0, &rows, &err);
+  invdes_status st = invdes_driver_propose(d, (size_t)n, station, lease,
+                                           over ? INVDES_PROPOSE_OVER_BUDGET : 0, &rows, &err);
   int rc = INVDES_EXIT_OK;
   if (st != INVDES_OK) {
     fprintf(stderr, "invdes ask: %s\n", err.message);
-    rc = INVDES_EXIT_FAILURE;
+    rc = invdes_cli_exit_for(st);
   } else {
-    if (rows->n < (size_t)n)
-      fprintf(stderr, "invdes ask: only %zu of %llu proposals: every other candidate of the "
-                      "space has been tried or is pending\n", rows->n, n);
+    if (rows->n < (size_t)n) why_fewer(d, rows->n, n, over);
+    if (rows->n == 0) rc = INVDES_EXIT_NOTHING;
     if ((csv ? write_csv(invdes_driver_store(d), rows) : write_json(rows)) != 0 ||
         fflush(stdout) != 0) {
       fprintf(stderr, "invdes ask: cannot write the proposals (they are recorded; the same "

@@ -22,13 +22,15 @@ static const char heartbeat_usage[] =
     "now + SECONDS. A proposal whose lease has passed is offered again by the\n"
     "next ask (its result is still accepted once when it arrives late).\n\n"
     "  -d, --db FILE         the campaign database (required; never created)\n"
-    "  -s, --station NAME    refuse unless NAME holds the proposals\n"
-    "  -l, --lease SECONDS   the new lease from now (default 86400, as ask)\n"
+    "  -s, --station NAME    the station holding the proposals: only it may\n"
+    "                        extend their leases (another gets exit status 3)\n"
+    "  -l, --lease SECONDS   the new lease from now, 1 to 315576000 (ten years;\n"
+    "                        default 86400, as ask)\n"
     "  -q, --quiet           print nothing on success\n"
     "  -h, --help            this text\n"
     "  -V, --version         print the version\n\n"
     "Prints one line per id: \"ID lease until YYYY-MM-DDTHH:MM:SSZ\" (UTC).\n"
-    "Exit status: 0 extended, 2 refused (nothing changed), 1 other failures.\n";
+    "Nothing is extended unless every id is.\n";
 
 typedef struct beat {
   const int64_t *ids;
@@ -55,7 +57,8 @@ int invdes_cmd_heartbeat(int argc, char **argv) {
   const invdes_cli_opt opts[] = {
       INVDES_CLI_OPT("db", "FILE", INVDES_OPT_TEXT, &db, .required = 1),
       INVDES_CLI_OPT("station", "NAME", INVDES_OPT_NAME, &station, .retired = 'S'),
-      INVDES_CLI_OPT("lease", "SECONDS", INVDES_OPT_SECONDS, &lease, .lo = 1),
+      INVDES_CLI_OPT("lease", "SECONDS", INVDES_OPT_SECONDS, &lease, .lo = 1,
+                     .hi = INVDES_STORE_LEASE_MAX),
       INVDES_CLI_OPT("quiet", NULL, INVDES_OPT_FLAG, &quiet),
       {NULL}};
   int early = invdes_cli_parse("heartbeat", heartbeat_usage, opts, argc, argv, &first);

@@ -21,22 +21,31 @@ static const char tell_usage[] =
     "usage: invdes tell --db FILE ID NAME=VALUE... [--sd NAME=VALUE]...\n"
     "       invdes tell --db FILE ID --failed REASON\n"
     "       invdes tell --db FILE ID --abandon [--reason TEXT]\n"
+    "       invdes tell --db FILE ID --close\n"
     "       invdes tell --db FILE --from RESULTS.csv|RESULTS.json\n\n"
     "Records what became of proposal ID (as printed by `invdes ask`): values\n"
-    "measured for some or all targets (the rest may follow in a later tell),\n"
-    "a failed experiment, or the proposal given back unrun (the next ask offers\n"
-    "it again). --from records a whole file of reports, all or none.\n\n"
+    "measured for some or all targets (the proposal is `partial` until every\n"
+    "target is reported or it is closed), a failed experiment, or the proposal\n"
+    "given back unrun (the next ask offers it again). --from records a whole\n"
+    "file of reports, all or none. While a proposal's lease lasts, only the\n"
+    "station holding it (--station, as given to ask) may report on it; others\n"
+    "are refused with exit status 3. A result after the lease ran out is still\n"
+    "accepted, once per target.\n\n"
     "  -d, --db FILE        the campaign database (required; never created)\n"
     "  --sd NAME=SD         standard deviation of the value of target NAME\n"
     "                       (repeat for several targets)\n"
     "  --failed REASON      the experiment was run and failed\n"
     "  -a, --abandon        give the proposal back unrun\n"
     "  -r, --reason TEXT    why it was given back (with --abandon)\n"
+    "  --close              finish a partial proposal as it is (alone), or with\n"
+    "                       the values given: the missing targets stay missing\n"
+    "                       and it counts as a result for the budget\n"
     "  -F, --from FILE      reports from a CSV or JSON file (see below);\n"
     "                       - reads them from standard input\n"
     "  -c, --campaign NAME  the campaign the report is meant for: refused unless\n"
     "                       the database holds that campaign\n"
-    "  -s, --station NAME   who reports (recorded as source station:NAME)\n"
+    "  -s, --station NAME   who reports: the station holding the proposal\n"
+    "                       (recorded as source station:NAME and in the log)\n"
     "  -q, --quiet          print nothing on success\n"
     "  -h, --help           this text\n"
     "  -V, --version        print the version\n\n"
@@ -47,12 +56,11 @@ static const char tell_usage[] =
     "\"REASON\"}, {\"id\": 19, \"abandon\": true} or {\"id\": 20, \"capacity\": 175}\n"
     "(the evaluator's own output with the id added), or {\"campaign\": NAME,\n"
     "\"results\": [...]}. Files starting with '[' or '{' are read as JSON.\n\n"
-    "A value must be a finite number; a target may be reported once.\n"
-    "Exit status: 0 recorded, 2 refused (nothing recorded), 1 other failures.\n";
+    "A value must be a finite number; a target may be reported once.\n";
 
 typedef struct tell_args {
   const char *db, *from, *failed, *reason, *campaign, *station;
-  int abandon, quiet;
+  int abandon, quiet, close;
   char **sd_args;
   size_t n_sd;
 } tell_args;
@@ -70,12 +78,14 @@ static int command_line_report(const tell_args *a, int argc, char **argv, const 
   if (invdes_tell_parse_id(argv[0], &id))
     return usage_error("'%s' is not a proposal id (a whole number >= 1)", argv[0]);
   const size_t n = (size_t)argc - 1;
-  if (a->failed || a->abandon) {
+  if ((a->failed || a->abandon) && a->close)
+    return usage_error("%s: a failed or given-back proposal is closed already", "--close");
+  if (a->failed || a->abandon || (a->close && !n)) {
     if (n) return usage_error("'%s': values go with neither --failed nor --abandon", argv[1]);
     if (a->n_sd) return usage_error("%s: --sd goes with values only", "--sd");
     if (a->failed && !*a->failed) return usage_error("%s needs a reason", "--failed");
   } else if (!n) {
-    return usage_error("proposal %s: give NAME=VALUE..., --failed REASON or --abandon",
+    return usage_error("proposal %s: give NAME=VALUE..., --failed REASON, --abandon or --close",
                        argv[0]);
   }
   if (a->reason && !a->abandon) return usage_error("%s goes with --abandon", "--reason");
@@ -120,6 +130,7 @@ static int command_line_report(const tell_args *a, int argc, char **argv, const 
   if (rc == INVDES_EXIT_OK) {
     invdes_tell_kind kind = a->failed    ? INVDES_TELL_FAILED
                             : a->abandon ? INVDES_TELL_ABANDON
+                            : n == 0     ? INVDES_TELL_CLOSE
                                          : INVDES_TELL_RESULT;
     if (invdes_tell_input_add(in, id, kind, vals, n, a->failed ? a->failed : a->reason, source,
                               a->campaign, &err)) {
@@ -133,7 +144,7 @@ static int command_line_report(const tell_args *a, int argc, char **argv, const 
   return rc;
 }
 
-static void print_outcome(const invdes_tell_input *in, const char *from) {
+static void print_outcome(invdes_store *s, const invdes_tell_input *in, const char *from) {
   const invdes_store_tell_req *r = invdes_tell_input_reqs(in);
   const size_t n = invdes_tell_input_n(in);
   if (from) {
@@ -151,8 +162,14 @@ static void print_outcome(const invdes_tell_input *in, const char *from) {
   }
   char num[INVDES_REPORT_NUM_MAX];
   switch (r->kind) {
-  case INVDES_TELL_RESULT:
-    printf("proposal %" PRId64 ": done:", r->id);
+  case INVDES_TELL_CLOSE: printf("proposal %" PRId64 ": closed\n", r->id); break;
+  case INVDES_TELL_RESULT: {
+    /* done, or partial while targets are missing: as the store now says */
+    invdes_store_rows *now = NULL;
+    invdes_status st = invdes_store_get(s, &r->id, 1, &now, NULL);
+    printf("proposal %" PRId64 ": %s:", r->id,
+           st == INVDES_OK ? invdes_proposal_status_name(now->items[0].status) : "recorded");
+    invdes_store_rows_free(now);
     for (size_t i = 0; i < r->n_values; i++) {
       invdes_report_number(r->values[i].value, num);
       printf(" %s=%s", r->values[i].target, num);
@@ -163,6 +180,7 @@ static void print_outcome(const invdes_tell_input *in, const char *from) {
     }
     putchar('\n');
     break;
+  }
   case INVDES_TELL_FAILED: printf("proposal %" PRId64 ": failed: %s\n", r->id, r->reason); break;
   case INVDES_TELL_ABANDON:
     printf("proposal %" PRId64 ": given back; the next ask offers it again\n", r->id);
@@ -185,6 +203,7 @@ int invdes_cmd_tell(int argc, char **argv) {
       INVDES_CLI_OPT("sd", "NAME=SD", INVDES_OPT_LIST, sd_args, .n = &a.n_sd),
       INVDES_CLI_OPT("failed", "REASON", INVDES_OPT_TEXT, &a.failed, .retired = 'f'),
       INVDES_CLI_OPT("abandon", NULL, INVDES_OPT_FLAG, &a.abandon),
+      INVDES_CLI_OPT("close", NULL, INVDES_OPT_FLAG, &a.close),
       INVDES_CLI_OPT("reason", "TEXT", INVDES_OPT_TEXT, &a.reason),
       INVDES_CLI_OPT("from", "FILE", INVDES_OPT_TEXT, &a.from),
       INVDES_CLI_OPT("campaign", "NAME", INVDES_OPT_TEXT, &a.campaign),
@@ -201,7 +220,7 @@ int invdes_cmd_tell(int argc, char **argv) {
     if (a.failed && a.abandon) rc = usage_error("%s: give one of them", "--failed and --abandon");
     else if (a.from && first != argc)
       rc = usage_error("'%s': --from takes no id or values on the command line", argv[first]);
-    else if (a.from && (a.failed || a.abandon || a.n_sd || a.reason))
+    else if (a.from && (a.failed || a.abandon || a.n_sd || a.reason || a.close))
       rc = usage_error("%s: the file says it per report", "--from");
     else if (!a.from && first == argc)
       rc = usage_error("%s", "give a proposal id, or --from FILE");
@@ -243,6 +262,10 @@ int invdes_cmd_tell(int argc, char **argv) {
       rc = INVDES_EXIT_FAILURE;
     }
   }
+  if (rc == INVDES_EXIT_OK && invdes_tell_input_set_station(in, a.station, a.close, &err)) {
+    fprintf(stderr, "invdes tell: out of memory\n");
+    rc = INVDES_EXIT_FAILURE;
+  }
   if (rc == INVDES_EXIT_OK) {
     /* A file is one transaction: the store names the refused report and
      * says that none was recorded. */
@@ -254,7 +277,7 @@ int invdes_cmd_tell(int argc, char **argv) {
       if (!a.from) fprintf(stderr, "invdes tell: nothing was recorded\n");
       rc = invdes_cli_exit_for(st);
     } else if (!a.quiet) {
-      print_outcome(in, a.from);
+      print_outcome(s, in, a.from);
     }
   }
   invdes_store_close(s);

@@ -29,6 +29,7 @@ static void req_release(invdes_store_tell_req *r) {
   free((char *)r->reason);
   free((char *)r->source);
   free((char *)r->campaign);
+  free((char *)r->station);
 }
 
 /* Drops the reports from index `keep` on (a file that failed halfway). */
@@ -100,6 +101,17 @@ invdes_status invdes_tell_input_default_campaign(invdes_tell_input *in, const ch
   for (size_t i = 0; i < in->n; i++)
     if (!in->reqs[i].campaign && dup_or_null(name, &in->reqs[i].campaign))
       return invdes_error_set(err, INVDES_ERR_NOMEM, "out of memory");
+  return INVDES_OK;
+}
+
+invdes_status invdes_tell_input_set_station(invdes_tell_input *in, const char *station,
+                                            int close, invdes_error *err) {
+  for (size_t i = 0; i < in->n; i++) {
+    free((char *)in->reqs[i].station);
+    if (dup_or_null(station, &in->reqs[i].station))
+      return invdes_error_set(err, INVDES_ERR_NOMEM, "out of memory");
+    if (close && in->reqs[i].kind == INVDES_TELL_RESULT) in->reqs[i].close = 1;
+  }
   return INVDES_OK;
 }
 

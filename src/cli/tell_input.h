@@ -55,6 +55,12 @@ invdes_status invdes_tell_input_add(invdes_tell_input *in, int64_t id, invdes_te
 invdes_status invdes_tell_input_default_campaign(invdes_tell_input *in, const char *name,
                                                  invdes_error *err);
 
+/* Names the reporting station (copied; NULL: none) on every report so far,
+ * which the store checks against each proposal's holder; with `close`, every
+ * result also closes its proposal (done even with targets missing). */
+invdes_status invdes_tell_input_set_station(invdes_tell_input *in, const char *station,
+                                            int close, invdes_error *err);
+
 /* Parses text as a whole as a finite decimal number (table.h's
  * invdes_decimal_parse): 0, -1 when it is not a number ("abc", "", "1.5x"),
  * -2 when it is one but not finite ("nan", "inf", "1e999"), -3 when it is a

@@ -415,11 +415,14 @@ invdes_status driver_sync(invdes_driver *d, invdes_error *err) {
     }
     if (p->id > d->last_id) d->last_id = p->id;
     if (p->batch >= d->next_batch) d->next_batch = p->batch + 1;
-    if (p->status == INVDES_PROPOSAL_DONE || p->status == INVDES_PROPOSAL_FAILED) {
+    /* A partial proposal teaches the model what it has (NAN for the rest)
+     * but is no result for the budget until it is complete or closed. */
+    if (p->status == INVDES_PROPOSAL_DONE || p->status == INVDES_PROPOSAL_FAILED ||
+        p->status == INVDES_PROPOSAL_PARTIAL) {
       obs[n_obs++] = (invdes_observation){.id = p->id, .z = p->z, .x = NULL, .y = p->value,
                                           .failed = p->status == INVDES_PROPOSAL_FAILED};
-      d->n_evaluated++;
-      if (p->status == INVDES_PROPOSAL_DONE) note_result(d, p->id, p->value);
+      d->n_evaluated += p->status != INVDES_PROPOSAL_PARTIAL;
+      if (p->status != INVDES_PROPOSAL_FAILED) note_result(d, p->id, p->value);
     } else {
       st = pend_add(d, p->id, p->z, err);
     }
@@ -471,6 +474,10 @@ static invdes_status record_txn(invdes_store *s, void *data, invdes_error *err) 
                                         .sd = NAN};
     req[i].id = o->id;
     req[i].source = r->source;
+    /* The run loop holds its proposals as station "run"; an evaluation is
+     * over when it returns, so what it gave closes the proposal. */
+    req[i].station = INVDES_DRIVER_RUN_STATION;
+    req[i].close = 1;
     if (k > 0) {
       req[i].kind = INVDES_TELL_RESULT;
       req[i].values = v;

@@ -90,14 +90,18 @@ enum {
   /* when anything was claimed, hand out only that and make nothing new (the
    * run loop: in-flight proposals of a killed run are finished first, so the
    * batches that follow are those of an uninterrupted run) */
-  INVDES_PROPOSE_CLAIM_FIRST = 1
+  INVDES_PROPOSE_CLAIM_FIRST = 1,
+  /* hand out beyond the budget (`ask --over-budget`); without it an ask
+   * hands out at most budget.evaluations - results - outstanding anew
+   * (invdes_store_ask_budget) */
+  INVDES_PROPOSE_OVER_BUDGET = 2
 };
 
 /* One ask in one transaction (see the top of this file): up to n proposals
  * for `station` (NULL: none named) leased for lease_s seconds (0: no lease).
  * *out (the caller frees it with invdes_store_rows_free) lists them, claimed
- * first; fewer than n (even none) when a finite space has no untried point
- * left. */
+ * first; fewer than n (even none) when the budget is spent (unless
+ * INVDES_PROPOSE_OVER_BUDGET) or a finite space has no untried point left. */
 INVDES_API
 invdes_status invdes_driver_propose(invdes_driver *d, size_t n, const char *station,
                                     double lease_s, unsigned flags, invdes_store_rows **out,

@@ -114,7 +114,8 @@ invdes_status invdes_driver_propose(invdes_driver *d, size_t n, const char *stat
     d->foreign = 0;
     invdes_error e;
     invdes_error_clear(&e);
-    st = invdes_store_ask(d->store, station, lease_s, n, propose_txn, d, out, &e);
+    int64_t budget = flags & INVDES_PROPOSE_OVER_BUDGET ? 0 : d->c->budget.evaluations;
+    st = invdes_store_ask_budget(d->store, station, lease_s, n, budget, propose_txn, d, out, &e);
     if (st == INVDES_OK) return INVDES_OK;
     d->synced = 0; /* rolled back: the mirror may hold what never happened */
     if (!d->foreign) {

@@ -4,8 +4,9 @@
  *
  * The schema itself is in store_schema.c, proposals and reports in
  * store_propose.c and store_tell.c, reading (lists, counts, best) in
- * store_query.c, the event log and strategy state in store_log.c and the
- * comparison of campaign files in store_check.c. */
+ * store_query.c, the event log and strategy state in store_log.c, the
+ * comparison of campaign files in store_check.c and SQLite's codes as
+ * statuses in store_error.c. */
 #include "store_internal.h"
 
 #include <errno.h>
@@ -44,17 +45,24 @@ static const char *const stmt_sql[ST_COUNT] = {
         " WHERE status = 'pending' AND lease_expires < ?1"
         " AND (?2 IS NULL OR station IS NOT ?2)"
         " ORDER BY id LIMIT ?3",
-    [ST_LEASE] = "UPDATE proposals SET status = 'pending', station = ?2, lease_expires = ?3,"
+    /* ?4 = 1 offers the proposal again (the new lease replaces the old);
+     * ?4 = 0 hands a station its own proposal back: the lease is kept or
+     * extended, never shortened (NULL, no end, is the longest). */
+    [ST_LEASE] = "UPDATE proposals SET status = 'pending', station = ?2,"
+                 " lease_expires = CASE WHEN ?4 THEN ?3 WHEN lease_expires IS NULL OR ?3 IS NULL"
+                 " THEN NULL ELSE max(lease_expires, ?3) END,"
                  " offers = offers + ?4, reason = CASE WHEN ?4 THEN NULL ELSE reason END,"
                  " updated = ?5 WHERE id = ?1",
+    [ST_COUNT_OWN] = "SELECT count(*) FROM proposals WHERE status = 'pending' AND station = ?1",
+    [ST_PROPOSAL_RESULTS] = "SELECT count(*) FROM results WHERE proposal = ?1",
     [ST_PROPOSAL_STATE] = "SELECT status, station, lease_expires, reason FROM proposals"
                           " WHERE id = ?1",
     [ST_HEARTBEAT] = "UPDATE proposals SET lease_expires = ?2, updated = ?3 WHERE id = ?1",
     [ST_INSERT_RESULT] = "INSERT INTO results(proposal, target, value, sd, source, time)"
                          " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
     [ST_SET_STATUS] = "UPDATE proposals SET status = ?2, reason = ?3, updated = ?4 WHERE id = ?1",
-    [ST_INSERT_EVENT] = "INSERT INTO events(time, kind, proposal, message, stderr)"
-                        " VALUES(?1, ?2, ?3, ?4, ?5)",
+    [ST_INSERT_EVENT] = "INSERT INTO events(time, kind, proposal, message, stderr, station)"
+                        " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
     [ST_STATE_PUT] = "INSERT OR REPLACE INTO strategy_state(key, iteration, blob, time)"
                      " VALUES(?1, ?2, ?3, ?4)",
     [ST_STATE_GET] = "SELECT iteration, blob FROM strategy_state WHERE key = ?1"
@@ -63,7 +71,7 @@ static const char *const stmt_sql[ST_COUNT] = {
         "SELECT id, batch, iteration, strategy, parameters, z, status, station,"
         " lease_expires, offers, reason, acquisition, created, updated FROM proposals"
         " WHERE id > ?1 AND (?2 & CASE status WHEN 'pending' THEN 1 WHEN 'done' THEN 2"
-        " WHEN 'failed' THEN 4 ELSE 8 END) != 0 ORDER BY id",
+        " WHEN 'failed' THEN 4 WHEN 'partial' THEN 16 ELSE 8 END) != 0 ORDER BY id",
     [ST_LIST_RESULTS] = "SELECT r.proposal, t.position, r.value, r.sd FROM results r"
                         " JOIN targets t ON t.name = r.target WHERE r.proposal > ?1",
     [ST_LIST_PREDICTIONS] = "SELECT p.proposal, t.position, p.mean, p.sd FROM predictions p"
@@ -83,24 +91,13 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_N_EVALUATED] = "SELECT count(*) FROM proposals WHERE status IN ('done', 'failed')",
     [ST_RANK_VALUES] = "SELECT r.proposal, t.position, r.value FROM results r"
                        " JOIN targets t ON t.name = r.target ORDER BY r.proposal",
-    [ST_EVENTS] = "SELECT id, time, kind, proposal, message, stderr FROM events"
+    [ST_EVENTS] = "SELECT id, time, kind, proposal, message, stderr, station FROM events"
                   " WHERE id > ?1 AND (?2 IS NULL OR kind = ?2) ORDER BY id",
     [ST_UPDATE_CAMPAIGN] = "UPDATE campaign SET text = ?1, sha256 = ?2, pool_sha256 = ?3,"
                            " updated = ?4 WHERE id = 1",
 };
 
 /* ---- small helpers ------------------------------------------------------ */
-
-invdes_status store_db_error(invdes_store *s, invdes_error *err, const char *what) {
-  int code = s->db ? sqlite3_errcode(s->db) & 0xff : SQLITE_OK;
-  if (code == SQLITE_CORRUPT) {
-    char detail[256];
-    snprintf(detail, sizeof detail, "%s: %s", what, sqlite3_errmsg(s->db));
-    return store_damaged(s, err, detail);
-  }
-  return invdes_error_set(err, INVDES_ERR_DB, "%s: %s: %s", s->path, what,
-                          s->db ? sqlite3_errmsg(s->db) : "no connection");
-}
 
 sqlite3_stmt *store_stmt_get(invdes_store *s, store_stmt which, invdes_error *err) {
   sqlite3_stmt *st = s->stmt[which];
@@ -128,12 +125,13 @@ invdes_status store_step_done(invdes_store *s, sqlite3_stmt *st, invdes_error *e
 
 invdes_status store_exec(invdes_store *s, const char *sql, invdes_error *err) {
   char *msg = NULL;
-  if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) == SQLITE_OK) return INVDES_OK;
-  if ((sqlite3_errcode(s->db) & 0xff) == SQLITE_CORRUPT) {
+  int rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg);
+  if (rc == SQLITE_OK) return INVDES_OK;
+  if ((rc & 0xff) == SQLITE_CORRUPT) {
     sqlite3_free(msg);
     return store_db_error(s, err, "reading the file");
   }
-  invdes_status st = invdes_error_set(err, INVDES_ERR_DB, "%s: %s", s->path,
+  invdes_status st = invdes_error_set(err, store_status_of(rc), "%s: %s", s->path,
                                       msg ? msg : sqlite3_errmsg(s->db));
   sqlite3_free(msg);
   return st;
@@ -511,6 +509,7 @@ const char *invdes_proposal_status_name(invdes_proposal_status st) {
   case INVDES_PROPOSAL_DONE: return "done";
   case INVDES_PROPOSAL_FAILED: return "failed";
   case INVDES_PROPOSAL_ABANDONED: return "abandoned";
+  case INVDES_PROPOSAL_PARTIAL: return "partial";
   }
   return "?";
 }

@@ -27,7 +27,9 @@
 #include "target.h"
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define INVDES_STORE_SCHEMA_VERSION 2
+#define INVDES_STORE_SCHEMA_VERSION 3
+/* The longest lease a station may take or extend to (seconds): ten years. */
+#define INVDES_STORE_LEASE_MAX 315576000.0
 /* Bytes of an evaluator's stderr kept per event; longer text keeps its tail. */
 #define INVDES_STORE_STDERR_MAX 65536
 
@@ -35,13 +37,14 @@ typedef struct invdes_store invdes_store;
 
 typedef enum invdes_proposal_status {
   INVDES_PROPOSAL_PENDING = 1,   /* handed out, no outcome yet */
-  INVDES_PROPOSAL_DONE = 2,      /* at least one target value recorded */
+  INVDES_PROPOSAL_DONE = 2,      /* every target reported, or closed */
   INVDES_PROPOSAL_FAILED = 4,    /* run and failed; `reason` says why */
-  INVDES_PROPOSAL_ABANDONED = 8  /* given back unrun; offered again */
+  INVDES_PROPOSAL_ABANDONED = 8, /* given back unrun; offered again */
+  INVDES_PROPOSAL_PARTIAL = 16   /* some targets reported, the rest to follow */
 } invdes_proposal_status;
-#define INVDES_PROPOSAL_ANY 15   /* a mask of all four, for filters */
+#define INVDES_PROPOSAL_ANY 31   /* a mask of all five, for filters */
 
-/* "pending", "done", "failed", "abandoned". */
+/* "pending", "done", "failed", "abandoned", "partial". */
 INVDES_API
 const char *invdes_proposal_status_name(invdes_proposal_status s);
 
@@ -230,9 +233,12 @@ invdes_status invdes_store_insert(invdes_store *s, int64_t iteration, const char
                                   int64_t *batch, invdes_error *err);
 
 /* Hands out up to `max` existing proposals before anything new is made, and
- * leases them to `station` for lease_seconds (0: no lease):
+ * leases them to `station` for lease_seconds (0: no lease; at most
+ * INVDES_STORE_LEASE_MAX):
  *  1. the station's own pending proposals (an ask repeated before it reports
- *     gets the same proposals back), oldest first; skipped when station is NULL;
+ *     gets the same proposals back, their leases kept or extended to now +
+ *     lease_seconds, never shortened), oldest first; skipped when station is
+ *     NULL;
  *  2. then pending proposals of others whose lease has expired, and abandoned
  *     ones, oldest first: the same id offered again (status pending, the
  *     `offers` count raised, an "offered_again" event logged).
@@ -253,16 +259,45 @@ typedef invdes_status (*invdes_store_propose_fn)(invdes_store *s, size_t n, cons
 /* One ask, one transaction: claim (above) up to n, then `propose` for the
  * rest (propose may be NULL: claim only). *out (the caller frees it with
  * invdes_store_rows_free) lists the proposals handed out: claimed first,
- * then new, each at most once. */
+ * then new, each at most once. No budget: see invdes_store_ask_budget. */
 INVDES_API
 invdes_status invdes_store_ask(invdes_store *s, const char *station, double lease_seconds,
                                size_t n, invdes_store_propose_fn propose, void *data,
                                invdes_store_rows **out, invdes_error *err);
 
-/* Extends the lease of pending proposal `id` to now + lease_seconds (> 0).
- * station (NULL: any) must be the holder. Refuses a proposal that is not
- * pending or is held by another station. *expires (may be NULL) gets the new
- * expiry. */
+/* As invdes_store_ask, within a budget of `budget` evaluations (<= 0: none):
+ * the station's own pending proposals come back as always, but what is
+ * handed out anew (offered again or made) is at most budget - results -
+ * outstanding, counted inside the ask's transaction (invdes_store_budget),
+ * so stations asking together never overspend it. Fewer than n, even none,
+ * is not an error: the caller compares with invdes_store_budget_get. */
+INVDES_API
+invdes_status invdes_store_ask_budget(invdes_store *s, const char *station,
+                                      double lease_seconds, size_t n, int64_t budget,
+                                      invdes_store_propose_fn propose, void *data,
+                                      invdes_store_rows **out, invdes_error *err);
+
+/* What the budget is spent on. results: proposals done (every target
+ * reported, or closed) or failed; outstanding: proposals handed out that may
+ * still become results: pending with a live lease or none, and partial ones
+ * (reported in part: they hold their place until completed or closed).
+ * Pending proposals whose lease ran out and abandoned ones hold nothing:
+ * the next ask offers them again. */
+typedef struct invdes_store_budget {
+  int64_t results;
+  int64_t outstanding;
+} invdes_store_budget;
+
+INVDES_API
+invdes_status invdes_store_budget_get(invdes_store *s, invdes_store_budget *out,
+                                      invdes_error *err);
+
+/* Extends the lease of pending (or partial) proposal `id` to now +
+ * lease_seconds (> 0, at most INVDES_STORE_LEASE_MAX). Only the holder may:
+ * a proposal held by a named station and heartbeaten by another (or by
+ * station NULL) is INVDES_ERR_HELD, the message naming the holder and the
+ * lease's end; one that is not pending is INVDES_ERR_INVALID. *expires (may
+ * be NULL) gets the new expiry. */
 INVDES_API
 invdes_status invdes_store_heartbeat(invdes_store *s, int64_t id, const char *station,
                                      double lease_seconds, double *expires, invdes_error *err);
@@ -276,9 +311,11 @@ typedef struct invdes_store_value {
 } invdes_store_value;
 
 typedef enum invdes_tell_kind {
-  INVDES_TELL_RESULT,  /* values for some or all targets: status done */
+  INVDES_TELL_RESULT,  /* values for some or all targets: status done once
+                          every target has one (or `close`), else partial */
   INVDES_TELL_FAILED,  /* run and failed: status failed with `reason` */
-  INVDES_TELL_ABANDON  /* given back unrun: status abandoned, offered again */
+  INVDES_TELL_ABANDON, /* given back unrun: status abandoned, offered again */
+  INVDES_TELL_CLOSE    /* a partial proposal is finished as it is: done */
 } invdes_tell_kind;
 
 typedef struct invdes_store_tell_req {
@@ -289,19 +326,30 @@ typedef struct invdes_store_tell_req {
   const char *reason;    /* FAILED: required; ABANDON: optional */
   const char *source;    /* who reports: "builtin", "command", "station:robot1"..., may be NULL */
   const char *campaign;  /* NULL, or the campaign name the report is meant for */
+  const char *station;   /* the reporting station (NULL: none named): must be the
+                            holder of a proposal whose lease is live */
+  int close;             /* RESULT: done now even with targets missing */
 } invdes_store_tell_req;
 
-/* Records one report in one transaction. A result for a pending proposal
- * (its lease expired or not), an abandoned one (a late result) or a done one
- * (the targets still missing) is accepted; each target at most once. Refused
- * with INVDES_ERR_INVALID and the database unchanged: an unknown id, an
- * unknown or repeated target, a value already recorded, a non-finite value or
- * a negative/non-finite sd, a value outside the target's declared range, a
- * value for a target whose latest version was retracted (amend it instead),
- * a result for a failed proposal, a failure of a
- * proposal already done or failed (one given back may still fail: it was run
- * after all), an abandon of a proposal that is not pending, and a `campaign`
- * other than the database's. */
+/* Records one report in one transaction. Ownership first: a pending or
+ * partial proposal held by a named station whose lease is live (or has no
+ * end) takes reports from that station only; any other `station` (NULL too)
+ * is refused with INVDES_ERR_HELD, the message naming the holder and the
+ * lease's end. Once the lease has run out, anyone's result is accepted (a
+ * late result, logged), once per target, as for an abandoned proposal.
+ * A result for a pending, partial or abandoned proposal is accepted; each
+ * target at most once; the proposal becomes done when every target has a
+ * value (or `close`), partial otherwise. CLOSE turns a partial proposal done.
+ * Refused with INVDES_ERR_INVALID and the database unchanged: an unknown id,
+ * an unknown or repeated target, a value already recorded, a non-finite value
+ * or a negative/non-finite sd, a value outside the target's declared range,
+ * a value for a target whose latest version was retracted (amend it
+ * instead), a result for a failed or done proposal, a
+ * failure of a proposal done, partial or failed (one given back may still
+ * fail: it was run after all), an abandon of a proposal that is not pending,
+ * a close of one that is not partial, and a `campaign` other than the
+ * database's. Every change records the station in the event log (results in
+ * their `source`). */
 INVDES_API
 invdes_status invdes_store_tell(invdes_store *s, const invdes_store_tell_req *req,
                                 invdes_error *err);
@@ -409,7 +457,7 @@ typedef struct invdes_store_counts {
   int64_t proposals;       /* all */
   int64_t pending;         /* of which pending_expired have an expired lease */
   int64_t pending_expired;
-  int64_t done, failed, abandoned;
+  int64_t done, failed, abandoned, partial;
   int64_t results;         /* result rows (one per proposal and target) */
   int64_t batches;         /* largest batch number */
 } invdes_store_counts;
@@ -418,7 +466,8 @@ INVDES_API
 invdes_status invdes_store_counts_get(invdes_store *s, invdes_store_counts *out,
                                       invdes_error *err);
 
-/* The budget counter: proposals evaluated so far (done + failed). */
+/* The budget counter: proposals evaluated so far (done + failed; a partial
+ * proposal counts once it is complete or closed). */
 INVDES_API
 invdes_status invdes_store_n_evaluated(invdes_store *s, int64_t *n, invdes_error *err);
 
@@ -457,6 +506,7 @@ typedef struct invdes_store_event_row {
   int64_t proposal;     /* 0: none */
   const char *message;  /* may be NULL */
   const char *stderr_text; /* may be NULL */
+  const char *station;  /* the station that made the change; NULL: none named */
 } invdes_store_event_row;
 
 /* Calls fn for each event with id > after_id whose kind equals `kind` (NULL:

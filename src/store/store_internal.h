@@ -1,7 +1,8 @@
 /* store_internal.h — what the store's files (store.c, store_schema.c,
- * store_propose.c, store_tell.c, store_query.c, store_check.c, store_log.c)
- * share: the handle, the registry of prepared statements and the transaction
- * helpers. Not installed; nothing outside src/store/ includes it. */
+ * store_propose.c, store_tell.c, store_query.c, store_check.c, store_log.c,
+ * store_error.c) share: the handle, the registry of prepared statements and
+ * the transaction helpers. Not installed; nothing outside src/store/
+ * includes it but a test that must reach the handle's connection. */
 #ifndef INVDES_STORE_INTERNAL_H
 #define INVDES_STORE_INTERNAL_H
 
@@ -29,6 +30,8 @@ typedef enum store_stmt {
   ST_CLAIM_OWN,
   ST_CLAIM_OTHERS,
   ST_LEASE,
+  ST_COUNT_OWN,
+  ST_PROPOSAL_RESULTS,
   ST_PROPOSAL_STATE,
   ST_HEARTBEAT,
   ST_INSERT_RESULT,
@@ -102,7 +105,17 @@ void store_sleep(double t);
  * set when it cannot be prepared. Borrowed from the handle. */
 sqlite3_stmt *store_stmt_get(invdes_store *s, store_stmt which, invdes_error *err);
 
-/* Sets err to "PATH: WHAT: sqlite's message" and returns INVDES_ERR_DB. */
+/* The one map from an SQLite result code (extended or primary) to a status:
+ * a file that is no database or is damaged, and a broken constraint, are
+ * INVDES_ERR_INVALID (retrying the same input will not help); SQLITE_NOMEM is
+ * INVDES_ERR_NOMEM; everything else (read-only, full, I/O, permissions,
+ * busy or locked) is INVDES_ERR_DB, a system error the same call may get
+ * past later. SQLITE_OK/ROW/DONE are INVDES_OK. */
+invdes_status store_status_of(int rc);
+
+/* Sets err to "PATH: WHAT: sqlite's message" and returns the status of the
+ * connection's latest SQLite error (store_status_of; INVDES_ERR_DB when there
+ * is none). */
 invdes_status store_db_error(invdes_store *s, invdes_error *err, const char *what);
 
 /* Steps a statement expected to finish without rows (INSERT/UPDATE...). */
@@ -151,6 +164,28 @@ typedef struct store_prop_state {
 } store_prop_state;
 invdes_status store_proposal_state(invdes_store *s, int64_t id, store_prop_state *ps,
                                    invdes_error *err);
+/* INVDES_ERR_HELD, naming the holder and the lease's end, when proposal id
+ * (state ps) is pending or partial, held by a named station whose lease is
+ * live at `now` (or has no end), and `station` is another one or NULL; else
+ * INVDES_OK. `what` is the refused act for the message ("a result", "a
+ * heartbeat", ...). */
+invdes_status store_check_holder(invdes_store *s, int64_t id, const store_prop_state *ps,
+                                 const char *station, double now, const char *what,
+                                 invdes_error *err);
+
+/* The counts of invdes_store_counts_get inside the caller's transaction;
+ * *c must start zeroed (store_query.c). */
+invdes_status store_counts_in_txn(invdes_store *s, invdes_store_counts *c, invdes_error *err);
+
+/* Appends an event made by `station` (NULL: none named); invdes_store_event
+ * is this with no station (store_log.c). */
+invdes_status store_event_by(invdes_store *s, const char *kind, int64_t proposal,
+                             const char *station, const char *message,
+                             const char *stderr_text, size_t stderr_len, invdes_error *err);
+
+/* "YYYY-MM-DDTHH:MM:SS.mmmZ" (UTC) for Unix seconds t, or "no end" when t
+ * is not finite, for messages (store_propose.c). */
+void store_time_text(double t, char out[32]);
 
 /* Corrections (store_amend.c). */
 /* INVDES_ERR_INVALID naming the value and the range when `value` lies outside

@@ -11,6 +11,12 @@
 invdes_status invdes_store_event(invdes_store *s, const char *kind, int64_t proposal,
                                  const char *message, const char *stderr_text,
                                  size_t stderr_len, invdes_error *err) {
+  return store_event_by(s, kind, proposal, NULL, message, stderr_text, stderr_len, err);
+}
+
+invdes_status store_event_by(invdes_store *s, const char *kind, int64_t proposal,
+                             const char *station, const char *message,
+                             const char *stderr_text, size_t stderr_len, invdes_error *err) {
   if (!kind || !*kind)
     return invdes_error_set(err, INVDES_ERR_USAGE, "%s: an event needs a kind", s->path);
   char *kept = NULL;
@@ -37,6 +43,7 @@ invdes_status invdes_store_event(invdes_store *s, const char *kind, int64_t prop
       if (proposal > 0) sqlite3_bind_int64(st, 3, proposal);
       store_bind_text(st, 4, message);
       if (stderr_text) sqlite3_bind_text(st, 5, stderr_text, (int)stderr_len, SQLITE_TRANSIENT);
+      store_bind_text(st, 6, station);
       status = store_step_done(s, st, err, "appending an event");
     }
     status = store_txn_end(s, status, err);
@@ -63,6 +70,7 @@ invdes_status invdes_store_events(invdes_store *s, int64_t after_id, const char 
         .proposal = sqlite3_column_int64(st, 3),
         .message = (const char *)sqlite3_column_text(st, 4),
         .stderr_text = (const char *)sqlite3_column_text(st, 5),
+        .station = (const char *)sqlite3_column_text(st, 6),
     };
     if (fn(&row, data)) break;
   }

@@ -13,6 +13,31 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+/* A lease is a number of seconds in [0, INVDES_STORE_LEASE_MAX] (0: none). */
+static int lease_ok(double lease_seconds) {
+  return lease_seconds >= 0 && lease_seconds <= INVDES_STORE_LEASE_MAX;
+}
+
+void store_time_text(double t, char out[32]) {
+  if (!isfinite(t) || fabs(t) > 1e12) {
+    snprintf(out, 32, "no end");
+    return;
+  }
+  double whole = floor(t);
+  time_t secs = (time_t)whole;
+  long ms = lround((t - whole) * 1000);
+  if (ms == 1000) {
+    secs++;
+    ms = 0;
+  }
+  struct tm tm;
+  gmtime_r(&secs, &tm);
+  char day[24];
+  strftime(day, sizeof day, "%Y-%m-%dT%H:%M:%S", &tm);
+  snprintf(out, 32, "%s.%03ldZ", day, ms);
+}
 
 /* ---- insert ------------------------------------------------------------- */
 
@@ -89,10 +114,10 @@ invdes_status invdes_store_insert(invdes_store *s, int64_t iteration, const char
                                   const invdes_store_new_proposal *p, size_t n,
                                   const char *station, double lease_seconds, int64_t *ids,
                                   int64_t *batch, invdes_error *err) {
-  if (!strategy || (n > 0 && !p) || !(lease_seconds >= 0) || !isfinite(lease_seconds))
+  if (!strategy || (n > 0 && !p) || !lease_ok(lease_seconds))
     return invdes_error_set(err, INVDES_ERR_USAGE,
                             "%s: recording proposals: a strategy name, the proposals and a "
-                            "lease >= 0 are needed", s->path);
+                            "lease in [0, %.0f] s are needed", s->path, INVDES_STORE_LEASE_MAX);
   size_t dim_max = 0;
   for (size_t k = 0; k < n; k++) {
     invdes_status st = check_new(s, &p[k], k, err);
@@ -196,7 +221,7 @@ static invdes_status claim_in_txn(invdes_store *s, const char *station, double l
       snprintf(msg, sizeof msg, "offered again to %s%s%s: %s", station ? "station '" : "",
                station ? station : "an unnamed station", station ? "'" : "", why[i]);
       if (status == INVDES_OK)
-        status = invdes_store_event(s, "offered_again", ids[i], msg, NULL, 0, err);
+        status = store_event_by(s, "offered_again", ids[i], station, msg, NULL, 0, err);
     }
     free(why);
   }
@@ -207,7 +232,7 @@ static invdes_status claim_in_txn(invdes_store *s, const char *station, double l
 invdes_status invdes_store_claim(invdes_store *s, const char *station, double lease_seconds,
                                  size_t max, int64_t *ids, size_t *n_out, invdes_error *err) {
   *n_out = 0;
-  if (!(lease_seconds >= 0) || !isfinite(lease_seconds) || (max > 0 && !ids))
+  if (!lease_ok(lease_seconds) || (max > 0 && !ids))
     return invdes_error_set(err, INVDES_ERR_USAGE, "%s: claim: bad arguments", s->path);
   if (max == 0) return INVDES_OK;
   invdes_status status = store_txn_begin(s, 1, err);
@@ -218,21 +243,75 @@ invdes_status invdes_store_claim(invdes_store *s, const char *station, double le
   return status;
 }
 
+/* The budget's two numbers from the counts by status: a pending proposal
+ * whose lease ran out holds nothing (the next ask offers it again). */
+static invdes_status budget_in_txn(invdes_store *s, invdes_store_budget *b, invdes_error *err) {
+  invdes_store_counts c;
+  memset(&c, 0, sizeof c);
+  invdes_status status = store_counts_in_txn(s, &c, err);
+  b->results = c.done + c.failed;
+  b->outstanding = c.partial + c.pending - c.pending_expired;
+  return status;
+}
+
+invdes_status invdes_store_budget_get(invdes_store *s, invdes_store_budget *out,
+                                      invdes_error *err) {
+  memset(out, 0, sizeof *out);
+  invdes_status status = store_txn_begin(s, 0, err);
+  if (status != INVDES_OK) return status;
+  return store_txn_end(s, budget_in_txn(s, out, err), err);
+}
+
+/* How many of n an ask within `budget` may hand out: the station's own
+ * pending proposals (they hold their place already) plus what the budget has
+ * left. Computed before anything is allocated, so `ask -n 1000000` on a
+ * budget of 400 costs what an ask of 400 does. */
+static invdes_status budget_cap(invdes_store *s, const char *station, int64_t budget, size_t n,
+                                size_t *cap, invdes_error *err) {
+  *cap = n;
+  if (budget <= 0) return INVDES_OK;
+  invdes_store_budget b;
+  invdes_status status = budget_in_txn(s, &b, err);
+  int64_t own = 0;
+  if (status == INVDES_OK && station) {
+    sqlite3_stmt *st = store_stmt_get(s, ST_COUNT_OWN, err);
+    if (!st) return INVDES_ERR_DB;
+    sqlite3_bind_text(st, 1, station, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) own = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW) status = store_db_error(s, err, "counting a station's proposals");
+  }
+  if (status != INVDES_OK) return status;
+  int64_t left = budget - b.results - b.outstanding;
+  int64_t allowed = own + (left > 0 ? left : 0);
+  if ((uint64_t)allowed < (uint64_t)n) *cap = (size_t)allowed;
+  return INVDES_OK;
+}
+
 invdes_status invdes_store_ask(invdes_store *s, const char *station, double lease_seconds,
                                size_t n, invdes_store_propose_fn propose, void *data,
                                invdes_store_rows **out, invdes_error *err) {
+  return invdes_store_ask_budget(s, station, lease_seconds, n, 0, propose, data, out, err);
+}
+
+invdes_status invdes_store_ask_budget(invdes_store *s, const char *station,
+                                      double lease_seconds, size_t n, int64_t budget,
+                                      invdes_store_propose_fn propose, void *data,
+                                      invdes_store_rows **out, invdes_error *err) {
   *out = NULL;
-  if (!(lease_seconds >= 0) || !isfinite(lease_seconds))
-    return invdes_error_set(err, INVDES_ERR_USAGE, "%s: ask: the lease must be >= 0", s->path);
-  int64_t *ids = malloc((n + 1) * sizeof *ids);
-  if (!ids) return invdes_error_set(err, INVDES_ERR_NOMEM, "%s: out of memory", s->path);
+  if (!lease_ok(lease_seconds))
+    return invdes_error_set(err, INVDES_ERR_USAGE, "%s: ask: the lease must be in [0, %.0f] s",
+                            s->path, INVDES_STORE_LEASE_MAX);
   invdes_status status = store_txn_begin(s, 1, err);
-  if (status != INVDES_OK) {
-    free(ids);
-    return status;
-  }
+  if (status != INVDES_OK) return status;
+  status = budget_cap(s, station, budget, n, &n, err);
+  int64_t *ids = status == INVDES_OK ? malloc((n + 1) * sizeof *ids) : NULL;
+  if (status == INVDES_OK && !ids)
+    status = invdes_error_set(err, INVDES_ERR_NOMEM, "%s: out of memory", s->path);
   size_t got = 0;
-  if (n > 0) status = claim_in_txn(s, station, lease_seconds, n, ids, &got, err);
+  if (status == INVDES_OK && n > 0)
+    status = claim_in_txn(s, station, lease_seconds, n, ids, &got, err);
   invdes_store_rows *fresh = NULL;
   if (status == INVDES_OK && got < n && propose) {
     int64_t last = 0;
@@ -289,6 +368,7 @@ invdes_status store_proposal_state(invdes_store *s, int64_t id, store_prop_state
                : strcmp(status, "done") == 0      ? INVDES_PROPOSAL_DONE
                : strcmp(status, "failed") == 0    ? INVDES_PROPOSAL_FAILED
                : strcmp(status, "abandoned") == 0 ? INVDES_PROPOSAL_ABANDONED
+               : strcmp(status, "partial") == 0  ? INVDES_PROPOSAL_PARTIAL
                                                   : INVDES_PROPOSAL_PENDING;
   const char *holder = (const char *)sqlite3_column_text(st, 1);
   ps->has_station = holder != NULL;
@@ -300,25 +380,51 @@ invdes_status store_proposal_state(invdes_store *s, int64_t id, store_prop_state
   return INVDES_OK;
 }
 
+invdes_status store_check_holder(invdes_store *s, int64_t id, const store_prop_state *ps,
+                                 const char *station, double now, const char *what,
+                                 invdes_error *err) {
+  int held = (ps->status == INVDES_PROPOSAL_PENDING || ps->status == INVDES_PROPOSAL_PARTIAL) &&
+             ps->has_station && !(ps->lease_expires < now);
+  if (!held || (station && strcmp(station, ps->station) == 0)) return INVDES_OK;
+  char until[32];
+  store_time_text(ps->lease_expires, until);
+  return invdes_error_set(err, INVDES_ERR_HELD,
+                          "%s: proposal %" PRId64 " is leased to station '%s' until %s; %s "
+                          "%s%s%s is refused (only the holder may %s it while the lease lasts)",
+                          s->path, id, ps->station, until, what,
+                          station ? "by station '" : "without --station", station ? station : "",
+                          station ? "'" : "", strncmp(what, "a heartbeat", 11) == 0
+                                                  ? "extend" : "report on");
+}
+
 invdes_status invdes_store_heartbeat(invdes_store *s, int64_t id, const char *station,
                                      double lease_seconds, double *expires, invdes_error *err) {
-  if (!(lease_seconds > 0) || !isfinite(lease_seconds))
-    return invdes_error_set(err, INVDES_ERR_USAGE, "%s: a heartbeat needs a lease > 0 s",
-                            s->path);
+  if (!(lease_seconds > 0) || !lease_ok(lease_seconds))
+    return invdes_error_set(err, INVDES_ERR_USAGE, "%s: a heartbeat needs a lease in (0, %.0f] s",
+                            s->path, INVDES_STORE_LEASE_MAX);
   invdes_status status = store_txn_begin(s, 1, err);
   if (status != INVDES_OK) return status;
   store_prop_state ps;
   status = store_proposal_state(s, id, &ps, err);
-  if (status == INVDES_OK && ps.status != INVDES_PROPOSAL_PENDING)
+  double now = store_now(s), until = now + lease_seconds;
+  if (status == INVDES_OK && ps.status != INVDES_PROPOSAL_PENDING &&
+      ps.status != INVDES_PROPOSAL_PARTIAL)
     status = invdes_error_set(err, INVDES_ERR_INVALID,
                               "%s: proposal %" PRId64 " is %s, not pending: no lease to extend",
                               s->path, id, invdes_proposal_status_name(ps.status));
-  if (status == INVDES_OK && station && ps.has_station && strcmp(station, ps.station) != 0)
-    status = invdes_error_set(err, INVDES_ERR_INVALID,
-                              "%s: proposal %" PRId64 " is held by station '%s', not '%s' "
-                              "(its lease expired and it was offered again)",
-                              s->path, id, ps.station, station);
-  double now = store_now(s), until = now + lease_seconds;
+  if (status == INVDES_OK) status = store_check_holder(s, id, &ps, station, now, "a heartbeat", err);
+  /* A lease that ran out is still its holder's until another station takes
+   * it: only the holder may renew it. */
+  if (status == INVDES_OK && ps.has_station && (!station || strcmp(station, ps.station) != 0)) {
+    char was[32];
+    store_time_text(ps.lease_expires, was);
+    status = invdes_error_set(err, INVDES_ERR_HELD,
+                              "%s: proposal %" PRId64 " is station '%s''s (its lease ended at "
+                              "%s); a heartbeat %s%s%s is refused: ask for it to take it over",
+                              s->path, id, ps.station, was,
+                              station ? "by station '" : "without --station",
+                              station ? station : "", station ? "'" : "");
+  }
   if (status == INVDES_OK) {
     sqlite3_stmt *st = store_stmt_get(s, ST_HEARTBEAT, err);
     if (!st) status = INVDES_ERR_DB;

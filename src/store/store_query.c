@@ -34,6 +34,7 @@ static invdes_proposal_status parse_status(const char *t) {
   if (strcmp(t, "done") == 0) return INVDES_PROPOSAL_DONE;
   if (strcmp(t, "failed") == 0) return INVDES_PROPOSAL_FAILED;
   if (strcmp(t, "abandoned") == 0) return INVDES_PROPOSAL_ABANDONED;
+  if (strcmp(t, "partial") == 0) return INVDES_PROPOSAL_PARTIAL;
   return INVDES_PROPOSAL_PENDING;
 }
 
@@ -216,7 +217,7 @@ invdes_status invdes_store_get(invdes_store *s, const int64_t *ids, size_t n,
 
 /* ---- counts and best ---------------------------------------------------- */
 
-static invdes_status counts_in_txn(invdes_store *s, invdes_store_counts *c, invdes_error *err) {
+invdes_status store_counts_in_txn(invdes_store *s, invdes_store_counts *c, invdes_error *err) {
   sqlite3_stmt *st = store_stmt_get(s, ST_COUNT_STATUS, err);
   if (!st) return INVDES_ERR_DB;
   sqlite3_bind_double(st, 1, store_now(s));
@@ -232,6 +233,7 @@ static invdes_status counts_in_txn(invdes_store *s, invdes_store_counts *c, invd
     case INVDES_PROPOSAL_DONE: c->done = n; break;
     case INVDES_PROPOSAL_FAILED: c->failed = n; break;
     case INVDES_PROPOSAL_ABANDONED: c->abandoned = n; break;
+    case INVDES_PROPOSAL_PARTIAL: c->partial = n; break;
     }
   }
   sqlite3_reset(st);
@@ -252,7 +254,7 @@ invdes_status invdes_store_counts_get(invdes_store *s, invdes_store_counts *out,
   memset(out, 0, sizeof *out);
   invdes_status status = store_txn_begin(s, 0, err);
   if (status != INVDES_OK) return status;
-  return store_txn_end(s, counts_in_txn(s, out, err), err);
+  return store_txn_end(s, store_counts_in_txn(s, out, err), err);
 }
 
 invdes_status invdes_store_n_evaluated(invdes_store *s, int64_t *n, invdes_error *err) {

@@ -6,7 +6,8 @@
  * path as upgrading one. A later schema change adds the next step and raises
  * INVDES_STORE_SCHEMA_VERSION; it never edits an earlier step. Version 2
  * added the targets' plausible ranges and result_history (every version of
- * every result: corrections, retractions, carried-over results). Also
+ * every result: corrections, retractions, carried-over results); version 3
+ * the station of every event and the status `partial`. Also
  * here: copying a campaign's identity, variables and targets in at creation.
  * docs/database.md documents every table and column. */
 #include "store_internal.h"
@@ -135,9 +136,36 @@ static invdes_status upgrade_1_to_2(invdes_store *s, invdes_error *err) {
   return store_exec(s, schema_v2, err);
 }
 
+/* Version 3: every event names the station that made the change (NULL for
+ * the run loop's own and older events), and a proposal may be `partial`
+ * (some targets reported). Adding a nullable column rewrites nothing; a CHECK
+ * that allows one more value is widened in place by SQLite's documented
+ * procedure for changes that leave every stored row valid (sqlite.org/
+ * lang_altertable.html: writable_schema, then a new schema_version), so the
+ * upgrade costs the same on a file of any size. Proposals `done` under
+ * versions 1 and 2 with targets missing stay done: they spent their budget then. */
+static invdes_status upgrade_2_to_3(invdes_store *s, invdes_error *err) {
+  int cookie = 0;
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(s->db, "PRAGMA schema_version", -1, &st, NULL) != SQLITE_OK)
+    return store_db_error(s, err, "reading the schema version");
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) cookie = sqlite3_column_int(st, 0);
+  sqlite3_finalize(st);
+  if (rc != SQLITE_ROW) return store_db_error(s, err, "reading the schema version");
+  char sql[512];
+  snprintf(sql, sizeof sql,
+           "ALTER TABLE events ADD COLUMN station TEXT;"
+           " PRAGMA writable_schema = ON;"
+           " UPDATE sqlite_master SET sql = replace(sql, '''abandoned'')',"
+           " '''abandoned'', ''partial'')') WHERE type = 'table' AND name = 'proposals';"
+           " PRAGMA schema_version = %d; PRAGMA writable_schema = OFF", cookie + 2);
+  return store_exec(s, sql, err);
+}
+
 typedef invdes_status (*upgrade_fn)(invdes_store *s, invdes_error *err);
-static const upgrade_fn upgrades[INVDES_STORE_SCHEMA_VERSION] = {upgrade_0_to_1,
-                                                                 upgrade_1_to_2};
+static const upgrade_fn upgrades[INVDES_STORE_SCHEMA_VERSION] = {
+    upgrade_0_to_1, upgrade_1_to_2, upgrade_2_to_3};
 
 invdes_status store_schema_upgrade(invdes_store *s, int from, invdes_error *err) {
   for (int v = from; v < INVDES_STORE_SCHEMA_VERSION; v++) {
