@@ -19,7 +19,7 @@ typedef struct {
 static const verb verbs[] = {
     {"validate", invdes_cmd_validate, "check a campaign file and describe its design space"},
     {"sample", invdes_cmd_sample, "print N feasible points of a campaign (a first plate)"},
-    {"predict", invdes_cmd_predict, "train a GP or RF on a CSV table and predict candidates"},
+    {"predict", invdes_cmd_predict, "train a surrogate (gp, rf, knn) on a CSV table and predict"},
     {"init", invdes_cmd_init, "create a campaign's database without running anything"},
     {"run", invdes_cmd_run, "propose, evaluate and record until the budget is spent (resumes)"},
     {"ask", invdes_cmd_ask, "hand out N proposals to a station and record them as pending"},
@@ -27,7 +27,7 @@ static const verb verbs[] = {
     {"heartbeat", invdes_cmd_heartbeat, "extend the lease of pending proposals"},
     {"status", invdes_cmd_status, "results, budget, best so far and pending leases"},
     {"export", invdes_cmd_export, "every proposal as one CSV or JSON row"},
-    {"best", invdes_cmd_best, "the best proposal per target with its parameters"},
+    {"best", invdes_cmd_best, "the best result by the one ranking, with its parameters"},
     {"amend", invdes_cmd_amend, "correct a recorded value (every version is kept)"},
     {"retract", invdes_cmd_retract, "withdraw a proposal's results (kept in the history)"},
     {"import", invdes_cmd_import, "record prior experiments from a CSV file"},
