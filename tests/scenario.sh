@@ -68,7 +68,7 @@ agree() {
       [ "$(jq -r '.n_meeting' "$tmp/b.json")" = "$n_meeting" ] && ok ||
       bad "$step: best counts $(jq -c '[.n_ranked, .n_meeting]' "$tmp/b.json"), the export [$n_ranked, $n_meeting]"
   fi
-  for st in done failed abandoned; do
+  for st in done partial failed abandoned; do
     n=$(jq "[.[] | select(.status == \"$st\")] | length" "$tmp/x.json")
     [ "$(jq -r ".counts.$st" "$tmp/s.json")" = "$n" ] && ok ||
       bad "$step: status counts $(jq -r ".counts.$st" "$tmp/s.json") $st, the export $n"

@@ -71,6 +71,7 @@ static void print_text(const status_data *d) {
          k->batches, k->batches == 1 ? "" : "es", k->pending);
   if (k->pending_expired) printf(" (%" PRId64 " lease%s expired)", k->pending_expired,
                                  k->pending_expired == 1 ? "" : "s");
+  if (k->partial) printf(", %" PRId64 " partial", k->partial);
   printf(", %" PRId64 " done, %" PRId64 " failed, %" PRId64 " abandoned\n", k->done, k->failed,
          k->abandoned);
   printf("\n");
@@ -111,6 +112,7 @@ static json_t *status_json(const status_data *d) {
   bad |= json_object_set_new(counts, "proposals", json_integer(k->proposals));
   bad |= json_object_set_new(counts, "pending", json_integer(k->pending));
   bad |= json_object_set_new(counts, "pending_expired", json_integer(k->pending_expired));
+  bad |= json_object_set_new(counts, "partial", json_integer(k->partial));
   bad |= json_object_set_new(counts, "done", json_integer(k->done));
   bad |= json_object_set_new(counts, "failed", json_integer(k->failed));
   bad |= json_object_set_new(counts, "abandoned", json_integer(k->abandoned));
