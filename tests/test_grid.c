@@ -182,6 +182,32 @@ static void test_composition_lattice(void **state) {
   }
 }
 
+/* Lattice amounts are m * total / (levels - 1) as one division, so a tenth
+ * step gives 0.3 and 0.7 as written, not 3 * 0.1 = 0.30000000000000004,
+ * and an amount at a bound is that bound, not an ulp beyond it. */
+static void test_composition_decimal(void **state) {
+  (void)state;
+  grid_run r = open_grid(HEAD
+                         "compositions:\n"
+                         "  - name: tm\n"
+                         "    total: 1\n"
+                         "    components: {ni: [0.1, 0.7], mn: [0.1, 0.7], co: [0, 1]}\n" TAIL
+                         "strategy: {kind: grid, grid: {levels: 11}}\n");
+  size_t n;
+  double *x = ask_all(&r, 16, &n);
+  assert_int_equal(n, 7 + 7 + 7 + 6 + 5 + 4 + 3); /* ni, mn in 0.1..0.7, ni + mn <= 1 */
+  for (size_t k = 0; k < n; k++) {
+    for (int j = 0; j < 2; j++) {
+      double m = round(x[3 * k + j] * 10);
+      assert_true(x[3 * k + j] == m / 10);
+      assert_true(x[3 * k + j] >= 0.1 && x[3 * k + j] <= 0.7);
+    }
+    assert_true(fabs(x[3 * k] + x[3 * k + 1] + x[3 * k + 2] - 1) < 1e-15);
+  }
+  free(x);
+  close_grid(&r);
+}
+
 /* u + v <= 1 leaves 6 of the 9 points, in order. */
 static void test_constraints(void **state) {
   (void)state;
@@ -297,6 +323,7 @@ int main(void) {
       cmocka_unit_test(test_mixed_order),
       cmocka_unit_test(test_levels_log_integer),
       cmocka_unit_test(test_composition_lattice),
+      cmocka_unit_test(test_composition_decimal),
       cmocka_unit_test(test_constraints),
       cmocka_unit_test(test_resume_and_exhaust),
       cmocka_unit_test(test_pool),

@@ -172,22 +172,23 @@ static int param_levels(const invdes_param *p, int levels, grid_factor *f) {
 }
 
 /* Appends to f the lattice points of group g whose amounts lie within their
- * bounds: a holds the multiples chosen for components 0..j-1, `left` steps
- * remain. */
-static int lattice(const invdes_composition *g, double step, size_t *a, size_t j, size_t left,
+ * bounds: a holds the multiples chosen for components 0..j-1, `left` of the
+ * `steps` steps remain. An amount is m * total / steps, one correctly rounded
+ * division (0.3, not 3 * 0.1 = 0.30000000000000004). */
+static int lattice(const invdes_composition *g, size_t steps, size_t *a, size_t j, size_t left,
                    grid_factor *f, size_t cap) {
   size_t k = g->n_components;
   if (j + 1 < k) {
     for (size_t m = 0; m <= left; m++) {
       a[j] = m;
-      if (lattice(g, step, a, j + 1, left - m, f, cap)) return -1;
+      if (lattice(g, steps, a, j + 1, left - m, f, cap)) return -1;
     }
     return 0;
   }
   a[j] = left;
   double *row = f->v + f->n * k, sum = 0;
   for (size_t i = 0; i < k; i++) {
-    row[i] = i + 1 < k ? (double)a[i] * step : g->total - sum;
+    row[i] = i + 1 < k ? (double)a[i] * g->total / (double)steps : g->total - sum;
     sum += row[i];
     double tol = INVDES_STRATEGY_FEASIBLE_TOL * fmax(1, fabs(g->total));
     if (row[i] < g->components[i].lo - tol || row[i] > g->components[i].hi + tol) return 0;
@@ -211,7 +212,7 @@ static int composition_levels(const invdes_composition *g, int levels, grid_fact
   f->v = malloc((cap * k + 1) * sizeof *f->v);
   f->width = k;
   f->n = 0;
-  int rc = !a || !f->v ? -1 : lattice(g, g->total / (double)steps, a, 0, steps, f, cap);
+  int rc = !a || !f->v ? -1 : lattice(g, steps, a, 0, steps, f, cap);
   free(a);
   return rc;
 }
