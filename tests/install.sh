@@ -49,13 +49,20 @@ umbrella=$(find "$stage" -path '*/include/invdes/invdes.h')
 stray=$(find "$stage" -name '*.h' ! -path '*/include/invdes/*')
 [ -z "$stray" ] && ok || bad "headers installed outside include/invdes/: $stray"
 
-# 3. The flags, from invdes.pc alone (and what it Requires).
+# 3. The flags, from invdes.pc alone (and what it Requires). The staged copy
+# of invdes.pc gets its absolute folders moved into the staging folder, as
+# if the library had been installed there; PKG_CONFIG_SYSROOT_DIR would also
+# move the folders of the packages it names (GSL, the CBLAS in Libs) into the
+# staging folder, where they do not exist, so a wrong one would go unnoticed.
 shared=$("$top_builddir/libtool" --config 2>/dev/null | sed -n 's/^build_libtool_libs=//p')
 static=
 [ "$shared" = yes ] || static=--static
-PKG_CONFIG_PATH=${pc%/*}${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}
-PKG_CONFIG_SYSROOT_DIR=$stage
-export PKG_CONFIG_PATH PKG_CONFIG_SYSROOT_DIR
+mkdir "$tmp/pc"
+sed -e "s|^prefix=/|prefix=$stage/|" -e "s|^exec_prefix=/|exec_prefix=$stage/|" \
+  -e "s|^libdir=/|libdir=$stage/|" -e "s|^includedir=/|includedir=$stage/|" \
+  "$pc" >"$tmp/pc/invdes.pc"
+PKG_CONFIG_PATH=$tmp/pc${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}
+export PKG_CONFIG_PATH
 if flags=$($PKG_CONFIG $static --cflags --libs invdes 2>"$tmp/pc.err"); then
   ok
 else
