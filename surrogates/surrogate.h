@@ -43,6 +43,8 @@ typedef const invdes_surrogate_type *invdes_model_kind;
 #define INVDES_SURROGATE_CONDITIONS 2u /* conditions on pending points
                                           (fantasies) without a refit */
 #define INVDES_SURROGATE_POINT_NOISE 4u /* uses per-point noise variances */
+#define INVDES_SURROGATE_KERNEL 8u      /* takes a kernel (bo's `kernel`,
+                                           invdes_gp_options.kernel) */
 
 /* The two kinds invdes started with, for callers that name them. */
 #define INVDES_MODEL_GP invdes_surrogate_type_find("gp")
