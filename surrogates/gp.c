@@ -499,7 +499,7 @@ static invdes_status gp_hyper_set(void *m, size_t d, const double *h, invdes_err
 const invdes_surrogate_type invdes_surrogate_type_gp = {
     .name = "gp",
     .caps = INVDES_SURROGATE_GRADIENTS | INVDES_SURROGATE_CONDITIONS |
-            INVDES_SURROGATE_POINT_NOISE,
+            INVDES_SURROGATE_POINT_NOISE | INVDES_SURROGATE_KERNEL,
     .create = gp_create, .destroy = gp_destroy, .fit = gp_fit_any,
     .keeps_fit_on_error = 1, /* the GP keeps its previous fit */
     .predict = gp_predict_any, .predict_grad = gp_grad_any,

@@ -13,10 +13,14 @@
  *   invdes_surrogate_noise_var gives the learned observation noise.
  * - RF: spread of the tree means plus mean within-leaf variance, which already
  *   includes the observation noise; invdes_surrogate_noise_var returns 0.
- * So var + noise_var is, for both, the predictive variance of a new
- * measurement. Model-specific features (GP gradients, fantasies, O(n²)
- * updates; RF out-of-bag error) are reached through the borrowed handles
- * invdes_surrogate_gp / invdes_surrogate_rf.
+ * - kNN: the neighbours' weighted spread plus a floor growing with the
+ *   distance to the nearest point (knn.h); invdes_surrogate_noise_var
+ *   returns 0.
+ * So var + noise_var is, for each, the predictive variance of a new
+ * measurement. Gradients and conditioning on pending points are part of
+ * this interface for the kinds whose flags say so; what only one model has
+ * (GP hyper-parameters, RF out-of-bag error) is reached through the
+ * borrowed handles invdes_surrogate_gp / invdes_surrogate_rf.
  *
  * A kind says what it can do by capability flags (gradients, conditioning
  * on pending points, per-point noise); callers ask those, not the kind.
@@ -43,6 +47,8 @@ typedef const invdes_surrogate_type *invdes_model_kind;
 #define INVDES_SURROGATE_CONDITIONS 2u /* conditions on pending points
                                           (fantasies) without a refit */
 #define INVDES_SURROGATE_POINT_NOISE 4u /* uses per-point noise variances */
+#define INVDES_SURROGATE_KERNEL 8u      /* takes a kernel (bo's `kernel`,
+                                           invdes_gp_options.kernel) */
 
 /* The two kinds invdes started with, for callers that name them. */
 #define INVDES_MODEL_GP invdes_surrogate_type_find("gp")

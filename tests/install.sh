@@ -8,24 +8,18 @@
 # the public headers stand on their own, links against the staged library
 # and runs a campaign to its budget. The build's own CFLAGS and LDFLAGS are
 # added (the sanitizers need them at compile and link time). Needs
-# $top_srcdir and $top_builddir; uses $MAKE, $CC, $CFLAGS, $LDFLAGS and
-# $PKG_CONFIG when set (make check sets them).
-set -u
+# $top_srcdir, $top_builddir and $INVDES (tests/lib.sh); uses $MAKE, $CC,
+# $CFLAGS, $LDFLAGS and $PKG_CONFIG when set (make check sets them).
+. "$(dirname "$0")/lib.sh"
 : "${top_srcdir:?top_srcdir must name the source tree}"
 : "${top_builddir:?top_builddir must name the build tree}"
 MAKE=${MAKE:-make}
 CC=${CC:-cc}
 PKG_CONFIG=${PKG_CONFIG:-pkg-config}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
 stage=$tmp/stage
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-bad() { echo "FAIL: $*"; failed=$((failed + 1)); }
-finish() {
-  echo "install: $passed passed, $failed failed"
-  [ "$failed" -eq 0 ]
+# Ends the script with the tally (when a later step cannot run).
+stop() {
+  finish install
   exit
 }
 
@@ -37,30 +31,37 @@ if (cd "$top_builddir" && unset MAKEFLAGS MFLAGS && $MAKE install DESTDIR="$stag
 else
   cat "$tmp/install.log"
   bad "make install DESTDIR=$stage failed"
-  finish
+  stop
 fi
 
 # 2. What was installed: one invdes.pc, the umbrella header, every header
 # under include/invdes/.
 pc=$(find "$stage" -name invdes.pc)
-[ "$(echo "$pc" | grep -c .)" -eq 1 ] && ok || { bad "invdes.pc installed: '$pc'"; finish; }
+[ "$(echo "$pc" | grep -c .)" -eq 1 ] && ok || { bad "invdes.pc installed: '$pc'"; stop; }
 umbrella=$(find "$stage" -path '*/include/invdes/invdes.h')
 [ -n "$umbrella" ] && ok || bad "no include/invdes/invdes.h installed"
 stray=$(find "$stage" -name '*.h' ! -path '*/include/invdes/*')
 [ -z "$stray" ] && ok || bad "headers installed outside include/invdes/: $stray"
 
-# 3. The flags, from invdes.pc alone (and what it Requires).
+# 3. The flags, from invdes.pc alone (and what it Requires). The staged copy
+# of invdes.pc gets its absolute folders moved into the staging folder, as
+# if the library had been installed there; PKG_CONFIG_SYSROOT_DIR would also
+# move the folders of the packages it names (GSL, the CBLAS in Libs) into the
+# staging folder, where they do not exist, so a wrong one would go unnoticed.
 shared=$("$top_builddir/libtool" --config 2>/dev/null | sed -n 's/^build_libtool_libs=//p')
 static=
 [ "$shared" = yes ] || static=--static
-PKG_CONFIG_PATH=${pc%/*}${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}
-PKG_CONFIG_SYSROOT_DIR=$stage
-export PKG_CONFIG_PATH PKG_CONFIG_SYSROOT_DIR
+mkdir "$tmp/pc"
+sed -e "s|^prefix=/|prefix=$stage/|" -e "s|^exec_prefix=/|exec_prefix=$stage/|" \
+  -e "s|^libdir=/|libdir=$stage/|" -e "s|^includedir=/|includedir=$stage/|" \
+  "$pc" >"$tmp/pc/invdes.pc"
+PKG_CONFIG_PATH=$tmp/pc${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}
+export PKG_CONFIG_PATH
 if flags=$($PKG_CONFIG $static --cflags --libs invdes 2>"$tmp/pc.err"); then
   ok
 else
   bad "$PKG_CONFIG $static --cflags --libs invdes: $(cat "$tmp/pc.err")"
-  finish
+  stop
 fi
 echo "pkg-config $static --cflags --libs invdes: $flags"
 case " $flags " in *" -I$stage"*/include" "*) ok ;;
@@ -74,7 +75,7 @@ if $CC -std=c11 -Wall -Wextra -Werror ${CFLAGS:-} -o "$tmp/client" \
 else
   cat "$tmp/cc.err"
   bad "the client does not build with pkg-config's flags"
-  finish
+  stop
 fi
 libdir=
 for w in $flags; do
@@ -94,4 +95,4 @@ if [ "$shared" = yes ]; then
   used=$(LD_LIBRARY_PATH=$libdir ldd "$tmp/client" 2>/dev/null | sed -n 's/.*libinvdes[^ ]* => \([^ ]*\).*/\1/p')
   case "$used" in "$stage"/*) ok ;; *) bad "the client loads libinvdes from '$used', not the staged one" ;; esac
 fi
-finish
+finish install

@@ -16,18 +16,12 @@
 #     of default visibility in the static archive (`readelf -s`), which are
 #     those a shared library would export.
 # Public headers are pkginclude_HEADERS in Makefile.am. Needs $top_srcdir,
-# $top_builddir and $CC (set by make check).
-set -u
+# $top_builddir, $INVDES (tests/lib.sh) and $CC (set by make check).
+. "$(dirname "$0")/lib.sh"
 : "${top_srcdir:?top_srcdir must name the source tree}"
 : "${top_builddir:?top_builddir must name the build tree}"
 CC=${CC:-cc}
 NM=${NM:-nm}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-bad() { echo "FAIL: $*"; failed=$((failed + 1)); }
 
 cd "$top_srcdir" || exit 99
 
@@ -169,5 +163,4 @@ unmarked=$(comm -13 "$tmp/exported" "$tmp/declared")
 [ -z "$unmarked" ] && ok ||
   bad "declared in a public header but not exported (mark the declaration INVDES_API): $(echo $unmarked | head -c 2000)"
 
-echo "layering: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish layering

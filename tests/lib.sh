@@ -1,5 +1,5 @@
-# lib.sh — the preamble the shell tests share (cli.sh, predict.sh,
-# station.sh); each sources it first with `. "$(dirname "$0")/lib.sh"`.
+# lib.sh — the preamble every shell test (tests/*.sh) shares;
+# each sources it first with `. "$(dirname "$0")/lib.sh"`.
 #
 # It sets -u, makes a scratch folder $tmp removed on exit, counts checks
 # (ok, bad) and runs a command for its exit status (expect_exit). A script

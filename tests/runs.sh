@@ -112,4 +112,13 @@ snapshot "$tmp/kill.db" >"$tmp/kill.csv"
 cmp -s "$tmp/one.csv" "$tmp/kill.csv" && ok \
   || bad "after a kill: the record differs from a single run's: $(diff "$tmp/one.csv" "$tmp/kill.csv" | head -5)"
 
+# A grid over a continuous space ends when the grid is used up (4 points of
+# a budget of 10), and says that it is the grid, not the space.
+printf 'name: g\nseed: 1\nparameters:\n  - {name: x1, type: continuous, bounds: [-5, 10]}\n  - {name: x2, type: continuous, bounds: [0, 15]}\ntargets: [{name: y, goal: minimize}]\nobjective: {kind: builtin, name: branin}\nstrategy: {kind: grid, grid: {levels: 2}}\nbudget: {evaluations: 10}\n' >"$tmp/grid.yaml"
+expect_exit 0 "a grid run" "$INVDES" run "$tmp/grid.yaml" --db "$tmp/grid.db"
+grep -q "the strategy can propose (the space's, or its grid's) has been tried" "$tmp/err" \
+  && ok || bad "grid run: why it stopped: $(cat "$tmp/err")"
+"$INVDES" status --db "$tmp/grid.db" | grep -q "^results *4 / 10" && ok \
+  || bad "grid run: 4 results: $("$INVDES" status --db "$tmp/grid.db" | head -3)"
+
 finish runs.sh

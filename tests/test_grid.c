@@ -182,6 +182,32 @@ static void test_composition_lattice(void **state) {
   }
 }
 
+/* Lattice amounts are m * total / (levels - 1) as one division, so a tenth
+ * step gives 0.3 and 0.7 as written, not 3 * 0.1 = 0.30000000000000004,
+ * and an amount at a bound is that bound, not an ulp beyond it. */
+static void test_composition_decimal(void **state) {
+  (void)state;
+  grid_run r = open_grid(HEAD
+                         "compositions:\n"
+                         "  - name: tm\n"
+                         "    total: 1\n"
+                         "    components: {ni: [0.1, 0.7], mn: [0.1, 0.7], co: [0, 1]}\n" TAIL
+                         "strategy: {kind: grid, grid: {levels: 11}}\n");
+  size_t n;
+  double *x = ask_all(&r, 16, &n);
+  assert_int_equal(n, 7 + 7 + 7 + 6 + 5 + 4 + 3); /* ni, mn in 0.1..0.7, ni + mn <= 1 */
+  for (size_t k = 0; k < n; k++) {
+    for (int j = 0; j < 2; j++) {
+      double m = round(x[3 * k + j] * 10);
+      assert_true(x[3 * k + j] == m / 10);
+      assert_true(x[3 * k + j] >= 0.1 && x[3 * k + j] <= 0.7);
+    }
+    assert_true(fabs(x[3 * k] + x[3 * k + 1] + x[3 * k + 2] - 1) < 1e-15);
+  }
+  free(x);
+  close_grid(&r);
+}
+
 /* u + v <= 1 leaves 6 of the 9 points, in order. */
 static void test_constraints(void **state) {
   (void)state;
@@ -246,23 +272,45 @@ static void test_pool(void **state) {
   invdes_campaign_free(c);
 }
 
-/* 10 levels of 6 parameters is 10^6 combinations: refused, with the size. */
+/* 10 levels of 6 parameters is 10^6 combinations: refused by the loader
+ * (so `invdes validate` says so) at the `grid` key, with the size; a
+ * strategy made by hand from another campaign's spec (8 parameters at the
+ * default 5 levels: 390625) is refused when it is made. A composition whose
+ * bounds leave no lattice point is refused by the loader too. */
 static void test_explosion(void **state) {
   (void)state;
   char text[2048] = HEAD "parameters:\n";
   for (int i = 0; i < 6; i++)
     snprintf(text + strlen(text), sizeof text - strlen(text),
              "  - {name: p%d, type: continuous, bounds: [0, 1]}\n", i);
+  size_t head = strlen(text);
   strcat(text, TAIL "strategy: {kind: grid, grid: {levels: 10}}\n");
   invdes_error err;
   invdes_error_clear(&err);
+  assert_null(parse(text, &err));
+  assert_non_null(strstr(err.message, ":15:24: the grid has 1000000 combinations"));
+
+  text[head] = '\0';
+  for (int i = 6; i < 8; i++)
+    snprintf(text + strlen(text), sizeof text - strlen(text),
+             "  - {name: p%d, type: continuous, bounds: [0, 1]}\n", i);
+  strcat(text, TAIL "strategy: {kind: random}\n");
   invdes_campaign *c = parse(text, &err);
   if (!c) fail_msg("load: %s", err.message);
   invdes_space *sp = must_space(c);
-  assert_null(invdes_strategy_new(sp, &c->strategy, HARNESS_NT, 1, &err));
-  assert_non_null(strstr(err.message, "1000000 combinations"));
+  invdes_strategy_spec spec = c->strategy;
+  spec.kind = invdes_strategy_kind_find("grid");
+  spec.options = NULL;
+  assert_null(invdes_strategy_new(sp, &spec, HARNESS_NT, 1, &err));
+  assert_non_null(strstr(err.message, "390625 combinations"));
   invdes_space_free(sp);
   invdes_campaign_free(c);
+
+  assert_null(parse(HEAD "compositions:\n"
+                         "  - {name: c, total: 1, components: {a: [0.2, 0.7], b: [0.2, 0.7]}}\n" TAIL
+                         "strategy: {kind: grid, grid: {levels: 2}}\n",
+                    &err));
+  assert_non_null(strstr(err.message, "no lattice point of 2 levels"));
 }
 
 /* Mistakes in the keys, each with its message. */
@@ -297,6 +345,7 @@ int main(void) {
       cmocka_unit_test(test_mixed_order),
       cmocka_unit_test(test_levels_log_integer),
       cmocka_unit_test(test_composition_lattice),
+      cmocka_unit_test(test_composition_decimal),
       cmocka_unit_test(test_constraints),
       cmocka_unit_test(test_resume_and_exhaust),
       cmocka_unit_test(test_pool),

@@ -125,8 +125,9 @@ static void why_fewer(invdes_driver *d, size_t got, unsigned long long n, int ov
             got, n, budget, b.results, b.outstanding);
     return;
   }
-  fprintf(stderr, "invdes ask: only %zu of %llu proposals: every other candidate of the "
-                  "space has been tried or is pending\n", got, n);
+  fprintf(stderr, "invdes ask: only %zu of %llu proposals: every other candidate the "
+                  "strategy can propose (the space's, or its grid's) has been tried or is "
+                  "pending\n", got, n);
 }
 
 int invdes_cmd_ask(int argc, char **argv) {

@@ -1,8 +1,9 @@
-/* cmd_predict.c — `invdes predict`: train a GP or a random forest on a CSV
- * table and either predict a target for candidate rows (written back as CSV
- * with <target>_mean and <target>_sd appended) or report K-fold
- * cross-validated errors. The numbers come from predict.h; this file parses
- * the command line, reads and writes files and prints. */
+/* cmd_predict.c — `invdes predict`: train a registered surrogate (gp, rf,
+ * knn, ...; invdes_model_kind_parse) on a CSV table and either predict a
+ * target for candidate rows (written back as CSV with <target>_mean and
+ * <target>_sd appended) or report K-fold cross-validated errors. The
+ * numbers come from predict.h; this file parses the command line, reads and
+ * writes files and prints. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>

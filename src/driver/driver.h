@@ -161,7 +161,8 @@ invdes_status invdes_driver_migrate(invdes_driver *d, const char *old_path, cons
 typedef enum invdes_run_end {
   INVDES_RUN_BUDGET,      /* budget.evaluations results exist */
   INVDES_RUN_SATISFIED,   /* a result passes stop_when (invdes_stop_when_met) */
-  INVDES_RUN_EXHAUSTED,   /* a finite space has no untried point left */
+  INVDES_RUN_EXHAUSTED,   /* a finite space, or a finite strategy (a grid), has no
+                             untried point left */
   INVDES_RUN_INTERRUPTED  /* *stop became non-zero: finished work was recorded */
 } invdes_run_end;
 

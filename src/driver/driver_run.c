@@ -31,7 +31,9 @@ const char *invdes_run_end_message(invdes_run_end e) {
   switch (e) {
   case INVDES_RUN_BUDGET: return "budget reached";
   case INVDES_RUN_SATISFIED: return "a result satisfies stop_when";
-  case INVDES_RUN_EXHAUSTED: return "every candidate of the space has been tried or is pending";
+  case INVDES_RUN_EXHAUSTED:
+    return "every candidate the strategy can propose (the space's, or its grid's) has been "
+           "tried or is pending";
   case INVDES_RUN_INTERRUPTED: return "interrupted";
   }
   return "?";

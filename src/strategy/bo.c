@@ -103,6 +103,19 @@ static void read_surrogate(invdes_cload *L, const invdes_ynode *v, invdes_bo_opt
   }
 }
 
+/* "'kernel' applies to the gp surrogate only": the kinds that take one. */
+static void kernel_refused(invdes_cload *L, const invdes_ynode *at) {
+  char kinds[160] = "";
+  size_t len = 0, n = 0;
+  const invdes_surrogate_type *t;
+  for (size_t i = 0; (t = invdes_surrogate_type_at(i)) && len < sizeof kinds; i++)
+    if (invdes_surrogate_type_caps(t) & INVDES_SURROGATE_KERNEL)
+      len += (size_t)snprintf(kinds + len, sizeof kinds - len, "%s%s", n++ ? ", " : "",
+                              invdes_model_kind_name(t));
+  invdes_cload_error(L, at, INVDES_ERR_INVALID, "'kernel' applies to the %s surrogate%s only",
+                     kinds, n == 1 ? "" : "s");
+}
+
 static void bo_options_read(invdes_cload *L, const invdes_ynode *n, void *options) {
   invdes_bo_options *o = options;
   const invdes_ynode *v;
@@ -110,9 +123,8 @@ static void bo_options_read(invdes_cload *L, const invdes_ynode *n, void *option
   if ((v = invdes_cload_get(n, "kernel"))) {
     int k = invdes_cload_choice(L, v, "kernel", kernels);
     if (k >= 0) o->kernel = (invdes_kernel_kind)k;
-    if (o->surrogate != invdes_surrogate_type_find("gp"))
-      invdes_cload_error(L, invdes_cload_key_node(n, "kernel"), INVDES_ERR_INVALID,
-                         "'kernel' applies to the gp surrogate only");
+    if (!(invdes_surrogate_type_caps(o->surrogate) & INVDES_SURROGATE_KERNEL))
+      kernel_refused(L, invdes_cload_key_node(n, "kernel"));
   }
   if ((v = invdes_cload_get(n, "acquisition"))) {
     int k = invdes_cload_choice(L, v, "acquisition", acquisitions);
@@ -120,8 +132,8 @@ static void bo_options_read(invdes_cload *L, const invdes_ynode *n, void *option
   }
 }
 
-/* "surrogate gp, kernel matern52, acquisition ei": the kernel only for the
- * gp, a surrogate's settings in braces. */
+/* "surrogate gp, kernel matern52, acquisition ei": the kernel only for a
+ * kind that takes one, a surrogate's settings in braces. */
 static void bo_options_describe(const void *options, char *buf, size_t size) {
   invdes_bo_options def;
   const invdes_bo_options *o = options;
@@ -134,7 +146,7 @@ static void bo_options_describe(const void *options, char *buf, size_t size) {
     len += (size_t)snprintf(buf + len, size - len, "%s%s %g", i ? ", " : " {",
                             o->model.settings[i].key, o->model.settings[i].value);
   if (o->model.n_settings && len < size) len += (size_t)snprintf(buf + len, size - len, "}");
-  if (o->surrogate == invdes_surrogate_type_find("gp") && len < size)
+  if ((invdes_surrogate_type_caps(o->surrogate) & INVDES_SURROGATE_KERNEL) && len < size)
     len += (size_t)snprintf(buf + len, size - len, ", kernel %s", kernels[o->kernel]);
   if (len < size) snprintf(buf + len, size - len, ", acquisition %s", acquisitions[o->acquisition]);
 }

@@ -23,8 +23,10 @@
  * points (way (a) of strategy.h), so a resumed campaign continues exactly
  * and the grid keeps no state. When every point is taken nothing is left
  * (invdes_strategy_remaining gives 0) and a driver stops. A grid of more
- * than GRID_MAX combinations is refused when the strategy is made, with its
- * size, before anything is allocated for it. */
+ * than GRID_MAX combinations, or a composition without a lattice point in
+ * its bounds, is refused when the campaign is loaded (grid_check) and again
+ * when the strategy is made, with its size, before anything is allocated
+ * for the grid. */
 #include "strategy_impl.h"
 
 #include <math.h>
@@ -35,6 +37,12 @@
 #define GRID_MAX 100000        /* combinations a grid may have */
 #define GRID_LEVELS_MAX 10000  /* levels of one factor */
 #define GRID_LEVELS_DEFAULT 5
+#define GRID_TOO_LARGE                                                                    \
+  "the grid has %.0f combinations, more than the %d a grid may have: lower "              \
+  "strategy.grid.levels or give some parameters fewer (levels_of)"
+#define GRID_NO_LATTICE                                                                   \
+  "the grid has no point for the composition '%s': no lattice point of %d levels lies "   \
+  "within its components' bounds (give it more levels)"
 
 /* ---- options ------------------------------------------------------------- */
 
@@ -98,15 +106,19 @@ static void read_levels_of(invdes_cload *L, const invdes_ynode *v, grid_options 
   }
 }
 
+static void grid_check(invdes_cload *L, const invdes_ynode *strategy, const grid_options *o);
+
 static void grid_options_read(invdes_cload *L, const invdes_ynode *strategy, void *options) {
   static const char *const keys[] = {"levels", "levels_of", NULL};
   grid_options *o = options;
   const invdes_ynode *n = invdes_cload_get(strategy, "grid"), *v;
-  if (!n || !invdes_cload_expect_mapping(L, n, "'grid'")) return;
-  invdes_cload_keys(L, n, "strategy.grid", keys);
-  if ((v = invdes_cload_get(n, "levels")))
-    invdes_cload_int(L, v, "'levels'", 2, GRID_LEVELS_MAX, &o->levels);
-  if ((v = invdes_cload_get(n, "levels_of"))) read_levels_of(L, v, o);
+  if (n && invdes_cload_expect_mapping(L, n, "'grid'")) {
+    invdes_cload_keys(L, n, "strategy.grid", keys);
+    if ((v = invdes_cload_get(n, "levels")))
+      invdes_cload_int(L, v, "'levels'", 2, GRID_LEVELS_MAX, &o->levels);
+    if ((v = invdes_cload_get(n, "levels_of"))) read_levels_of(L, v, o);
+  }
+  if (!L->n_errors && !L->nomem) grid_check(L, strategy, o);
 }
 
 static void grid_options_describe(const void *options, char *buf, size_t size) {
@@ -172,22 +184,23 @@ static int param_levels(const invdes_param *p, int levels, grid_factor *f) {
 }
 
 /* Appends to f the lattice points of group g whose amounts lie within their
- * bounds: a holds the multiples chosen for components 0..j-1, `left` steps
- * remain. */
-static int lattice(const invdes_composition *g, double step, size_t *a, size_t j, size_t left,
+ * bounds: a holds the multiples chosen for components 0..j-1, `left` of the
+ * `steps` steps remain. An amount is m * total / steps, one correctly rounded
+ * division (0.3, not 3 * 0.1 = 0.30000000000000004). */
+static int lattice(const invdes_composition *g, size_t steps, size_t *a, size_t j, size_t left,
                    grid_factor *f, size_t cap) {
   size_t k = g->n_components;
   if (j + 1 < k) {
     for (size_t m = 0; m <= left; m++) {
       a[j] = m;
-      if (lattice(g, step, a, j + 1, left - m, f, cap)) return -1;
+      if (lattice(g, steps, a, j + 1, left - m, f, cap)) return -1;
     }
     return 0;
   }
   a[j] = left;
   double *row = f->v + f->n * k, sum = 0;
   for (size_t i = 0; i < k; i++) {
-    row[i] = i + 1 < k ? (double)a[i] * step : g->total - sum;
+    row[i] = i + 1 < k ? (double)a[i] * g->total / (double)steps : g->total - sum;
     sum += row[i];
     double tol = INVDES_STRATEGY_FEASIBLE_TOL * fmax(1, fabs(g->total));
     if (row[i] < g->components[i].lo - tol || row[i] > g->components[i].hi + tol) return 0;
@@ -211,7 +224,7 @@ static int composition_levels(const invdes_composition *g, int levels, grid_fact
   f->v = malloc((cap * k + 1) * sizeof *f->v);
   f->width = k;
   f->n = 0;
-  int rc = !a || !f->v ? -1 : lattice(g, g->total / (double)steps, a, 0, steps, f, cap);
+  int rc = !a || !f->v ? -1 : lattice(g, steps, a, 0, steps, f, cap);
   free(a);
   return rc;
 }
@@ -233,6 +246,32 @@ static double grid_size(const invdes_campaign *c, const grid_options *o) {
     size *= choose((double)levels_of(o, c->compositions[g].name) - 1 + k - 1, k - 1);
   }
   return size;
+}
+
+/* What the loader can tell of the grid, so that `invdes validate` shows it:
+ * at most GRID_MAX combinations, and a lattice point within bounds for every
+ * composition (the parameters and compositions are read before the
+ * strategy, and only when they read without error). grid_init checks both
+ * again for a campaign made by hand. */
+static void grid_check(invdes_cload *L, const invdes_ynode *strategy, const grid_options *o) {
+  const invdes_campaign *c = L->c;
+  const invdes_ynode *at = invdes_cload_key_node(strategy, "grid");
+  if (!at) at = invdes_cload_get(strategy, "kind");
+  double size = grid_size(c, o);
+  if (size > GRID_MAX) {
+    invdes_cload_error(L, at, INVDES_ERR_INVALID, GRID_TOO_LARGE, size, GRID_MAX);
+    return;
+  }
+  for (size_t g = 0; g < c->n_compositions; g++) {
+    const invdes_composition *cg = &c->compositions[g];
+    grid_factor f = {0};
+    if (composition_levels(cg, levels_of(o, cg->name), &f))
+      invdes_cload_nomem(L);
+    else if (!f.n)
+      invdes_cload_error(L, at, INVDES_ERR_INVALID, GRID_NO_LATTICE, cg->name,
+                         levels_of(o, cg->name));
+    free(f.v);
+  }
 }
 
 /* ---- enumeration ------------------------------------------------------------ */
@@ -258,10 +297,8 @@ static invdes_status factors_build(const invdes_campaign *c, const grid_options 
     if (composition_levels(cg, levels_of(o, cg->name), fg))
       return invdes_error_set(err, INVDES_ERR_NOMEM, "out of memory");
     if (!fg->n)
-      return invdes_error_set(err, INVDES_ERR_INFEASIBLE, "the grid has no point for the "
-                              "composition '%s': no lattice point of %d levels lies within "
-                              "its components' bounds (give it more levels)",
-                              cg->name, levels_of(o, cg->name));
+      return invdes_error_set(err, INVDES_ERR_INFEASIBLE, GRID_NO_LATTICE, cg->name,
+                              levels_of(o, cg->name));
   }
   return INVDES_OK;
 }
@@ -319,9 +356,7 @@ static invdes_status grid_init(invdes_strategy *s, invdes_error *err) {
   if (c->pool) return INVDES_OK; /* the pool's candidates, in row order */
   double size = grid_size(c, o);
   if (size > GRID_MAX)
-    return invdes_error_set(err, INVDES_ERR_INVALID, "the grid has %.0f combinations, more "
-                            "than the %d a grid may have: lower strategy.grid.levels or "
-                            "give some parameters fewer (levels_of)", size, GRID_MAX);
+    return invdes_error_set(err, INVDES_ERR_INVALID, GRID_TOO_LARGE, size, GRID_MAX);
   size_t nf = c->n_params + c->n_compositions;
   grid_factor *f = calloc(nf + 1, sizeof *f);
   if (!f) return invdes_error_set(err, INVDES_ERR_NOMEM, "out of memory");
