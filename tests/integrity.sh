@@ -133,6 +133,18 @@ for target in "$tmp/keep.db" "$tmp/./keep.db" "$tmp/keep.db-wal" "$tmp/keep.db-s
 done
 kill "$holder" 2>/dev/null
 wait "$holder" 2>/dev/null
+# With no connection open the -wal and -shm files do not exist; an export
+# renamed onto one of those names would be taken for the database's journal
+# and deleted by the next close (exit 0, no file left). Refused by name.
+mkdir "$tmp/fresh"
+cp "$db" "$tmp/fresh/f.db"
+for suffix in -wal -shm -journal; do
+  [ -e "$tmp/fresh/f.db$suffix" ] && bad "f.db$suffix exists before the export"
+  expect_exit 2 "export --out onto the absent f.db$suffix" "$INVDES" export \
+    --db "$tmp/fresh/f.db" --out "$tmp/fresh/../fresh/f.db$suffix" --force
+  grep -q "is the campaign database" "$tmp/err" && ok || bad "the refusal says why: $(cat "$tmp/err")"
+  [ -e "$tmp/fresh/f.db$suffix" ] && bad "export --out left f.db$suffix" || ok
+done
 ln -s "$tmp/keep.db" "$tmp/link.db"
 expect_exit 2 "export --out onto a link to the database" "$INVDES" export --db "$tmp/keep.db" \
   --out "$tmp/link.db" --force
