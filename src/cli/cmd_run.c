@@ -152,6 +152,7 @@ int invdes_cmd_run(int argc, char **argv) {
   } else if (!quiet || end != INVDES_RUN_BUDGET) {
     fprintf(stderr, "invdes run: %s (%s)\n", invdes_run_end_message(end),
             invdes_driver_db_path(d));
+    if (end == INVDES_RUN_HELD) rc = INVDES_EXIT_NOTHING;
   }
   invdes_driver_free(d);
   return rc;
