@@ -173,10 +173,13 @@ static invdes_status collect_ids(invdes_store *s, sqlite3_stmt *st, int64_t *ids
       const char *holder = (const char *)sqlite3_column_text(st, 2);
       if (status && strcmp(status, "abandoned") == 0)
         snprintf(why[*n], sizeof why[*n], "it was abandoned");
-      else
-        snprintf(why[*n], sizeof why[*n], "the lease of %s%s%s expired at %.3f",
+      else {
+        char until[32];
+        store_time_text(sqlite3_column_double(st, 3), until);
+        snprintf(why[*n], sizeof why[*n], "the lease of %s%s%s expired at %s",
                  holder ? "station '" : "", holder ? holder : "an unnamed station",
-                 holder ? "'" : "", sqlite3_column_double(st, 3));
+                 holder ? "'" : "", until);
+      }
     }
     (*n)++;
   }
