@@ -48,8 +48,7 @@ static const char export_usage[] =
     "                     migrated), value, sd, who, time, reason\n"
     "  -h, --help         this text\n"
     "  -V, --version      print the version\n\n"
-    "In pandas: pd.read_csv(\"export.csv\", parse_dates=[\"created\", \"updated\"]).\n"
-    "Exit status: 0 success, 2 bad input or usage, 1 other failures.\n";
+    "In pandas: pd.read_csv(\"export.csv\", parse_dates=[\"created\", \"updated\"]).\n";
 
 /* The folder part of path ("." when it has none), in buf. */
 static const char *folder_of(const char *path, char *buf, size_t size) {

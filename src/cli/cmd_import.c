@@ -36,8 +36,7 @@ static const char import_usage[] =
     "  -s, --station NAME   who imports (default: $USER, else \"operator\")\n"
     "  -q, --quiet          print nothing on success\n"
     "  -h, --help           this text\n"
-    "  -V, --version        print the version\n\n"
-    "Exit status: 0 imported, 2 refused (nothing recorded), 1 other failures.\n";
+    "  -V, --version        print the version\n";
 
 /* What each column of the file is. */
 typedef struct columns {
