@@ -140,4 +140,21 @@ expect_exit 2 "init --from into an existing database" "$INVDES" init "$tmp/narro
 expect_exit 2 "init --from a missing file" "$INVDES" init "$tmp/narrow.yaml" --db "$tmp/n2.db" --from "$tmp/none.db"
 [ ! -e "$tmp/n2.db" ] && ok || bad "a failed init --from left a database behind"
 
+# A partial proposal whose retracted value is amended back, its other
+# target told meanwhile, has every target again: it is done (it stayed
+# partial, holding its place in the budget, and nothing could finish it but
+# --close).
+pdb="$tmp/partial.db"
+"$INVDES" init "$station" --db "$pdb" >/dev/null
+"$INVDES" ask --db "$pdb" -n 1 --station r1 >/dev/null
+"$INVDES" tell --db "$pdb" --station r1 -q 1 capacity=100
+"$INVDES" retract --db "$pdb" -q 1 --reason "wrong cell"
+"$INVDES" tell --db "$pdb" --station r1 -q 1 voltage=3.7
+expect_exit 0 "amend the retracted value of a partial proposal" \
+  "$INVDES" amend --db "$pdb" 1 capacity=101 --reason "re-measured"
+[ "$(cell "$pdb" 1 status)" = done ] && ok \
+  || bad "a partial proposal with every target amended back is $(cell "$pdb" 1 status), wanted done"
+"$INVDES" status --db "$pdb" | grep -q "^results    1 / 400 (1 done" && ok \
+  || bad "status: $("$INVDES" status --db "$pdb" | grep '^results')"
+
 finish amend.sh

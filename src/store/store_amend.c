@@ -182,6 +182,22 @@ static invdes_status amend_txn(invdes_store *s, void *data, invdes_error *err) {
       used += (size_t)snprintf(msg + used, sizeof msg - used, " %s = %.17g", r->values[i].target,
                                r->values[i].value);
   }
+  /* A partial proposal whose retracted value is amended back may now have
+   * every target: done, as a tell of the last one makes it. */
+  if (status == INVDES_OK && ps.status == INVDES_PROPOSAL_PARTIAL) {
+    long have = count_rows(s, "SELECT count(*) FROM results WHERE proposal = ?1", r->id, NULL,
+                           err);
+    if (have < 0) status = INVDES_ERR_DB;
+    else if ((size_t)have >= s->n_targets) {
+      sqlite3_stmt *st = store_stmt_get(s, ST_SET_STATUS, err);
+      if (!st) return INVDES_ERR_DB;
+      sqlite3_bind_int64(st, 1, r->id);
+      sqlite3_bind_text(st, 2, "done", -1, SQLITE_STATIC);
+      sqlite3_bind_null(st, 3);
+      sqlite3_bind_double(st, 4, now);
+      status = store_step_done(s, st, err, "updating a proposal");
+    }
+  }
   if (status == INVDES_OK) status = invdes_store_event(s, "amended", r->id, msg, NULL, 0, err);
   return status;
 }
