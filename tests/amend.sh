@@ -156,5 +156,13 @@ expect_exit 0 "amend the retracted value of a partial proposal" \
   || bad "a partial proposal with every target amended back is $(cell "$pdb" 1 status), wanted done"
 "$INVDES" status --db "$pdb" | grep -q "^results    1 / 400 (1 done" && ok \
   || bad "status: $("$INVDES" status --db "$pdb" | grep '^results')"
+# A partial proposal is not carried by init --from; the reason says so and
+# how to carry it (it said "partial, no result" of a proposal with values).
+"$INVDES" ask --db "$pdb" -n 1 --station r1 >/dev/null
+"$INVDES" tell --db "$pdb" --station r1 -q 2 capacity=90
+expect_exit 0 "init --from a database with a partial proposal" \
+  "$INVDES" init "$station" --db "$tmp/from-partial.db" --from "$pdb"
+grep -q "not carried: 1: partial (targets still to come); close it (tell ID --close) to carry it" \
+  "$tmp/out" && ok || bad "the partial reason: $(cat "$tmp/out")"
 
 finish amend.sh
