@@ -139,6 +139,12 @@ grep -q "not carried: [0-9]*: 'sinter_T' is outside its bounds" "$tmp/out" && ok
 expect_exit 2 "init --from into an existing database" "$INVDES" init "$tmp/narrow.yaml" --db "$tmp/narrow.db" --from "$db"
 expect_exit 2 "init --from a missing file" "$INVDES" init "$tmp/narrow.yaml" --db "$tmp/n2.db" --from "$tmp/none.db"
 [ ! -e "$tmp/n2.db" ] && ok || bad "a failed init --from left a database behind"
+# A failed carry removes the new database; it must not say it created it.
+echo "not a database" >"$tmp/junk.db"
+expect_exit 2 "init --from a file that is no database" "$INVDES" init "$tmp/narrow.yaml" \
+  --db "$tmp/n3.db" --from "$tmp/junk.db"
+[ ! -e "$tmp/n3.db" ] && ok || bad "a failed init --from left n3.db behind"
+grep -q "created" "$tmp/out" && bad "a failed init --from says: $(cat "$tmp/out")" || ok
 
 # A partial proposal whose retracted value is amended back, its other
 # target told meanwhile, has every target again: it is done (it stayed
