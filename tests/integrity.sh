@@ -82,6 +82,13 @@ for verb in status best export; do
   expect_exit 2 "$verb without the index" "$INVDES" "$verb" --db "$tmp/noindex.db"
   grep -q "the index proposals_status is missing" "$tmp/err" && ok || bad "$verb names the index: $(cat "$tmp/err")"
 done
+# Without the trigger that writes each result's first version, tells would
+# leave no trace in result_history: the audit trail silently incomplete.
+cp "$db" "$tmp/notrigger.db"
+sqlite3 "$tmp/notrigger.db" "DROP TRIGGER results_first_version"
+expect_exit 2 "tell without the history trigger" "$INVDES" tell --db "$tmp/notrigger.db" 5 capacity=1
+grep -q "the trigger results_first_version is missing" "$tmp/err" && ok \
+  || bad "tell names the trigger: $(cat "$tmp/err")"
 cp "$db" "$tmp/more.db"
 sqlite3 "$tmp/more.db" "CREATE TABLE notes(t); ALTER TABLE proposals ADD COLUMN note TEXT"
 expect_exit 0 "status with a table and a column of the lab's own" "$INVDES" status --db "$tmp/more.db"
