@@ -30,6 +30,9 @@ db="$tmp/r.db"
 before=$(sum "$db")
 expect_exit 2 "tell 1e308 with a range" "$INVDES" tell --db "$db" --station r1 1 capacity=1e308 voltage=3.7
 grep -q "outside the plausible range \[0, 400\]" "$tmp/err" && ok || bad "the range is named: $(cat "$tmp/err")"
+# The value as typed, not its 17-digit expansion (400.10000000000002).
+"$INVDES" tell --db "$db" --station r1 1 capacity=400.1 >/dev/null 2>"$tmp/err"
+grep -q "capacity = 400.1 is outside" "$tmp/err" && ok || bad "the value as typed: $(cat "$tmp/err")"
 [ "$(sum "$db")" = "$before" ] && ok || bad "a refused tell changed the database"
 for i in 1 2 3; do
   "$INVDES" tell --db "$db" "$i" capacity=$((200 + i)) voltage=3.7 --station r1 >/dev/null
