@@ -30,6 +30,9 @@ db="$tmp/r.db"
 before=$(sum "$db")
 expect_exit 2 "tell 1e308 with a range" "$INVDES" tell --db "$db" --station r1 1 capacity=1e308 voltage=3.7
 grep -q "outside the plausible range \[0, 400\]" "$tmp/err" && ok || bad "the range is named: $(cat "$tmp/err")"
+# The value as typed, not its 17-digit expansion (400.10000000000002).
+"$INVDES" tell --db "$db" --station r1 1 capacity=400.1 >/dev/null 2>"$tmp/err"
+grep -q "capacity = 400.1 is outside" "$tmp/err" && ok || bad "the value as typed: $(cat "$tmp/err")"
 [ "$(sum "$db")" = "$before" ] && ok || bad "a refused tell changed the database"
 for i in 1 2 3; do
   "$INVDES" tell --db "$db" "$i" capacity=$((200 + i)) voltage=3.7 --station r1 >/dev/null
@@ -139,5 +142,36 @@ grep -q "not carried: [0-9]*: 'sinter_T' is outside its bounds" "$tmp/out" && ok
 expect_exit 2 "init --from into an existing database" "$INVDES" init "$tmp/narrow.yaml" --db "$tmp/narrow.db" --from "$db"
 expect_exit 2 "init --from a missing file" "$INVDES" init "$tmp/narrow.yaml" --db "$tmp/n2.db" --from "$tmp/none.db"
 [ ! -e "$tmp/n2.db" ] && ok || bad "a failed init --from left a database behind"
+# A failed carry removes the new database; it must not say it created it.
+echo "not a database" >"$tmp/junk.db"
+expect_exit 2 "init --from a file that is no database" "$INVDES" init "$tmp/narrow.yaml" \
+  --db "$tmp/n3.db" --from "$tmp/junk.db"
+[ ! -e "$tmp/n3.db" ] && ok || bad "a failed init --from left n3.db behind"
+grep -q "created" "$tmp/out" && bad "a failed init --from says: $(cat "$tmp/out")" || ok
+
+# A partial proposal whose retracted value is amended back, its other
+# target told meanwhile, has every target again: it is done (it stayed
+# partial, holding its place in the budget, and nothing could finish it but
+# --close).
+pdb="$tmp/partial.db"
+"$INVDES" init "$station" --db "$pdb" >/dev/null
+"$INVDES" ask --db "$pdb" -n 1 --station r1 >/dev/null
+"$INVDES" tell --db "$pdb" --station r1 -q 1 capacity=100
+"$INVDES" retract --db "$pdb" -q 1 --reason "wrong cell"
+"$INVDES" tell --db "$pdb" --station r1 -q 1 voltage=3.7
+expect_exit 0 "amend the retracted value of a partial proposal" \
+  "$INVDES" amend --db "$pdb" 1 capacity=101 --reason "re-measured"
+[ "$(cell "$pdb" 1 status)" = done ] && ok \
+  || bad "a partial proposal with every target amended back is $(cell "$pdb" 1 status), wanted done"
+"$INVDES" status --db "$pdb" | grep -q "^results    1 / 400 (1 done" && ok \
+  || bad "status: $("$INVDES" status --db "$pdb" | grep '^results')"
+# A partial proposal is not carried by init --from; the reason says so and
+# how to carry it (it said "partial, no result" of a proposal with values).
+"$INVDES" ask --db "$pdb" -n 1 --station r1 >/dev/null
+"$INVDES" tell --db "$pdb" --station r1 -q 2 capacity=90
+expect_exit 0 "init --from a database with a partial proposal" \
+  "$INVDES" init "$station" --db "$tmp/from-partial.db" --from "$pdb"
+grep -q "not carried: 1: partial (targets still to come); close it (tell ID --close) to carry it" \
+  "$tmp/out" && ok || bad "the partial reason: $(cat "$tmp/out")"
 
 finish amend.sh

@@ -18,6 +18,14 @@ for verb in validate sample predict; do
   grep -q "usage: invdes $verb" "$tmp/out" && ok || bad "$verb --help prints its usage"
   expect_exit 0 "$verb --version" "$INVDES" "$verb" --version
 done
+# Each verb's --help states the exit codes once, the shared map (README):
+# a second, older "Exit status:" line contradicted it (amend: "1 other
+# failures", run: no 3/4).
+for verb in validate sample predict init run ask tell heartbeat status export best amend \
+  retract import; do
+  n=$("$INVDES" "$verb" --help | grep -c "^Exit status")
+  [ "$n" -eq 1 ] && ok || bad "$verb --help has $n 'Exit status' paragraphs"
+done
 expect_exit 2 "no command" "$INVDES"
 expect_exit 2 "unknown command" "$INVDES" frobnicate
 grep -q "unknown command 'frobnicate'" "$tmp/err" && ok || bad "unknown command named"

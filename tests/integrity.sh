@@ -82,6 +82,13 @@ for verb in status best export; do
   expect_exit 2 "$verb without the index" "$INVDES" "$verb" --db "$tmp/noindex.db"
   grep -q "the index proposals_status is missing" "$tmp/err" && ok || bad "$verb names the index: $(cat "$tmp/err")"
 done
+# Without the trigger that writes each result's first version, tells would
+# leave no trace in result_history: the audit trail silently incomplete.
+cp "$db" "$tmp/notrigger.db"
+sqlite3 "$tmp/notrigger.db" "DROP TRIGGER results_first_version"
+expect_exit 2 "tell without the history trigger" "$INVDES" tell --db "$tmp/notrigger.db" 5 capacity=1
+grep -q "the trigger results_first_version is missing" "$tmp/err" && ok \
+  || bad "tell names the trigger: $(cat "$tmp/err")"
 cp "$db" "$tmp/more.db"
 sqlite3 "$tmp/more.db" "CREATE TABLE notes(t); ALTER TABLE proposals ADD COLUMN note TEXT"
 expect_exit 0 "status with a table and a column of the lab's own" "$INVDES" status --db "$tmp/more.db"
@@ -133,6 +140,18 @@ for target in "$tmp/keep.db" "$tmp/./keep.db" "$tmp/keep.db-wal" "$tmp/keep.db-s
 done
 kill "$holder" 2>/dev/null
 wait "$holder" 2>/dev/null
+# With no connection open the -wal and -shm files do not exist; an export
+# renamed onto one of those names would be taken for the database's journal
+# and deleted by the next close (exit 0, no file left). Refused by name.
+mkdir "$tmp/fresh"
+cp "$db" "$tmp/fresh/f.db"
+for suffix in -wal -shm -journal; do
+  [ -e "$tmp/fresh/f.db$suffix" ] && bad "f.db$suffix exists before the export"
+  expect_exit 2 "export --out onto the absent f.db$suffix" "$INVDES" export \
+    --db "$tmp/fresh/f.db" --out "$tmp/fresh/../fresh/f.db$suffix" --force
+  grep -q "is the campaign database" "$tmp/err" && ok || bad "the refusal says why: $(cat "$tmp/err")"
+  [ -e "$tmp/fresh/f.db$suffix" ] && bad "export --out left f.db$suffix" || ok
+done
 ln -s "$tmp/keep.db" "$tmp/link.db"
 expect_exit 2 "export --out onto a link to the database" "$INVDES" export --db "$tmp/keep.db" \
   --out "$tmp/link.db" --force

@@ -65,11 +65,18 @@ set -- $(ask_ids "$db" 1 robot2)
 
 # 2. A late result: the lease ran out, nobody took it; accepted once per target.
 q=$("$INVDES" ask --db "$db" -n 1 --station slow --lease 1 --format json | jq -r '.[0].id')
+q2=$("$INVDES" ask --db "$db" -n 1 --station gone --lease 1 --format json | jq -r '.[0].id')
 sleep 2
 expect_exit 0 "a late result" "$INVDES" tell --db "$db" "$q" capacity=170 --station slow
 [ "$(sqlite3 "$db" "SELECT count(*) FROM events WHERE kind = 'late_result' AND proposal = $q AND station = 'slow'")" = 1 ] &&
   ok || bad "late_result logged with its station"
 expect_exit 2 "the same target again" "$INVDES" tell --db "$db" "$q" capacity=171 --station slow
+# offered again after the lease ran out: the event names the end as every
+# output does, ISO 8601 UTC with milliseconds (it printed Unix seconds)
+"$INVDES" ask --db "$db" -n 3 --station next >/dev/null 2>&1
+sqlite3 "$db" "SELECT message FROM events WHERE kind = 'offered_again' AND proposal = $q2" |
+  grep -Eq "^offered again to station 'next': the lease of station 'gone' expired at 20[0-9-]{8}T[0-9:]{8}\.[0-9]{3}Z$" &&
+  ok || bad "offered_again after an expiry: $(sqlite3 "$db" "SELECT message FROM events WHERE proposal = $q2")"
 
 # 3. Leases: a sane range; a repeated ask keeps the longer lease.
 before=$(sum "$db")

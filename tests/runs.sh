@@ -121,4 +121,26 @@ grep -q "the strategy can propose (the space's, or its grid's) has been tried" "
 "$INVDES" status --db "$tmp/grid.db" | grep -q "^results *4 / 10" && ok \
   || bad "grid run: 4 results: $("$INVDES" status --db "$tmp/grid.db" | head -3)"
 
+# A run beside a station (README: stations may ask and tell meanwhile): the
+# station's 3 proposals hold their place in the budget; the run evaluates
+# the other 21 (a last round smaller than its batch too), then says the rest
+# is held by stations and exits 4, not 0 with "every candidate has been
+# tried" after 20; once the station reports, the campaign is complete.
+RUNS_LOG="$tmp/mixed.log"
+: >"$RUNS_LOG"
+"$INVDES" init "$tmp/runs.yaml" --db "$tmp/mixed.db" >/dev/null || bad "init for the mixed run"
+"$INVDES" ask --db "$tmp/mixed.db" -n 3 --station robot --format csv >"$tmp/mixed.ask" \
+  || bad "the station's ask failed"
+expect_exit 4 "a run whose last budget is held by a station" \
+  "$INVDES" run "$tmp/runs.yaml" --db "$tmp/mixed.db" --quiet
+grep -q "held by proposals out with stations" "$tmp/err" && ok \
+  || bad "the run says why it stops: $(cat "$tmp/err")"
+[ "$(ids "$RUNS_LOG" | sort -u | wc -l)" -eq 21 ] && ok \
+  || bad "mixed: the run evaluated $(ids "$RUNS_LOG" | sort -u | wc -l) proposals, wanted 21"
+for id in $(tail -n +2 "$tmp/mixed.ask" | cut -d, -f1); do
+  "$INVDES" tell --db "$tmp/mixed.db" --station robot -q "$id" y=2 || bad "tell $id"
+done
+"$INVDES" status --db "$tmp/mixed.db" | grep -q "^results    24 / 24" && ok \
+  || bad "mixed: $("$INVDES" status --db "$tmp/mixed.db" | grep '^results')"
+
 finish runs.sh

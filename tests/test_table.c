@@ -217,6 +217,19 @@ static void test_decimal_only(void **state) {
   assert_int_equal(invdes_decimal_parse("-1e999", &v), 3);
 }
 
+/* A NUL byte inside a cell (a binary file, a serial line's noise) is
+ * refused with its line: read as a C string, "1\0002" was the number 1. */
+static void test_nul_byte(void **state) {
+  (void)state;
+  static const char text[] = "id,capacity\n1,1\0002\n";
+  invdes_error err;
+  invdes_error_clear(&err);
+  invdes_table *t = invdes_table_parse("nul.csv", text, sizeof text - 1, &err);
+  assert_null(t);
+  assert_int_equal(err.status, INVDES_ERR_PARSE);
+  assert_string_equal(err.message, "nul.csv:2: a NUL byte in a field (not a text file?)");
+}
+
 static void test_write_reads_back(void **state) {
   (void)state;
   const char *fields[] = {"plain", "with, comma", "quote \"q\"", "line\nbreak",
@@ -249,6 +262,7 @@ int main(void) {
       cmocka_unit_test(test_not_a_number),    cmocka_unit_test(test_missing_and_empty),
       cmocka_unit_test(test_crlf_and_bom),    cmocka_unit_test(test_malformed_quotes),
       cmocka_unit_test(test_write_reads_back), cmocka_unit_test(test_decimal_only),
+      cmocka_unit_test(test_nul_byte),
   };
   return cmocka_run_group_tests(tests, make_dir, remove_dir);
 }

@@ -70,6 +70,12 @@ static void on_field(void *data, size_t len, void *ctx) {
     r->row_line = r->line - (int)count_newlines(data ? data : "", data ? len : 0);
   r->fields_in_row++;
   if (r->n_cols && r->fields_in_row > r->n_cols) return; /* reported at row end */
+  if (data && len && memchr(data, '\0', len)) { /* read as a C string it would end there */
+    r->status = invdes_error_set(r->err, INVDES_ERR_PARSE,
+                                 "%s:%d: a NUL byte in a field (not a text file?)", r->path,
+                                 r->line);
+    return;
+  }
   if (!grow((void **)&r->arena, &r->arena_cap, r->arena_len + len + 1, 1) ||
       !grow((void **)&r->offsets, &r->offsets_cap, r->n_offsets + 1, sizeof(size_t))) {
     r->status = invdes_error_set(r->err, INVDES_ERR_NOMEM, "%s: out of memory", r->path);

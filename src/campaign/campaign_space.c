@@ -380,6 +380,30 @@ static void read_range(invdes_cload *L, const invdes_ynode *m, invdes_target *t)
     t->range_lo = lo, t->range_hi = hi;
 }
 
+/* A condition that no value inside the declared range can meet (a window
+ * beside the range, a `below` threshold under it, an `above` one over it)
+ * would rank every result as failing; refused at the condition. */
+static void check_reachable(invdes_cload *L, const invdes_target *t, const invdes_ynode *w,
+                            const invdes_ynode *th) {
+  if (!(t->range_lo < t->range_hi)) return;
+  if (t->goal == INVDES_GOAL_WINDOW && w && t->lo < t->hi &&
+      (t->hi < t->range_lo || t->lo > t->range_hi))
+    invdes_cload_error(L, w, INVDES_ERR_INVALID,
+                       "target '%s': window [%g, %g] lies outside its range [%g, %g]: no "
+                       "measurement could meet it", shown(t->name), t->lo, t->hi, t->range_lo,
+                       t->range_hi);
+  else if (t->goal == INVDES_GOAL_BELOW && th && t->threshold < t->range_lo)
+    invdes_cload_error(L, th, INVDES_ERR_INVALID,
+                       "target '%s': threshold %g lies below its range [%g, %g]: no "
+                       "measurement could meet it", shown(t->name), t->threshold, t->range_lo,
+                       t->range_hi);
+  else if (t->goal == INVDES_GOAL_ABOVE && th && t->threshold > t->range_hi)
+    invdes_cload_error(L, th, INVDES_ERR_INVALID,
+                       "target '%s': threshold %g lies above its range [%g, %g]: no "
+                       "measurement could meet it", shown(t->name), t->threshold, t->range_lo,
+                       t->range_hi);
+}
+
 static void read_target(invdes_cload *L, const invdes_ynode *m, invdes_target *t) {
   t->mark = invdes_cload_mark(m);
   t->weight = 1;
@@ -430,6 +454,7 @@ static void read_target(invdes_cload *L, const invdes_ynode *m, invdes_target *t
     else
       invdes_cload_number(L, th, "'threshold'", &t->threshold);
   }
+  check_reachable(L, t, w, th);
 }
 
 void invdes_cload_targets(invdes_cload *L, const invdes_ynode *n) {

@@ -32,8 +32,7 @@ static const char amend_usage[] =
     "  -s, --station NAME   who amends (default: $USER, else \"operator\")\n"
     "  -q, --quiet          print nothing on success\n"
     "  -h, --help           this text\n"
-    "  -V, --version        print the version\n\n"
-    "Exit status: 0 amended, 2 refused (nothing changed), 1 other failures.\n";
+    "  -V, --version        print the version\n";
 
 /* Attaches each --sd NAME=SD to the value of NAME; the exit status. */
 static int attach_sds(const invdes_cli_fix *a, invdes_store_value *vals, size_t n) {

@@ -35,8 +35,7 @@ static const char best_usage[] =
     "                     \"value\", \"sd\", \"meets\"}], \"parameters\": {...}}\n"
     "                     (null where nothing exists yet)\n"
     "  -h, --help         this text\n"
-    "  -V, --version      print the version\n\n"
-    "Exit status: 0 success, 2 bad input or usage, 1 other failures.\n";
+    "  -V, --version      print the version\n";
 
 static void print_parameters(const invdes_store_proposal *p) {
   json_error_t jerr;

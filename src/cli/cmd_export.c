@@ -48,14 +48,50 @@ static const char export_usage[] =
     "                     migrated), value, sd, who, time, reason\n"
     "  -h, --help         this text\n"
     "  -V, --version      print the version\n\n"
-    "In pandas: pd.read_csv(\"export.csv\", parse_dates=[\"created\", \"updated\"]).\n"
-    "Exit status: 0 success, 2 bad input or usage, 1 other failures.\n";
+    "In pandas: pd.read_csv(\"export.csv\", parse_dates=[\"created\", \"updated\"]).\n";
+
+/* The folder part of path ("." when it has none), in buf. */
+static const char *folder_of(const char *path, char *buf, size_t size) {
+  const char *slash = strrchr(path, '/');
+  if (!slash) return ".";
+  snprintf(buf, size, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+  return buf;
+}
+
+/* Whether out names db's -wal or -shm (or -journal) file, existing or not:
+ * the same folder (device and inode) and the database's name with the
+ * suffix. SQLite makes these files when a connection opens and deletes them
+ * when the last one closes, so an export renamed onto a name that does not
+ * exist yet would be taken for the journal, and deleted with it. */
+static const char *sidecar_of(const char *out, const char *db) {
+  static const char *const suffixes[] = {"-wal", "-shm", "-journal"};
+  char fo[4096], fd[4096];
+  struct stat so, sd;
+  if (stat(folder_of(out, fo, sizeof fo), &so) != 0 ||
+      stat(folder_of(db, fd, sizeof fd), &sd) != 0 || so.st_dev != sd.st_dev ||
+      so.st_ino != sd.st_ino)
+    return NULL;
+  const char *ob = strrchr(out, '/'), *dbb = strrchr(db, '/');
+  ob = ob ? ob + 1 : out;
+  dbb = dbb ? dbb + 1 : db;
+  size_t n = strlen(dbb);
+  for (size_t i = 0; i < 3; i++)
+    if (strncmp(ob, dbb, n) == 0 && strcmp(ob + n, suffixes[i]) == 0) return suffixes[i];
+  return NULL;
+}
 
 /* Refuses an --out that is the database or one of its -wal/-shm files (same
- * device and inode, whatever the path says), or any existing file without
- * --force. Returns 0 when out may be written. */
+ * device and inode, whatever the path says, or the database's name with the
+ * suffix in its folder even before SQLite made the file), or any existing
+ * file without --force. Returns 0 when out may be written. */
 static int out_refused(const char *out, const char *db, int force) {
   struct stat so, sd;
+  const char *side = sidecar_of(out, db);
+  if (side) {
+    fprintf(stderr, "invdes export: --out %s is the campaign database%s itself; "
+            "refused (it would destroy the record)\n", out, side);
+    return 1;
+  }
   if (stat(out, &so) != 0) return 0;
   static const char *const suffixes[] = {"", "-wal", "-shm"};
   for (size_t i = 0; i < 3; i++) {

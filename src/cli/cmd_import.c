@@ -18,6 +18,7 @@
 #include "cli_station.h"
 #include "commands.h"
 #include "driver.h"
+#include "report.h"
 #include "table.h"
 #include "tell_input.h"
 
@@ -36,8 +37,7 @@ static const char import_usage[] =
     "  -s, --station NAME   who imports (default: $USER, else \"operator\")\n"
     "  -q, --quiet          print nothing on success\n"
     "  -h, --help           this text\n"
-    "  -V, --version        print the version\n\n"
-    "Exit status: 0 imported, 2 refused (nothing recorded), 1 other failures.\n";
+    "  -V, --version        print the version\n";
 
 /* What each column of the file is. */
 typedef struct columns {
@@ -121,9 +121,12 @@ static int read_row(invdes_driver *d, const invdes_table *tab, size_t i, columns
     }
     if (!isnan(vals[t].value) && tg->range_lo < tg->range_hi &&
         (vals[t].value < tg->range_lo || vals[t].value > tg->range_hi)) {
-      fprintf(stderr, "invdes import: %s:%d (row %zu): column '%s': %.17g is outside the "
-              "plausible range [%.17g, %.17g]\n", path, line, i + 1, tg->name, vals[t].value,
-              tg->range_lo, tg->range_hi);
+      char v[INVDES_REPORT_NUM_MAX], lo[INVDES_REPORT_NUM_MAX], hi[INVDES_REPORT_NUM_MAX];
+      invdes_report_number(vals[t].value, v);
+      invdes_report_number(tg->range_lo, lo);
+      invdes_report_number(tg->range_hi, hi);
+      fprintf(stderr, "invdes import: %s:%d (row %zu): column '%s': %s is outside the "
+              "plausible range [%s, %s]\n", path, line, i + 1, tg->name, v, lo, hi);
       return INVDES_EXIT_USAGE;
     }
     if (!isnan(vals[t].value)) vals[n++] = vals[t];

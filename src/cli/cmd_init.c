@@ -48,6 +48,8 @@ static int carry(invdes_driver *d, const char *from, const char *who) {
             err.message);
     return status_exit(st);
   }
+  printf("created %s for campaign '%s'\n", invdes_driver_db_path(d),
+         invdes_driver_campaign(d)->name);
   printf("carried %zu of %zu proposals of %s\n", m.carried, m.proposals, from);
   for (size_t i = 0; i < m.n_reasons; i++)
     printf("  not carried: %zu: %s\n", m.count[i], m.reason[i]);
@@ -87,8 +89,11 @@ int invdes_cmd_init(int argc, char **argv) {
     return INVDES_EXIT_USAGE;
   }
   if (notes.count) fprintf(stderr, "invdes init: accepted changes:\n%s\n", notes.message);
-  printf("%s %s for campaign '%s'\n", created ? "created" : "exists:",
-         invdes_driver_db_path(d), invdes_driver_campaign(d)->name);
+  /* With --from, "created" only once the carrying succeeded: a failure
+   * removes the new database again. */
+  if (!from)
+    printf("%s %s for campaign '%s'\n", created ? "created" : "exists:",
+           invdes_driver_db_path(d), invdes_driver_campaign(d)->name);
   int rc = from ? carry(d, from, invdes_cli_who(station)) : INVDES_EXIT_OK;
   char *path = rc != INVDES_EXIT_OK ? invdes_driver_default_db(argv[first]) : NULL;
   const char *made = db ? db : path;

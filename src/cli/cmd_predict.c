@@ -42,8 +42,7 @@ static const char predict_usage[] =
     "  --trees N            trees of the random forest (default 100)\n"
     "  -h, --help           this text\n"
     "  -V, --version        print the version\n\n"
-    "Inputs are scaled to [0,1] with the training rows' minimum and maximum.\n"
-    "Exit status: 0 success, 2 bad input or usage, 1 other failures.\n";
+    "Inputs are scaled to [0,1] with the training rows' minimum and maximum.\n";
 
 static int exit_for(invdes_status st) {
   return st == INVDES_ERR_NOMEM || st == INVDES_ERR_NUMERIC ? INVDES_EXIT_FAILURE

@@ -24,8 +24,7 @@ static const char retract_usage[] =
     "  -s, --station NAME   who retracts (default: $USER, else \"operator\")\n"
     "  -q, --quiet          print nothing on success\n"
     "  -h, --help           this text\n"
-    "  -V, --version        print the version\n\n"
-    "Exit status: 0 retracted, 2 refused (nothing changed), 1 other failures.\n";
+    "  -V, --version        print the version\n";
 
 int invdes_cmd_retract(int argc, char **argv) {
   invdes_cli_fix a;

@@ -35,7 +35,8 @@ static const char run_usage[] =
     "  -V, --version print the version\n\n"
     "Ctrl-C (SIGINT) or SIGTERM: stop once the evaluations in flight are recorded;\n"
     "a second one stops at once (those in flight are redone by the next run).\n"
-    "Exit status: 0 done, 1 failure, 2 bad input, 130/143 stopped by SIGINT/SIGTERM.\n";
+    "It exits 130/143 when stopped by SIGINT/SIGTERM, 4 when the rest of the\n"
+    "budget is held by proposals out with stations.\n";
 
 static volatile sig_atomic_t stop_signal = 0;
 
@@ -152,6 +153,7 @@ int invdes_cmd_run(int argc, char **argv) {
   } else if (!quiet || end != INVDES_RUN_BUDGET) {
     fprintf(stderr, "invdes run: %s (%s)\n", invdes_run_end_message(end),
             invdes_driver_db_path(d));
+    if (end == INVDES_RUN_HELD) rc = INVDES_EXIT_NOTHING;
   }
   invdes_driver_free(d);
   return rc;

@@ -35,8 +35,7 @@ static const char status_usage[] =
     "                     \"evaluated\", \"budget\", \"counts\": {...}, \"best\": {...}\n"
     "                     (as invdes best --format json), \"pending\": [...]}\n"
     "  -h, --help         this text\n"
-    "  -V, --version      print the version\n\n"
-    "Exit status: 0 success, 2 bad input or usage, 1 other failures.\n";
+    "  -V, --version      print the version\n";
 
 typedef struct status_data {
   invdes_store *s;

@@ -527,8 +527,10 @@ invdes_status invdes_tell_input_read(invdes_tell_input *in, const char *path,
   while (i < len && (isspace((unsigned char)text[i]) || (unsigned char)text[i] == 0xEF ||
                      (unsigned char)text[i] == 0xBB || (unsigned char)text[i] == 0xBF))
     i++;
+  /* jansson takes a UTF-8 byte order mark for a bad token: skip it. */
+  size_t bom = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
   if (i < len && (text[i] == '[' || text[i] == '{'))
-    st = json_document(in, name, text, len, source, err);
+    st = json_document(in, name, text + bom, len - bom, source, err);
   else
     st = csv_table(in, invdes_table_parse(name, text, len, err), name, targets, n_targets,
                    source, err);

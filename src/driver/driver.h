@@ -163,7 +163,9 @@ typedef enum invdes_run_end {
   INVDES_RUN_SATISFIED,   /* a result passes stop_when (invdes_stop_when_met) */
   INVDES_RUN_EXHAUSTED,   /* a finite space, or a finite strategy (a grid), has no
                              untried point left */
-  INVDES_RUN_INTERRUPTED  /* *stop became non-zero: finished work was recorded */
+  INVDES_RUN_INTERRUPTED, /* *stop became non-zero: finished work was recorded */
+  INVDES_RUN_HELD         /* the rest of the budget is held by proposals out with
+                             stations (pending with a live lease, or partial) */
 } invdes_run_end;
 
 /* What a progress callback sees; arrays are borrowed for the call. */

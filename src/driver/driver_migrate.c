@@ -99,6 +99,10 @@ static invdes_status carry_one(invdes_driver *d, const invdes_store_rows *old,
                                invdes_store_value *vals, double *z, char *why, size_t why_len,
                                invdes_error *err) {
   row->n_values = 0;
+  if (p->status == INVDES_PROPOSAL_PARTIAL) {
+    snprintf(why, why_len, "partial (targets still to come); close it (tell ID --close) to carry it");
+    return INVDES_OK;
+  }
   if (p->status != INVDES_PROPOSAL_DONE) {
     snprintf(why, why_len, "%s, no result", invdes_proposal_status_name(p->status));
     return INVDES_OK;

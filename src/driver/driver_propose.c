@@ -35,7 +35,10 @@ static invdes_status ensure_props(invdes_driver *d, size_t n, invdes_error *err)
 static invdes_status propose_txn(invdes_store *s, size_t m, const char *station, double lease,
                                  void *data, invdes_error *err) {
   invdes_driver *d = data;
-  if ((d->pflags & INVDES_PROPOSE_CLAIM_FIRST) && m < d->pfull) return INVDES_OK;
+  /* Only a claim stops the run loop from making new proposals: m may also be
+   * below pfull because proposals out with stations hold part of the budget. */
+  if ((d->pflags & INVDES_PROPOSE_CLAIM_FIRST) && invdes_store_ask_claimed(s) > 0)
+    return INVDES_OK;
   invdes_status st = INVDES_OK;
   if (!d->synced) {
     st = driver_sync(d, err);

@@ -35,6 +35,9 @@ const char *invdes_run_end_message(invdes_run_end e) {
     return "every candidate the strategy can propose (the space's, or its grid's) has been "
            "tried or is pending";
   case INVDES_RUN_INTERRUPTED: return "interrupted";
+  case INVDES_RUN_HELD:
+    return "the rest of the budget is held by proposals out with stations (pending with a "
+           "live lease, or partial); run again once they have reported";
   }
   return "?";
 }
@@ -102,7 +105,11 @@ static invdes_status round_once(run_ctx *r, invdes_error *err) {
                                            INVDES_PROPOSE_CLAIM_FIRST, &rows, err);
   if (st != INVDES_OK) return st;
   if (rows->n == 0) {
+    invdes_store_budget b;
     r->end = INVDES_RUN_EXHAUSTED;
+    if (invdes_store_budget_get(d->store, &b, NULL) == INVDES_OK &&
+        b.results + b.outstanding >= d->c->budget.evaluations)
+      r->end = INVDES_RUN_HELD;
     r->ended = 1;
   } else {
     st = driver_eval_batch(d, rows->items, rows->n, err);

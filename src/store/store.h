@@ -277,6 +277,13 @@ invdes_status invdes_store_ask_budget(invdes_store *s, const char *station,
                                       invdes_store_propose_fn propose, void *data,
                                       invdes_store_rows **out, invdes_error *err);
 
+/* Inside a propose callback: how many proposals the ask under way claimed
+ * (the station's own, expired or abandoned ones) before calling it. The
+ * callback's n is what is left after the claim and the budget's cap, so
+ * n < what was asked for does not tell the two apart; this does. */
+INVDES_API
+size_t invdes_store_ask_claimed(const invdes_store *s);
+
 /* What the budget is spent on. results: proposals done (every target
  * reported, or closed) or failed; outstanding: proposals handed out that may
  * still become results: pending with a live lease or none, and partial ones

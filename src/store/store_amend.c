@@ -19,6 +19,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* v in the fewest digits that read back as v: the 3.7 a station typed, not
+ * 3.7000000000000002. */
+static const char *shortest(double v, char buf[32]) {
+  /* at least the integer part's digits: "400", not "4e+02" (as report.c) */
+  double mag = fabs(v);
+  int first = mag >= 1 && mag < 1e17 ? (int)floor(log10(mag)) + 1 : 1;
+  for (int digits = first; digits <= 17; digits++) {
+    snprintf(buf, 32, "%.*g", digits, v);
+    if (strtod(buf, NULL) == v) break;
+  }
+  return buf;
+}
+
 invdes_status store_check_range(const invdes_store *s, int64_t id, const char *target,
                                 double value, invdes_error *err) {
   long t = store_target_index(s, target);
@@ -26,10 +39,12 @@ invdes_status store_check_range(const invdes_store *s, int64_t id, const char *t
   const invdes_target *tg = &s->targets[t];
   if (!(tg->range_lo < tg->range_hi) || (value >= tg->range_lo && value <= tg->range_hi))
     return INVDES_OK;
+  char v[32], lo[32], hi[32];
   return invdes_error_set(err, INVDES_ERR_INVALID,
-                          "%s: proposal %" PRId64 ": %s = %.17g is outside the plausible range "
-                          "[%.17g, %.17g] the campaign declares for '%s'",
-                          s->path, id, target, value, tg->range_lo, tg->range_hi, target);
+                          "%s: proposal %" PRId64 ": %s = %s is outside the plausible range "
+                          "[%s, %s] the campaign declares for '%s'",
+                          s->path, id, target, shortest(value, v), shortest(tg->range_lo, lo),
+                          shortest(tg->range_hi, hi), target);
 }
 
 /* One-off statement of this file: prepared, run by the caller, finalized. */
@@ -181,6 +196,22 @@ static invdes_status amend_txn(invdes_store *s, void *data, invdes_error *err) {
     if (used < sizeof msg)
       used += (size_t)snprintf(msg + used, sizeof msg - used, " %s = %.17g", r->values[i].target,
                                r->values[i].value);
+  }
+  /* A partial proposal whose retracted value is amended back may now have
+   * every target: done, as a tell of the last one makes it. */
+  if (status == INVDES_OK && ps.status == INVDES_PROPOSAL_PARTIAL) {
+    long have = count_rows(s, "SELECT count(*) FROM results WHERE proposal = ?1", r->id, NULL,
+                           err);
+    if (have < 0) status = INVDES_ERR_DB;
+    else if ((size_t)have >= s->n_targets) {
+      sqlite3_stmt *st = store_stmt_get(s, ST_SET_STATUS, err);
+      if (!st) return INVDES_ERR_DB;
+      sqlite3_bind_int64(st, 1, r->id);
+      sqlite3_bind_text(st, 2, "done", -1, SQLITE_STATIC);
+      sqlite3_bind_null(st, 3);
+      sqlite3_bind_double(st, 4, now);
+      status = store_step_done(s, st, err, "updating a proposal");
+    }
   }
   if (status == INVDES_OK) status = invdes_store_event(s, "amended", r->id, msg, NULL, 0, err);
   return status;

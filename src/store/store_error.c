@@ -2,8 +2,11 @@
  * statuses, and so (through the command line's map) exit codes: 1 for what
  * the system may get past later (a read-only file or folder, a full disk, an
  * I/O error, permissions, a lock held too long), 2 for what no retry will
- * change (a file that is no database or is damaged, a broken constraint).
- * Nothing here retries or prints. */
+ * change (a file that is no database, a broken constraint). A damaged
+ * database (SQLITE_CORRUPT) is the exception that store_db_error makes: one
+ * message naming the file and `.recover` (store_damaged), with the system
+ * error's status, since the input a robot sent was not at fault. Nothing
+ * here retries or prints. */
 #include "store_internal.h"
 
 #include <stdio.h>

@@ -76,6 +76,7 @@ struct invdes_store {
   char **var_units;          /* as written, NULL for none */
   int readonly;              /* opened read-only (file or folder not writable) */
   int run_lock_fd;           /* flock held by invdes_store_lock_run, or -1 */
+  size_t ask_claimed;        /* proposals the ask under way claimed before proposing */
 };
 
 /* 'INVD': marks the file as an invdes campaign database (PRAGMA application_id). */

@@ -92,7 +92,8 @@ invdes_status store_check_schema(invdes_store *s, invdes_error *err) {
       sqlite3_prepare_v2(ref.db,
                          "SELECT m.type, m.name, p.name FROM sqlite_master m"
                          " LEFT JOIN pragma_table_info(m.name) p ON m.type = 'table'"
-                         " WHERE m.type IN ('table', 'index') AND m.name NOT LIKE 'sqlite_%'"
+                         " WHERE m.type IN ('table', 'index', 'trigger')"
+                         " AND m.name NOT LIKE 'sqlite_%'"
                          " ORDER BY m.rowid, p.cid",
                          -1, &q, NULL) != SQLITE_OK)
     st = invdes_error_set(err, INVDES_ERR_DB, "%s: reading the reference schema: %s", s->path,
@@ -101,16 +102,18 @@ invdes_status store_check_schema(invdes_store *s, invdes_error *err) {
     const char *type = (const char *)sqlite3_column_text(q, 0);
     const char *name = (const char *)sqlite3_column_text(q, 1);
     const char *column = (const char *)sqlite3_column_text(q, 2);
-    int index = strcmp(type, "index") == 0, has = 0;
-    if (file_has(s, index ? "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?1"
+    /* an index or a trigger (results_first_version writes the audit trail's
+     * first versions) by name; a table by each of its columns */
+    int index = strcmp(type, "table") != 0, has = 0;
+    if (file_has(s, index ? "SELECT 1 FROM sqlite_master WHERE name = ?1 AND type = ?2"
                           : "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2",
-                 name, index ? NULL : column, &has) != 0)
+                 name, index ? type : column, &has) != 0)
       st = store_db_error(s, err, "reading the schema");
     else if (!has)
       st = invdes_error_set(err, INVDES_ERR_INVALID,
                             "%s: the %s %s%s%s is missing: the file was changed outside "
                             "invdes and is no campaign database it can read; restore a "
-                            "backup", s->path, index ? "index" : "column", name,
+                            "backup", s->path, index ? type : "column", name,
                             index ? "" : ".", index ? "" : column);
   }
   sqlite3_finalize(q);

@@ -173,10 +173,13 @@ static invdes_status collect_ids(invdes_store *s, sqlite3_stmt *st, int64_t *ids
       const char *holder = (const char *)sqlite3_column_text(st, 2);
       if (status && strcmp(status, "abandoned") == 0)
         snprintf(why[*n], sizeof why[*n], "it was abandoned");
-      else
-        snprintf(why[*n], sizeof why[*n], "the lease of %s%s%s expired at %.3f",
+      else {
+        char until[32];
+        store_time_text(sqlite3_column_double(st, 3), until);
+        snprintf(why[*n], sizeof why[*n], "the lease of %s%s%s expired at %s",
                  holder ? "station '" : "", holder ? holder : "an unnamed station",
-                 holder ? "'" : "", sqlite3_column_double(st, 3));
+                 holder ? "'" : "", until);
+      }
     }
     (*n)++;
   }
@@ -289,6 +292,8 @@ static invdes_status budget_cap(invdes_store *s, const char *station, int64_t bu
   return INVDES_OK;
 }
 
+size_t invdes_store_ask_claimed(const invdes_store *s) { return s->ask_claimed; }
+
 invdes_status invdes_store_ask(invdes_store *s, const char *station, double lease_seconds,
                                size_t n, invdes_store_propose_fn propose, void *data,
                                invdes_store_rows **out, invdes_error *err) {
@@ -316,6 +321,7 @@ invdes_status invdes_store_ask_budget(invdes_store *s, const char *station,
   if (status == INVDES_OK && got < n && propose) {
     int64_t last = 0;
     status = read_int64(s, ST_MAX_ID, &last, err);
+    s->ask_claimed = got;
     if (status == INVDES_OK) status = propose(s, n - got, station, lease_seconds, data, err);
     if (status == INVDES_OK)
       status = invdes_store_list(s, INVDES_PROPOSAL_ANY, last, &fresh, err);
