@@ -120,6 +120,12 @@ expect_exit 0 "a partial result" "$INVDES" tell --db "$bdb" "$first" voltage=3.7
 [ "$(sqlite3 "$bdb" "SELECT status FROM proposals WHERE id = $first")" = partial ] && ok || bad "partial status"
 "$INVDES" status --db "$bdb" --format json >"$tmp/st.json"
 jq -e '.evaluated == 0' "$tmp/st.json" >/dev/null && ok || bad "a partial proposal is no result: $(cat "$tmp/st.json")"
+# a restarted station gets its partial proposal back first, still partial
+"$INVDES" ask --db "$bdb" -n 1 --station big --format json >"$tmp/back.json" 2>"$tmp/err"
+[ "$(jq -r '.[0].id' "$tmp/back.json")" = "$first" ] && ok ||
+  bad "the partial proposal $first comes back to its station: $(cat "$tmp/back.json" "$tmp/err")"
+[ "$(sqlite3 "$bdb" "SELECT status FROM proposals WHERE id = $first")" = partial ] && ok ||
+  bad "a partial proposal handed back stays partial"
 expect_exit 3 "close by another station" "$INVDES" tell --db "$bdb" "$first" --close --station other
 expect_exit 0 "tell --close" "$INVDES" tell --db "$bdb" "$first" --close --station big
 [ "$(sqlite3 "$bdb" "SELECT status FROM proposals WHERE id = $first")" = done ] && ok || bad "closed is done"

@@ -37,7 +37,8 @@ static const char *const stmt_sql[ST_COUNT] = {
         " VALUES(?1, ?2, ?3, ?4, ?5, 'pending', ?6, ?7, ?8, ?9, ?9)",
     [ST_INSERT_PREDICTION] =
         "INSERT INTO predictions(proposal, target, mean, sd) VALUES(?1, ?2, ?3, ?4)",
-    [ST_CLAIM_OWN] = "SELECT id FROM proposals WHERE status = 'pending' AND station = ?1"
+    [ST_CLAIM_OWN] = "SELECT id FROM proposals WHERE status IN ('pending', 'partial')"
+                     " AND station = ?1"
                      " ORDER BY id LIMIT ?2",
     [ST_CLAIM_OTHERS] =
         "SELECT id, status, station, lease_expires FROM proposals WHERE status = 'abandoned'"
@@ -47,13 +48,16 @@ static const char *const stmt_sql[ST_COUNT] = {
         " ORDER BY id LIMIT ?3",
     /* ?4 = 1 offers the proposal again (the new lease replaces the old);
      * ?4 = 0 hands a station its own proposal back: the lease is kept or
-     * extended, never shortened (NULL, no end, is the longest). */
-    [ST_LEASE] = "UPDATE proposals SET status = 'pending', station = ?2,"
+     * extended, never shortened (NULL, no end, is the longest); a partial
+     * proposal stays partial (its reported targets are kept). */
+    [ST_LEASE] = "UPDATE proposals SET status = CASE WHEN status = 'partial' THEN"
+                 " 'partial' ELSE 'pending' END, station = ?2,"
                  " lease_expires = CASE WHEN ?4 THEN ?3 WHEN lease_expires IS NULL OR ?3 IS NULL"
                  " THEN NULL ELSE max(lease_expires, ?3) END,"
                  " offers = offers + ?4, reason = CASE WHEN ?4 THEN NULL ELSE reason END,"
                  " updated = ?5 WHERE id = ?1",
-    [ST_COUNT_OWN] = "SELECT count(*) FROM proposals WHERE status = 'pending' AND station = ?1",
+    [ST_COUNT_OWN] = "SELECT count(*) FROM proposals WHERE status IN ('pending', 'partial')"
+                     " AND station = ?1",
     [ST_PROPOSAL_RESULTS] = "SELECT count(*) FROM results WHERE proposal = ?1",
     [ST_PROPOSAL_STATE] = "SELECT status, station, lease_expires, reason FROM proposals"
                           " WHERE id = ?1",
