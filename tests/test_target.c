@@ -377,6 +377,16 @@ static void test_rank(void **state) {
   /* the objective is the strategies' weighted sum */
   invdes_score sc = invdes_score_observation(t, n, met, 0);
   assert_true(r[0].objective == sc.objective);
+  /* a screen for a window (no objective): nearer the middle first, at any
+   * distance from it; an equal one is a tie (the caller's: older first) */
+  invdes_target w[1] = {T_WIN};
+  double mid[1] = {3.75}, near_edge[1] = {3.89}, near_mid[1] = {3.80}, mirror[1] = {3.70};
+  invdes_rank a = invdes_rank_result(w, 1, mid, 0), b = invdes_rank_result(w, 1, near_edge, 0);
+  invdes_rank c = invdes_rank_result(w, 1, near_mid, 0);
+  invdes_rank d = invdes_rank_result(w, 1, mirror, 0);
+  assert_true(invdes_rank_compare(&a, &c) < 0);
+  assert_true(invdes_rank_compare(&c, &b) < 0);
+  assert_true(fabs(c.centre - d.centre) < 1e-12);
 }
 
 /* stop_when: conditions met and every named level reached; `satisfied`

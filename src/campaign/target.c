@@ -238,7 +238,7 @@ int invdes_targets_met(const invdes_target *targets, size_t n_targets, const dou
 invdes_rank invdes_rank_result(const invdes_target *targets, size_t n_targets,
                                const double *y, int failed) {
   invdes_score sc = invdes_score_observation(targets, n_targets, y, failed);
-  invdes_rank r = {sc.known && !failed, 1, 0, 0, sc.objective};
+  invdes_rank r = {sc.known && !failed, 1, 0, 0, sc.objective, 0};
   if (!r.ranked) {
     r.meets = 0;
     r.violation = INFINITY;
@@ -246,8 +246,14 @@ invdes_rank invdes_rank_result(const invdes_target *targets, size_t n_targets,
   }
   for (size_t t = 0; t < n_targets; t++) {
     if (invdes_goal_is_objective(targets[t].goal)) continue;
-    if (isnan(y[t])) r.missing++;
-    else r.violation += invdes_target_violation(&targets[t], y[t]);
+    if (isnan(y[t])) {
+      r.missing++;
+      continue;
+    }
+    r.violation += invdes_target_violation(&targets[t], y[t]);
+    if (targets[t].goal == INVDES_GOAL_WINDOW)
+      r.centre += fabs(y[t] - 0.5 * (targets[t].lo + targets[t].hi)) /
+                  (targets[t].hi - targets[t].lo);
   }
   r.meets = r.missing == 0 && r.violation == 0;
   return r;
@@ -259,7 +265,8 @@ int invdes_rank_compare(const invdes_rank *a, const invdes_rank *b) {
   if (a->meets != b->meets) return a->meets ? -1 : 1;
   if (a->missing != b->missing) return a->missing < b->missing ? -1 : 1;
   int c = cmp_num(a->violation, b->violation);
-  return c ? c : cmp_objective(a->objective, b->objective);
+  if (!c) c = cmp_objective(a->objective, b->objective);
+  return c ? c : cmp_num(a->centre, b->centre);
 }
 
 int invdes_stop_when_met(const invdes_target *targets, size_t n_targets, const double *levels,

@@ -181,7 +181,11 @@ int invdes_targets_met(const invdes_target *targets, size_t n_targets, const dou
  *     value is not known to be close), then the least normalized violation
  *     (the sum of invdes_target_violation over the conditions that have a
  *     value), then the best objective;
- *  3. a result without any value, or failed, ranks nowhere (after all).
+ *  3. at an equal objective (or with none: a screen for a window), the
+ *     result nearer the middle of its windows first (the sum over window
+ *     targets of |v - middle| / width): inside a window, the middle is the
+ *     value least likely to leave it on a repeat measurement;
+ *  4. a result without any value, or failed, ranks nowhere (after all).
  * Ties are the caller's to break (the older proposal first, everywhere).
  * Unlike invdes_score (the strategies' view, where a missing condition
  * counts 0 so that partial results still teach the models), a missing
@@ -197,6 +201,7 @@ typedef struct invdes_rank {
   int missing;       /* conditions without a value */
   double violation;  /* >= 0, over the conditions with a value; 0 when meets */
   double objective;  /* lower is better; NAN: an objective value is missing */
+  double centre;     /* sum over windows with a value of |v - middle| / width */
 } invdes_rank;
 
 /* The key of one result. targets: n_targets goals (borrowed); y: their
