@@ -266,7 +266,7 @@ static void numbers_and_times_have_one_spelling(void **state) {
   const char *want[] = {"0.1", NULL, "182.3", "-3.35", "1e-300", "931.1906958855109", "0", "170",
                         "1e+20", "-1200"};
   for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
-    invdes_report_number(v[i], buf);
+    invdes_decimal_format(v[i], buf);
     assert_true(strtod(buf, NULL) == v[i]);
     if (want[i]) assert_string_equal(buf, want[i]);
   }

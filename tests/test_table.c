@@ -2,6 +2,7 @@
  * quotes and line breaks come back intact, CRLF files and a byte-order mark
  * read like plain files, ragged rows and bad numbers are reported with the
  * line they are on, and written fields read back unchanged. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -217,6 +218,27 @@ static void test_decimal_only(void **state) {
   assert_int_equal(invdes_decimal_parse("-1e999", &v), 3);
 }
 
+/* The way back: the fewest digits that read back exactly, integers as
+ * integers, and every finite double through parse again unchanged. */
+static void test_decimal_format(void **state) {
+  (void)state;
+  char buf[INVDES_DECIMAL_MAX];
+  const double v[] = {3.7, 0.1 + 0.2, 170, 400.1, -1e-300, 1e17, 6.02e23, 0};
+  const char *want[] = {"3.7", "0.30000000000000004", "170", "400.1", "-1e-300", "1e+17",
+                        "6.02e+23", "0"};
+  for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+    invdes_decimal_format(v[i], buf);
+    assert_string_equal(buf, want[i]);
+    double back = NAN;
+    assert_int_equal(invdes_decimal_parse(buf, &back), 0);
+    assert_true(back == v[i]);
+  }
+  invdes_decimal_format(NAN, buf);
+  assert_string_equal(buf, "nan");
+  invdes_decimal_format(-INFINITY, buf);
+  assert_string_equal(buf, "-inf");
+}
+
 /* A NUL byte inside a cell (a binary file, a serial line's noise) is
  * refused with its line: read as a C string, "1\0002" was the number 1. */
 static void test_nul_byte(void **state) {
@@ -262,6 +284,7 @@ int main(void) {
       cmocka_unit_test(test_not_a_number),    cmocka_unit_test(test_missing_and_empty),
       cmocka_unit_test(test_crlf_and_bom),    cmocka_unit_test(test_malformed_quotes),
       cmocka_unit_test(test_write_reads_back), cmocka_unit_test(test_decimal_only),
+      cmocka_unit_test(test_decimal_format),
       cmocka_unit_test(test_nul_byte),
   };
   return cmocka_run_group_tests(tests, make_dir, remove_dir);

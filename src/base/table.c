@@ -11,6 +11,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -250,6 +251,19 @@ const char *invdes_table_cell(const invdes_table *t, size_t i, size_t j) {
 int invdes_table_row_line(const invdes_table *t, size_t i) {
   if (!t || i >= t->n_rows) return 0;
   return t->lines[i];
+}
+
+void invdes_decimal_format(double v, char *buf) {
+  if (!isfinite(v)) {
+    snprintf(buf, INVDES_DECIMAL_MAX, "%s", isnan(v) ? "nan" : v > 0 ? "inf" : "-inf");
+    return;
+  }
+  double mag = fabs(v);
+  int first = mag >= 1 && mag < 1e17 ? (int)floor(log10(mag)) + 1 : 1;
+  for (int digits = first; digits <= 17; digits++) {
+    snprintf(buf, INVDES_DECIMAL_MAX, "%.*g", digits, v);
+    if (strtod(buf, NULL) == v) return;
+  }
 }
 
 int invdes_decimal_parse(const char *s, double *v) {

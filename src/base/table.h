@@ -46,6 +46,17 @@ invdes_table *invdes_table_parse(const char *path, const char *text, size_t len,
 INVDES_API
 int invdes_decimal_parse(const char *text, double *v);
 
+/* Bytes invdes_decimal_format writes at most, the NUL included. */
+#define INVDES_DECIMAL_MAX 32
+
+/* The inverse of invdes_decimal_parse for people: the fewest significant
+ * digits (%.Ng, N <= 17) that read back as exactly v — the 3.7 a station
+ * typed, not 3.7000000000000002 — and at least the integer part's digits
+ * below 1e17 ("170", not "1.7e+02"). A non-finite v gives "nan", "inf" or
+ * "-inf". buf has INVDES_DECIMAL_MAX bytes. */
+INVDES_API
+void invdes_decimal_format(double v, char *buf);
+
 /* Frees the table and every string borrowed from it. NULL is a no-op. */
 INVDES_API
 void invdes_table_free(invdes_table *t);

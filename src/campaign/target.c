@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "table.h"
+
 /* Indexed by invdes_goal. */
 static const struct goal_info {
   int direction;   /* +1 larger better, -1 smaller better, 0 toward a window */
@@ -133,34 +135,22 @@ int invdes_target_sql_order(const invdes_target *t, const char *column, int firs
 
 /* v in the fewest significant digits that read back as v, but never fewer
  * than its integer part has ("170", not "1.7e+02"). */
-static void number(double v, char buf[32]) {
-  if (!isfinite(v)) {
-    snprintf(buf, 32, "%s", isnan(v) ? "nan" : v > 0 ? "inf" : "-inf");
-    return;
-  }
-  double mag = fabs(v);
-  int first = mag >= 1 && mag < 1e17 ? (int)floor(log10(mag)) + 1 : 1;
-  for (int digits = first < 1 ? 1 : first; digits <= 17; digits++) {
-    snprintf(buf, 32, "%.*g", digits, v);
-    if (strtod(buf, NULL) == v) return;
-  }
-}
 
 int invdes_target_describe(const invdes_target *t, char *buf, size_t len) {
-  char a[32], b[32];
+  char a[INVDES_DECIMAL_MAX], b[INVDES_DECIMAL_MAX];
   const char *name = invdes_goal_name(t->goal);
   unsigned keys = invdes_goal_keys(t->goal);
   if (keys & INVDES_GOAL_KEY_WINDOW) {
-    number(t->lo, a);
-    number(t->hi, b);
+    invdes_decimal_format(t->lo, a);
+    invdes_decimal_format(t->hi, b);
     return snprintf(buf, len, "%s [%s, %s]", name, a, b);
   }
   if (keys & INVDES_GOAL_KEY_THRESHOLD) {
-    number(t->threshold, a);
+    invdes_decimal_format(t->threshold, a);
     return snprintf(buf, len, "%s %s", name, a);
   }
   if ((keys & INVDES_GOAL_KEY_WEIGHT) && isfinite(t->weight) && t->weight != 1) {
-    number(t->weight, a);
+    invdes_decimal_format(t->weight, a);
     return snprintf(buf, len, "%s, weight %s", name, a);
   }
   return snprintf(buf, len, "%s", name);
@@ -296,8 +286,8 @@ int invdes_stop_when_describe(const invdes_target *targets, size_t n_targets, in
   if (len) buf[0] = '\0';
   for (size_t t = 0; t < n_targets; t++) {
     if (isnan(levels[t])) continue;
-    char v[32];
-    number(levels[t], v);
+    char v[INVDES_DECIMAL_MAX];
+    invdes_decimal_format(levels[t], v);
     size_t at = (size_t)used < len ? (size_t)used : len;
     int n = snprintf(buf + at, len - at, "%s%s %s %s", used ? ", " : "", targets[t].name,
                      invdes_target_direction(&targets[t]) > 0 ? ">=" : "<=", v);

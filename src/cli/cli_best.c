@@ -49,7 +49,7 @@ void invdes_cli_best_text(const invdes_store *s, const invdes_store_best *b,
     invdes_cli_goal_text(s, t, goal, sizeof goal);
     double v = p->value[t];
     if (isnan(v)) snprintf(num, sizeof num, "-");
-    else invdes_report_number(v, num);
+    else invdes_decimal_format(v, num);
     const char *met = invdes_goal_is_objective(tg->goal) ? ""
                       : isnan(v)                         ? "not measured"
                       : invdes_target_meets(tg, v)       ? "meets"

@@ -87,10 +87,10 @@ static int amend(const invdes_cli_fix *a, int argc, char **argv) {
       printf("proposal %" PRId64 ": amended by %s:", a->id, a->who);
       for (size_t i = 0; i < n; i++) {
         char num[INVDES_REPORT_NUM_MAX];
-        invdes_report_number(vals[i].value, num);
+        invdes_decimal_format(vals[i].value, num);
         printf(" %s=%s", vals[i].target, num);
         if (!isnan(vals[i].sd)) {
-          invdes_report_number(vals[i].sd, num);
+          invdes_decimal_format(vals[i].sd, num);
           printf(" (sd %s)", num);
         }
       }

@@ -122,9 +122,9 @@ static int read_row(invdes_driver *d, const invdes_table *tab, size_t i, columns
     if (!isnan(vals[t].value) && tg->range_lo < tg->range_hi &&
         (vals[t].value < tg->range_lo || vals[t].value > tg->range_hi)) {
       char v[INVDES_REPORT_NUM_MAX], lo[INVDES_REPORT_NUM_MAX], hi[INVDES_REPORT_NUM_MAX];
-      invdes_report_number(vals[t].value, v);
-      invdes_report_number(tg->range_lo, lo);
-      invdes_report_number(tg->range_hi, hi);
+      invdes_decimal_format(vals[t].value, v);
+      invdes_decimal_format(tg->range_lo, lo);
+      invdes_decimal_format(tg->range_hi, hi);
       fprintf(stderr, "invdes import: %s:%d (row %zu): column '%s': %s is outside the "
               "plausible range [%s, %s]\n", path, line, i + 1, tg->name, v, lo, hi);
       return INVDES_EXIT_USAGE;

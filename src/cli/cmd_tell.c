@@ -171,10 +171,10 @@ static void print_outcome(invdes_store *s, const invdes_tell_input *in, const ch
            st == INVDES_OK ? invdes_proposal_status_name(now->items[0].status) : "recorded");
     invdes_store_rows_free(now);
     for (size_t i = 0; i < r->n_values; i++) {
-      invdes_report_number(r->values[i].value, num);
+      invdes_decimal_format(r->values[i].value, num);
       printf(" %s=%s", r->values[i].target, num);
       if (!isnan(r->values[i].sd)) {
-        invdes_report_number(r->values[i].sd, num);
+        invdes_decimal_format(r->values[i].sd, num);
         printf(" (sd %s)", num);
       }
     }

@@ -12,21 +12,6 @@
 
 #include "table.h"
 
-void invdes_report_number(double v, char *buf) {
-  if (!isfinite(v)) {
-    snprintf(buf, INVDES_REPORT_NUM_MAX, "%s", isnan(v) ? "nan" : v > 0 ? "inf" : "-inf");
-    return;
-  }
-  /* At least as many digits as the integer part has, so that %g does not
-   * switch to an exponent ("170", not "1.7e+02") below 1e17. */
-  double mag = fabs(v);
-  int first = mag >= 1 && mag < 1e17 ? (int)floor(log10(mag)) + 1 : 1;
-  for (int digits = first < 1 ? 1 : first; digits <= 17; digits++) {
-    snprintf(buf, INVDES_REPORT_NUM_MAX, "%.*g", digits, v);
-    if (strtod(buf, NULL) == v) return;
-  }
-}
-
 void invdes_report_time(double t, char *buf) {
   buf[0] = '\0';
   if (!isfinite(t)) return;
@@ -185,7 +170,7 @@ static void csv_cell(FILE *f, const json_t *v) {
   case JSON_STRING: invdes_csv_write_field(f, json_string_value(v)); break;
   case JSON_INTEGER: fprintf(f, "%" JSON_INTEGER_FORMAT, json_integer_value(v)); break;
   case JSON_REAL:
-    invdes_report_number(json_real_value(v), buf);
+    invdes_decimal_format(json_real_value(v), buf);
     fputs(buf, f);
     break;
   case JSON_TRUE: fputs("true", f); break;
@@ -324,7 +309,7 @@ static void write_value(FILE *f, const json_t *v, int indent, int level) {
   case JSON_INTEGER: fprintf(f, "%" JSON_INTEGER_FORMAT, json_integer_value(v)); break;
   case JSON_REAL:
     if (isfinite(json_real_value(v))) {
-      invdes_report_number(json_real_value(v), buf);
+      invdes_decimal_format(json_real_value(v), buf);
       /* "3" would read back as an integer; keep reals recognisable. */
       if (!strpbrk(buf, ".eE")) strcat(buf, ".0");
       fputs(buf, f);

@@ -28,6 +28,7 @@
 
 #include "error.h"
 #include "store.h"
+#include "table.h"
 
 /* Room for a variable's export column name, with its NUL. */
 #define INVDES_REPORT_NAME_MAX 512
@@ -78,9 +79,6 @@ json_t *invdes_report_rows_json(const invdes_store *s, const invdes_store_rows *
  * Returns 0, or -1 when writing failed. No newline is added. */
 int invdes_report_write_json(FILE *f, const json_t *v, int indent);
 
-/* Shortest "%.Ng" (N <= 17) of v that reads back as v; "nan"/"inf" are
- * never produced for finite v. buf has INVDES_REPORT_NUM_MAX bytes. */
-void invdes_report_number(double v, char *buf);
 
 /* Unix seconds t as "YYYY-MM-DDTHH:MM:SS.mmmZ" (ISO 8601 UTC, rounded to the
  * millisecond): the one time format of every output (export, status, ask,

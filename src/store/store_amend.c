@@ -19,16 +19,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* v in the fewest digits that read back as v: the 3.7 a station typed, not
- * 3.7000000000000002. */
-static const char *shortest(double v, char buf[32]) {
-  /* at least the integer part's digits: "400", not "4e+02" (as report.c) */
-  double mag = fabs(v);
-  int first = mag >= 1 && mag < 1e17 ? (int)floor(log10(mag)) + 1 : 1;
-  for (int digits = first; digits <= 17; digits++) {
-    snprintf(buf, 32, "%.*g", digits, v);
-    if (strtod(buf, NULL) == v) break;
-  }
+#include "table.h"
+
+/* v as invdes_decimal_format writes it, for a message. */
+static const char *shortest(double v, char buf[INVDES_DECIMAL_MAX]) {
+  invdes_decimal_format(v, buf);
   return buf;
 }
 
@@ -39,7 +34,7 @@ invdes_status store_check_range(const invdes_store *s, int64_t id, const char *t
   const invdes_target *tg = &s->targets[t];
   if (!(tg->range_lo < tg->range_hi) || (value >= tg->range_lo && value <= tg->range_hi))
     return INVDES_OK;
-  char v[32], lo[32], hi[32];
+  char v[INVDES_DECIMAL_MAX], lo[INVDES_DECIMAL_MAX], hi[INVDES_DECIMAL_MAX];
   return invdes_error_set(err, INVDES_ERR_INVALID,
                           "%s: proposal %" PRId64 ": %s = %s is outside the plausible range "
                           "[%s, %s] the campaign declares for '%s'",
