@@ -16,6 +16,7 @@
 #include "invdes_export.h"
 
 #include "error.h"
+#include "file.h"
 #include "table.h"
 
 #include "campaign.h"

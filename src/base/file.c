@@ -14,10 +14,10 @@
 /* First capacity of the buffer; doubled while the file fills it. */
 #define FILE_READ_FIRST_CAP ((size_t)1 << 16)
 
-/* Reads f to its end into a fresh buffer with room for one more byte.
- * Returns INVDES_OK, or INVDES_ERR_NOMEM / INVDES_ERR_IO (message in err). */
-static invdes_status slurp(FILE *f, const char *path, char **out, size_t *len,
-                           invdes_error *err) {
+invdes_status invdes_file_read_stream(FILE *f, const char *path, char **out, size_t *len,
+                                      invdes_error *err) {
+  *out = NULL;
+  *len = 0;
   size_t cap = FILE_READ_FIRST_CAP, n = 0;
   char *buf = malloc(cap);
   if (!buf) return invdes_error_set(err, INVDES_ERR_NOMEM, "%s: out of memory", path);
@@ -59,7 +59,7 @@ invdes_status invdes_file_read(const char *path, char **buf, size_t *len, invdes
   if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode))
     st = invdes_error_set(err, INVDES_ERR_IO, "%s: is a directory, not a file", path);
   else
-    st = slurp(f, path, buf, len, err);
+    st = invdes_file_read_stream(f, path, buf, len, err);
   fclose(f);
   return st;
 }

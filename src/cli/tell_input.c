@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 
+#include "file.h"
 #include "table.h"
 
 struct invdes_tell_input {
@@ -484,31 +485,6 @@ invdes_status invdes_tell_input_read_json(invdes_tell_input *in, const char *pat
   return json_document(in, path, NULL, 0, source, err);
 }
 
-/* All of f into *buf (NUL-terminated; the caller frees it); name names f in
- * messages. */
-static invdes_status read_stream(FILE *f, const char *name, char **buf, size_t *len,
-                                 invdes_error *err) {
-  size_t cap = 1 << 16, n = 0;
-  char *b = malloc(cap);
-  for (size_t got; b && (got = fread(b + n, 1, cap - n - 1, f)) > 0;) {
-    n += got;
-    if (n + 1 == cap) {
-      char *bigger = cap < SIZE_MAX / 2 ? realloc(b, cap *= 2) : NULL;
-      if (!bigger) free(b);
-      b = bigger;
-    }
-  }
-  if (!b) return invdes_error_set(err, INVDES_ERR_NOMEM, "%s: out of memory", name);
-  if (ferror(f)) {
-    free(b);
-    return invdes_error_set(err, INVDES_ERR_IO, "%s: cannot read: %s", name, strerror(errno));
-  }
-  b[n] = '\0';
-  *buf = b;
-  *len = n;
-  return INVDES_OK;
-}
-
 invdes_status invdes_tell_input_read(invdes_tell_input *in, const char *path,
                                      const char *const *targets, size_t n_targets,
                                      const char *source, invdes_error *err) {
@@ -520,7 +496,7 @@ invdes_status invdes_tell_input_read(invdes_tell_input *in, const char *path,
   size_t len = 0;
   FILE *f = from_stdin ? stdin : fopen(path, "rb");
   if (!f) return invdes_error_set(err, INVDES_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
-  invdes_status st = read_stream(f, name, &text, &len, err);
+  invdes_status st = invdes_file_read_stream(f, name, &text, &len, err);
   if (!from_stdin) fclose(f);
   if (st != INVDES_OK) return st;
   size_t i = 0;
