@@ -273,9 +273,15 @@ static invdes_status budget_cap(invdes_store *s, const char *station, int64_t bu
                                 size_t *cap, invdes_error *err) {
   *cap = n;
   if (budget <= 0) return INVDES_OK;
-  invdes_store_budget b;
-  invdes_status status = budget_in_txn(s, &b, err);
-  int64_t own = 0;
+  int64_t held = 0, own = 0;
+  sqlite3_stmt *hq = store_stmt_get(s, ST_COUNT_HELD, err);
+  if (!hq) return INVDES_ERR_DB;
+  sqlite3_bind_double(hq, 1, store_now(s));
+  int hrc = sqlite3_step(hq);
+  if (hrc == SQLITE_ROW) held = sqlite3_column_int64(hq, 0);
+  sqlite3_reset(hq);
+  invdes_status status =
+      hrc == SQLITE_ROW ? INVDES_OK : store_db_error(s, err, "counting the budget's proposals");
   if (status == INVDES_OK && station) {
     sqlite3_stmt *st = store_stmt_get(s, ST_COUNT_OWN, err);
     if (!st) return INVDES_ERR_DB;
@@ -286,7 +292,7 @@ static invdes_status budget_cap(invdes_store *s, const char *station, int64_t bu
     if (rc != SQLITE_ROW) status = store_db_error(s, err, "counting a station's proposals");
   }
   if (status != INVDES_OK) return status;
-  int64_t left = budget - b.results - b.outstanding;
+  int64_t left = budget - held;
   int64_t allowed = own + (left > 0 ? left : 0);
   if ((uint64_t)allowed < (uint64_t)n) *cap = (size_t)allowed;
   return INVDES_OK;
