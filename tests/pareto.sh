@@ -155,8 +155,15 @@ expect_exit 0 "best json, reference" "$INVDES" best --db "$tmp/ref.db" --format 
 jq -e '.reference[1] == {target: "retention", value: 50, given: true} and .reference[0].given == false' \
   "$tmp/out" >/dev/null && ok || bad "best json names the reference: $(jq -c .reference "$tmp/out")"
 
+# validate says the campaign is multi-objective and shows the references
+expect_exit 0 "validate the example" "$INVDES" validate "$top_srcdir/campaigns/redox-tradeoff.yaml"
+grep -qE "^ered +minimize, reference 3.4 +V vs Li/Li\+$" "$tmp/out" &&
+  grep -q "several objectives, no weights: the answer is their Pareto front" "$tmp/out" && ok ||
+  bad "validate of a multi-objective campaign: $(cat "$tmp/out")"
+
 # One weight: today's weighted sum, one best, no pareto_rank column.
 write_campaign weighted ", weight: 1"
+"$INVDES" validate "$tmp/weighted.yaml" | grep -q "several objectives" && bad "weighted is no front" || ok
 "$INVDES" init "$tmp/weighted.yaml" --db "$tmp/weighted.db" >/dev/null && ok || bad "init weighted"
 [ -z "$(tell_all "$tmp/weighted.db")" ] && ok || bad "telling the results (weighted)"
 expect_exit 0 "best json, weighted" "$INVDES" best --db "$tmp/weighted.db" --format json
