@@ -195,9 +195,10 @@ int invdes_targets_met(const invdes_target *targets, size_t n_targets, const dou
  * counts 0 so that partial results still teach the models), a missing
  * condition is never taken as met here.
  *
- * This key and invdes_rank_compare are the one place the order lives: with
- * several objectives it is where a Pareto front will replace the weighted
- * sum. */
+ * This key and invdes_rank_compare are the one place the order lives. A
+ * multi-objective campaign is answered by its Pareto front instead (below,
+ * "several objectives"); there this ranking only names the one result that
+ * callers needing one get. */
 
 typedef struct invdes_rank {
   int ranked;        /* 0: no value at all, or failed */
