@@ -20,8 +20,8 @@ static const struct goal_info {
   int objective;   /* maximize/minimize */
   unsigned keys;   /* INVDES_GOAL_KEY_* */
 } goal_info[] = {
-    [INVDES_GOAL_MAXIMIZE] = {+1, 1, INVDES_GOAL_KEY_WEIGHT},
-    [INVDES_GOAL_MINIMIZE] = {-1, 1, INVDES_GOAL_KEY_WEIGHT},
+    [INVDES_GOAL_MAXIMIZE] = {+1, 1, INVDES_GOAL_KEY_WEIGHT | INVDES_GOAL_KEY_REFERENCE},
+    [INVDES_GOAL_MINIMIZE] = {-1, 1, INVDES_GOAL_KEY_WEIGHT | INVDES_GOAL_KEY_REFERENCE},
     [INVDES_GOAL_WINDOW] = {0, 0, INVDES_GOAL_KEY_WINDOW},
     [INVDES_GOAL_BELOW] = {-1, 0, INVDES_GOAL_KEY_THRESHOLD},
     [INVDES_GOAL_ABOVE] = {+1, 0, INVDES_GOAL_KEY_THRESHOLD},
@@ -149,11 +149,13 @@ int invdes_target_describe(const invdes_target *t, char *buf, size_t len) {
     invdes_decimal_format(t->threshold, a);
     return snprintf(buf, len, "%s %s", name, a);
   }
-  if ((keys & INVDES_GOAL_KEY_WEIGHT) && isfinite(t->weight) && t->weight != 1) {
-    invdes_decimal_format(t->weight, a);
-    return snprintf(buf, len, "%s, weight %s", name, a);
-  }
-  return snprintf(buf, len, "%s", name);
+  /* a weight when given and not 1; a reference when given */
+  int weighted = (keys & INVDES_GOAL_KEY_WEIGHT) && isfinite(t->weight) && t->weight != 1;
+  int referenced = (keys & INVDES_GOAL_KEY_REFERENCE) && isfinite(t->reference);
+  if (weighted) invdes_decimal_format(t->weight, a);
+  if (referenced) invdes_decimal_format(t->reference, b);
+  return snprintf(buf, len, "%s%s%s%s%s", name, weighted ? ", weight " : "", weighted ? a : "",
+                  referenced ? ", reference " : "", referenced ? b : "");
 }
 
 /* ---- a result over all targets -------------------------------------------- */

@@ -3,7 +3,8 @@
  * ranking (target.h: results meeting every condition first, best objective
  * among them; else the least normalized violation) that the store computes
  * (invdes_store_best_result) and the run's progress line uses; this file
- * only lays it out. */
+ * only lays it out. A multi-objective campaign shows its Pareto front
+ * instead (cli_front.h). */
 #ifndef INVDES_CLI_BEST_H
 #define INVDES_CLI_BEST_H
 
