@@ -85,25 +85,40 @@ static void write_campaign(const char *path, const char *kind, const char *keys,
 }
 
 static pid_t start_run(const char *campaign, const char *db) {
+  /* stdout is dropped; stderr goes to dir/run.err (truncated per run) so a
+   * run that fails says why (run_failed). */
+  char errpath[300];
+  snprintf(errpath, sizeof errpath, "%s/run.err", dir);
   pid_t pid = fork();
   assert_true(pid >= 0);
   if (pid == 0) {
     int null = open("/dev/null", O_WRONLY);
-    if (null >= 0) {
-      dup2(null, 1);
-      dup2(null, 2);
-    }
+    int errfd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (null >= 0) dup2(null, 1);
+    if (errfd >= 0) dup2(errfd, 2);
     execl(invdes_bin(), invdes_bin(), "run", "--quiet", "--db", db, campaign, (char *)NULL);
     _exit(127);
   }
   return pid;
 }
 
+/* Prints what the last run wrote on stderr; returns code (for asserts). */
+static int run_failed(int code) {
+  if (code == 0) return 0;
+  char path[300], line[512];
+  snprintf(path, sizeof path, "%s/run.err", dir);
+  FILE *f = fopen(path, "r");
+  fprintf(stderr, "invdes run exited %d; its stderr:\n", code);
+  while (f && fgets(line, sizeof line, f)) fprintf(stderr, "  %s", line);
+  if (f) fclose(f);
+  return code;
+}
+
 static int run_to_end(const char *campaign, const char *db) {
   int status;
   pid_t pid = start_run(campaign, db);
   while (waitpid(pid, &status, 0) < 0) assert_int_equal(errno, EINTR);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return run_failed(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 }
 
 static invdes_store_rows *read_rows(const char *db) {
@@ -185,7 +200,7 @@ static int kill_once(const char *yaml, const char *db, const char *log, gsl_rng 
     while (waitpid(pid, &status, 0) < 0) assert_int_equal(errno, EINTR);
   }
   if (!WIFEXITED(status)) return 0;
-  assert_int_equal(WEXITSTATUS(status), 0);
+  assert_int_equal(run_failed(WEXITSTATUS(status)), 0);
   return 1;
 }
 

@@ -1,6 +1,7 @@
 /* test_store_open.c — opening a campaign database safely (store_open.c):
  * the run lock keeps a second run loop off a database and is released by
- * unlock, by close and by the holder's death; a damaged file is refused with
+ * unlock, by close and by the holder's death (also while a child it forked
+ * still holds the descriptor); a damaged file is refused with
  * one message naming it and `.recover`, and so is damage met by a later
  * statement; variables come back with their kinds and units. The command
  * line's side is in tests/integrity.sh and tests/runs.sh. */
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "store_cases.h"
@@ -56,6 +58,32 @@ static void test_run_lock(void **state) {
   assert_int_equal(read(ready[0], &got, 1), 1);
   assert_int_equal(got, 'y');
   assert_int_equal(invdes_store_lock_run(c->s, &err), INVDES_ERR_DB);
+  kill(pid, SIGKILL);
+  waitpid(pid, NULL, 0);
+  close(ready[0]);
+  close(ready[1]);
+  assert_int_equal(invdes_store_lock_run(c->s, &err), INVDES_OK);
+  invdes_store_unlock_run(c->s);
+  /* A holder killed while a child it forked (an evaluator between fork and
+   * exec) still holds a copy of the descriptor: the next run waits the
+   * orphaned copy out instead of calling the dead run alive. */
+  assert_int_equal(pipe(ready), 0);
+  pid = fork();
+  assert_true(pid >= 0);
+  if (pid == 0) {
+    invdes_error e;
+    invdes_store *s = invdes_store_open(c->db, &e);
+    char ok = s && invdes_store_lock_run(s, &e) == INVDES_OK ? 'y' : 'n';
+    if (fork() == 0) {
+      struct timespec nap = {0, 400 * 1000 * 1000};
+      nanosleep(&nap, NULL);
+      _exit(0);
+    }
+    if (write(ready[1], &ok, 1) != 1) _exit(1);
+    for (;;) pause();
+  }
+  assert_int_equal(read(ready[0], &got, 1), 1);
+  assert_int_equal(got, 'y');
   kill(pid, SIGKILL);
   waitpid(pid, NULL, 0);
   close(ready[0]);

@@ -9,11 +9,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <time.h>
 #include <unistd.h>
 
 invdes_status store_damaged(invdes_store *s, invdes_error *err, const char *detail) {
@@ -262,18 +265,72 @@ fail:
 
 /* ---- the run lock ----------------------------------------------------- */
 
+/* How long a run waits for a lock whose taker is dead, in seconds. A killed
+ * run's lock lives on while an evaluator it forked holds a copy of the
+ * descriptor between fork and exec (O_CLOEXEC closes it only at the exec), a
+ * window that on a loaded machine can outlast the run itself. A lock whose
+ * taker is alive is refused at once. */
+#define RUN_LOCK_WAIT 3.0
+
+static double monotonic_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* 1 when every flock on fd's file listed in /proc/locks (Linux) was taken
+ * by a process that no longer exists, so the lock is only an orphaned copy
+ * about to close; 0 when a taker lives or the list cannot be read. */
+static int lock_taker_gone(int fd) {
+  struct stat sb;
+  FILE *f;
+  if (fstat(fd, &sb) != 0 || !(f = fopen("/proc/locks", "r"))) return 0;
+  char line[256];
+  int seen = 0, alive = 0;
+  while (fgets(line, sizeof line, f)) {
+    char kind[16];
+    long pid;
+    unsigned maj, min;
+    unsigned long long ino;
+    if (strstr(line, "->") ||
+        sscanf(line, "%*[^:]: %15s %*s %*s %ld %x:%x:%llu", kind, &pid, &maj, &min, &ino) != 5 ||
+        strcmp(kind, "FLOCK") != 0 || ino != (unsigned long long)sb.st_ino ||
+        maj != major(sb.st_dev) || min != minor(sb.st_dev))
+      continue;
+    seen = 1;
+    if (pid <= 0 || kill((pid_t)pid, 0) == 0 || errno != ESRCH) alive = 1;
+  }
+  fclose(f);
+  return seen && !alive;
+}
+
+/* flock(LOCK_EX | LOCK_NB), retried every 20 ms for up to RUN_LOCK_WAIT
+ * seconds while the lock's taker is dead. Returns 0 or an errno value. */
+static int flock_run(int fd) {
+  double until = monotonic_s() + RUN_LOCK_WAIT;
+  for (;;) {
+    if (flock(fd, LOCK_EX | LOCK_NB) == 0) return 0;
+    int e = errno;
+    if (e == EINTR) continue;
+    if (e != EWOULDBLOCK || monotonic_s() >= until || !lock_taker_gone(fd)) return e;
+    struct timespec nap = {0, 20 * 1000 * 1000};
+    nanosleep(&nap, NULL);
+  }
+}
+
 /* flock(2) on the database file itself, through a descriptor of its own:
  * SQLite locks with fcntl(2) byte ranges, which flock does not touch on
  * local file systems; the kernel drops the lock when the holder exits in any
- * way (SIGKILL included), so a dead run never blocks the next one. */
+ * way (SIGKILL included), so a dead run never blocks the next one (but for
+ * the moment flock_run waits out). */
 invdes_status invdes_store_lock_run(invdes_store *s, invdes_error *err) {
   if (s->run_lock_fd >= 0) return INVDES_OK;
   int fd = open(s->path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return invdes_error_set(err, INVDES_ERR_IO, "%s: cannot open for the run lock: %s", s->path,
                             strerror(errno));
-  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    int e = errno;
+  int e = flock_run(fd);
+  if (e != 0) {
     close(fd);
     if (e == EWOULDBLOCK)
       return invdes_error_set(err, INVDES_ERR_DB,
