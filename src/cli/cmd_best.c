@@ -3,7 +3,10 @@
  * condition first and the best objective among them; when none meets them,
  * the least normalized violation; ties to the older proposal. Prints which
  * ranking named it, every target's value on it and its parameters. Text for
- * people, JSON for scripts. Reads only. */
+ * people, JSON for scripts. Reads only. When sd's are reported for noisy
+ * measurements the recommendation is the model's instead (cli_recommend.h):
+ * the evaluated point whose posterior mean ranks best, and the output says
+ * so; a noise the model learns without reported sd's gets a note. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +15,7 @@
 
 #include "cli_best.h"
 #include "cli_options.h"
+#include "cli_recommend.h"
 #include "cli_station.h"
 #include "commands.h"
 #include "report.h"
@@ -27,6 +31,15 @@ static const char best_usage[] =
     "a window over its width, beyond a threshold over |threshold|; a condition\n"
     "not measured counts as unmet). Ties go to the older proposal. The output\n"
     "says which ranking applied.\n\n"
+    "With noisy measurements (an sd > 0 reported: tell --sd, <target>_sd)\n"
+    "best recommends the evaluated point whose posterior mean in a model of\n"
+    "the results (a GP with the sd's as per-point noise) ranks best, the same\n"
+    "way, and says so: \"recommended by the model's posterior mean; measured\n"
+    "value ...\" (JSON: \"ranking\" and \"recommended_by\": \"posterior_mean\",\n"
+    "\"note\", \"best_measured\", and per target \"posterior_mean\", \"noisy\",\n"
+    "\"sd_reported\"). When no sd is reported but the model finds noise of at\n"
+    "least 10% of a target's spread (20 points or more), the ranking stays and\n"
+    "a note names the model's choice (JSON: \"note\", \"model_recommends\").\n\n"
     "  -d, --db FILE      the campaign database (required; never created)\n"
     "  -f, --format F     text (default) or json: {\"proposal\", \"batch\",\n"
     "                     \"ranking\": \"meets_all\" or \"least_violation\",\n"
@@ -65,15 +78,28 @@ int invdes_cmd_best(int argc, char **argv) {
   invdes_store_best b;
   invdes_store_rows *rows = NULL;
   invdes_status st = invdes_cli_best_read(s, &b, &rows, &err);
-  const invdes_store_proposal *p = rows && rows->n ? &rows->items[0] : NULL;
+  invdes_recommendation rec = {0};
+  invdes_store_rows *rrows = NULL; /* the recommended proposal */
+  if (st == INVDES_OK && b.proposal && invdes_cli_recommend(s, &rec) &&
+      invdes_cli_recommend_reported(&rec))
+    st = invdes_store_get(s, &rec.id, 1, &rrows, &err);
+  const invdes_store_proposal *p = rrows && rrows->n ? &rrows->items[0]
+                                   : rows && rows->n ? &rows->items[0] : NULL;
   if (st == INVDES_OK && json) {
     json_t *o = invdes_cli_best_json(s, &b, p);
+    if (o && (rrows ? invdes_cli_recommend_json(s, &rec, p, b.proposal, o)
+              : rec.by_model ? invdes_cli_recommend_note_json(s, &rec, o) : 0)) {
+      json_decref(o);
+      o = NULL;
+    }
     if (!o) st = INVDES_ERR_NOMEM;
     else if (invdes_report_write_json(stdout, o, 2) || putchar('\n') == EOF)
       st = invdes_error_set(&err, INVDES_ERR_IO, "cannot write to standard output");
     json_decref(o);
   } else if (st == INVDES_OK) {
-    invdes_cli_best_text(s, &b, p);
+    if (rrows) invdes_cli_recommend_text(s, &rec, p, b.proposal);
+    else invdes_cli_best_text(s, &b, p);
+    if (!rrows && rec.by_model) invdes_cli_recommend_note_text(s, &rec);
     if (p) print_parameters(p);
   }
   if (st != INVDES_OK) {
@@ -82,6 +108,8 @@ int invdes_cmd_best(int argc, char **argv) {
     if (st == INVDES_ERR_IO) rc = INVDES_EXIT_FAILURE;
   }
   invdes_store_rows_free(rows);
+  invdes_store_rows_free(rrows);
+  invdes_recommendation_release(&rec);
   invdes_store_close(s);
   return rc;
 }
