@@ -4,8 +4,10 @@
  * inverse-variance mean (equal-weight mean with the learned noise / k where
  * no sd was given) and a GP on the folded row predicts as on the repeats;
  * mixed data (some sd's known, some not) learns the noise of the unknown
- * ones only, with an exact likelihood gradient; and the recommendation
- * under noise ranks by the posterior mean, not by a lucky measurement. */
+ * ones only, with an exact likelihood gradient; the recommendation under
+ * noise ranks by the posterior mean, not by a lucky measurement; and bo
+ * told sd's (and a repeat) proposes otherwise than without them, the same
+ * for any thread count and after a resume. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -18,6 +20,9 @@
 #include <string.h>
 
 #include <gsl/gsl_randist.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #include "campaign.h"
 #include "gp.h"
@@ -246,6 +251,104 @@ static void test_recommend_by_posterior_mean(void **state) {
   invdes_campaign_free(c);
 }
 
+/* ---- bo with reported sd's: deterministic, resumable, and it matters ---- */
+
+#define BO_STEPS 16
+#define BO_RESUME_AT 11
+
+static const char bo_campaign[] =
+    "name: bo-noise\nseed: 4\nparameters:\n"
+    "  - {name: a, type: continuous, bounds: [0, 1]}\n"
+    "  - {name: b, type: continuous, bounds: [0, 1]}\n"
+    "targets:\n  - {name: f, goal: minimize}\nobjective: {kind: station}\n"
+    "strategy: {kind: bo, initial: {design: sobol, count: 6}}\nbudget: {evaluations: 40}\n";
+
+/* A noisy bowl; the noise is a function of the step, so runs compare. */
+static double bowl(const double *x, size_t i) {
+  return (x[0] - 0.3) * (x[0] - 0.3) + (x[1] - 0.6) * (x[1] - 0.6) + 0.05 * sin(7.3 * (double)i);
+}
+
+/* BO_STEPS asks of one point, each told (with sd 0.05 when report) before
+ * the next; Z gets the proposals, blob the state saved after ask
+ * BO_RESUME_AT. The point of step 8 is told twice (a repeat, folded). */
+static void bo_steps(int threads, int report, double *Z, void **blob, size_t *len) {
+#ifdef _OPENMP
+  omp_set_num_threads(threads);
+#else
+  (void)threads;
+#endif
+  invdes_error err;
+  invdes_campaign *c = invdes_campaign_parse("bo.yaml", bo_campaign, strlen(bo_campaign), &err);
+  assert_non_null(c);
+  invdes_space *sp = invdes_space_new(c, &err);
+  invdes_strategy *s = invdes_strategy_new(sp, &c->strategy, 1, 4, &err);
+  assert_non_null(s);
+  invdes_proposals *p = invdes_proposals_new(s, 1);
+  double y[BO_STEPS + 1], sd = 0.05;
+  for (size_t i = 0; i < BO_STEPS; i++) {
+    assert_int_equal(invdes_strategy_ask(s, i, 1, NULL, 0, p, &err), INVDES_OK);
+    memcpy(Z + 2 * i, p->z, 2 * sizeof *Z);
+    if (blob && i == BO_RESUME_AT)
+      assert_int_equal(invdes_strategy_save_state(s, blob, len, &err), INVDES_OK);
+    y[i] = bowl(p->x, i);
+    invdes_observation o = {.id = (int64_t)i + 1, .z = p->z, .y = &y[i],
+                            .sd = report ? &sd : NULL};
+    assert_int_equal(invdes_strategy_tell(s, &o, 1, &err), INVDES_OK);
+    if (i == 8) { /* measured again: another proposal id, the same point */
+      y[BO_STEPS] = bowl(p->x, 99);
+      o = (invdes_observation){.id = 1000, .z = p->z, .y = &y[BO_STEPS],
+                               .sd = report ? &sd : NULL};
+      assert_int_equal(invdes_strategy_tell(s, &o, 1, &err), INVDES_OK);
+    }
+  }
+  invdes_proposals_free(p);
+  invdes_strategy_free(s);
+  invdes_space_free(sp);
+  invdes_campaign_free(c);
+}
+
+static void test_bo_with_sd_deterministic_and_resumable(void **state) {
+  (void)state;
+  double Z1[2 * BO_STEPS], Z2[2 * BO_STEPS], Zn[2 * BO_STEPS];
+  void *blob = NULL;
+  size_t len = 0;
+  bo_steps(1, 1, Z1, &blob, &len);
+  bo_steps(2, 1, Z2, NULL, NULL);
+  assert_memory_equal(Z1, Z2, sizeof Z1); /* any thread count */
+  bo_steps(1, 0, Zn, NULL, NULL);
+  /* the sd's reach the model: the model-made proposals differ */
+  assert_memory_equal(Z1, Zn, 6 * 2 * sizeof *Z1);
+  assert_true(memcmp(Z1 + 12, Zn + 12, (BO_STEPS - 6) * 2 * sizeof *Z1) != 0);
+  /* resume after ask BO_RESUME_AT: a new strategy told the history (with
+   * the repeat) and the saved state asks what the run asked next */
+  invdes_error err;
+  invdes_campaign *c = invdes_campaign_parse("bo.yaml", bo_campaign, strlen(bo_campaign), &err);
+  invdes_space *sp = invdes_space_new(c, &err);
+  invdes_strategy *s = invdes_strategy_new(sp, &c->strategy, 1, 4, &err);
+  double y[BO_STEPS + 1], sd = 0.05, x[2];
+  invdes_space_work *w = invdes_space_work_new(sp);
+  for (size_t i = 0; i <= BO_RESUME_AT; i++) {
+    invdes_space_decode(sp, w, Z1 + 2 * i, x);
+    y[i] = bowl(x, i);
+    invdes_observation o = {.id = (int64_t)i + 1, .z = Z1 + 2 * i, .y = &y[i], .sd = &sd};
+    assert_int_equal(invdes_strategy_tell(s, &o, 1, &err), INVDES_OK);
+  }
+  invdes_space_decode(sp, w, Z1 + 16, x);
+  invdes_space_work_free(w);
+  y[BO_STEPS] = bowl(x, 99);
+  invdes_observation o = {.id = 1000, .z = Z1 + 16, .y = &y[BO_STEPS], .sd = &sd};
+  assert_int_equal(invdes_strategy_tell(s, &o, 1, &err), INVDES_OK);
+  assert_int_equal(invdes_strategy_load_state(s, blob, len, &err), INVDES_OK);
+  invdes_proposals *p = invdes_proposals_new(s, 1);
+  assert_int_equal(invdes_strategy_ask(s, BO_RESUME_AT + 1, 1, NULL, 0, p, &err), INVDES_OK);
+  assert_memory_equal(p->z, Z1 + 2 * (BO_RESUME_AT + 1), 2 * sizeof *Z1);
+  free(blob);
+  invdes_proposals_free(p);
+  invdes_strategy_free(s);
+  invdes_space_free(sp);
+  invdes_campaign_free(c);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_huge_sd_is_ignored),
@@ -253,6 +356,7 @@ int main(void) {
       cmocka_unit_test(test_folded_repeats_predict_as_repeats),
       cmocka_unit_test(test_mixed_known_and_unknown),
       cmocka_unit_test(test_recommend_by_posterior_mean),
+      cmocka_unit_test(test_bo_with_sd_deterministic_and_resumable),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
