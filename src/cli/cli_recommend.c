@@ -12,11 +12,17 @@
 #include "report.h"
 #include "target.h"
 
+/* Without any sd reported the model only adds a note (a learned noise), so
+ * it is not fitted for campaigns larger than this: best stays instant. */
+#define LEARNED_NOTE_MAX_RESULTS 1000
+
 /* Every result of the database as strategy observations (z borrowed from
  * rows), as a resume tells them. */
-static invdes_observation *observations(const invdes_store_rows *rows, size_t dim, size_t *n) {
+static invdes_observation *observations(const invdes_store_rows *rows, size_t dim, size_t *n,
+                                        int *any_sd) {
   invdes_observation *obs = malloc((rows->n + 1) * sizeof *obs);
   *n = 0;
+  *any_sd = 0;
   for (size_t i = 0; obs && i < rows->n; i++) {
     const invdes_store_proposal *p = &rows->items[i];
     if (p->dim != dim || (p->status != INVDES_PROPOSAL_DONE && p->status != INVDES_PROPOSAL_FAILED &&
@@ -24,6 +30,7 @@ static invdes_observation *observations(const invdes_store_rows *rows, size_t di
       continue;
     obs[(*n)++] = (invdes_observation){.id = p->id, .z = p->z, .y = p->value, .sd = p->sd,
                                        .failed = p->status == INVDES_PROPOSAL_FAILED};
+    for (size_t t = 0; t < rows->n_targets; t++) *any_sd |= p->sd[t] > 0;
   }
   return obs;
 }
@@ -43,8 +50,10 @@ int invdes_cli_recommend(invdes_store *s, invdes_recommendation *rec) {
   invdes_error_clear(&err);
   invdes_status st = sp ? invdes_store_list(s, INVDES_PROPOSAL_ANY, 0, &rows, &err) : INVDES_ERR_INVALID;
   size_t n = 0;
-  invdes_observation *obs = st ? NULL : observations(rows, invdes_space_dim(sp), &n);
-  if (obs) st = invdes_recommend(sp, obs, n, c->seed, rec, &err);
+  int any_sd = 0;
+  invdes_observation *obs = st ? NULL : observations(rows, invdes_space_dim(sp), &n, &any_sd);
+  if (obs && (any_sd || n <= LEARNED_NOTE_MAX_RESULTS))
+    st = invdes_recommend(sp, obs, n, c->seed, rec, &err);
   free(obs);
   invdes_store_rows_free(rows);
   invdes_campaign_free(c);

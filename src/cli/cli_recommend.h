@@ -5,8 +5,9 @@
  * When only the model's learned noise is clearly there, best keeps the
  * measured ranking (the one ranking of status and run, cli_best.h) and adds
  * a note naming the model's choice: a learned noise cannot be told apart
- * from the model's misfit of rough noise-free data. Without noise best is
- * as before. */
+ * from the model's misfit of rough noise-free data (and without any sd
+ * reported the model is fitted only for up to 1000 results). Without noise
+ * best is as before. */
 #ifndef INVDES_CLI_RECOMMEND_H
 #define INVDES_CLI_RECOMMEND_H
 
