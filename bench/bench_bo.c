@@ -86,7 +86,7 @@ static int run(const func *f, unsigned seed, int evals, const char *acq,
     }
     double y = invdes_builtin_eval(b, p->x, f->d, f->shifted ? f->shift : NULL);
     if (y < best) best = y;
-    invdes_observation o = {i + 1, p->z, p->x, &y, 0};
+    invdes_observation o = {i + 1, p->z, p->x, &y, 0, NULL};
     if (invdes_strategy_tell(s, &o, 1, &err)) rc = -1;
     if (i + 1 == 50) *r50 = best - b->f_min;
   }

@@ -29,9 +29,11 @@
 #include "rf.h"
 #include "surrogate.h"
 #include "predict.h"
+#include "replicates.h"
 
 #include "store.h"
 #include "strategy.h"
+#include "recommend.h"
 #include "driver.h"
 
 #endif

@@ -105,17 +105,18 @@ static invdes_status check_data(const double *X, size_t n, size_t d, const doubl
     }
     if (!isfinite(y[i]))
       return invdes_error_set(err, INVDES_ERR_INVALID, "gp: output of point %zu is not finite", i);
-    if (noise_var && !(noise_var[i] >= 0 && isfinite(noise_var[i])))
+    if (noise_var && !isnan(noise_var[i]) && !isfinite(noise_var[i]))
       return invdes_error_set(err, INVDES_ERR_INVALID,
-                              "gp: noise variance of point %zu is %g, not a number >= 0", i, noise_var[i]);
+                              "gp: noise variance of point %zu is %g, not a number >= 0 "
+                              "(or NaN / -c: not known)", i, noise_var[i]);
   }
   return INVDES_OK;
 }
 
 /* Allocates the model arrays of m for n points and dimension d with room
  * for cap points. Returns 0 or -1. */
-static int model_alloc(invdes_gp *m, size_t d, size_t cap, int per_point) {
-  size_t dim = d + (per_point ? 1 : 2);
+static int model_alloc(invdes_gp *m, size_t d, size_t cap, int per_point, int learn) {
+  size_t dim = d + (learn ? 2 : 1);
   m->Xt = malloc(d * cap * sizeof(double));
   m->Xs = malloc(d * cap * sizeof(double));
   m->y = malloc(cap * sizeof(double));
@@ -132,6 +133,24 @@ static int model_alloc(invdes_gp *m, size_t d, size_t cap, int per_point) {
           m->v1 && m->vy && m->alpha && m->work && m->alpha_saved)
              ? 0
              : -1;
+}
+
+/* Mean (*mean) and sample sd of y, the sd 1 when it is 0 or undefined. */
+static double y_scale(const double *y, size_t n, double *mean) {
+  double mu = 0.0, ss = 0.0;
+  for (size_t i = 0; i < n; i++) mu += y[i];
+  mu /= (double)n;
+  for (size_t i = 0; i < n; i++) ss += (y[i] - mu) * (y[i] - mu);
+  double sd = n > 1 ? sqrt(ss / (double)(n - 1)) : 0.0;
+  *mean = mu;
+  return sd > 1e-300 && isfinite(sd) ? sd : 1.0;
+}
+
+/* 1 when some of the n noise variances is not known (NaN, -c). */
+static int noise_mixed(const double *noise_var, size_t n) {
+  for (size_t i = 0; noise_var && i < n; i++)
+    if (!(noise_var[i] >= 0)) return 1;
+  return 0;
 }
 
 /* The log marginal likelihood in units of y from the standardized parts. */
@@ -162,35 +181,33 @@ invdes_status invdes_gp_fit(invdes_gp *gp, const double *X, size_t n, size_t d,
   m.d = d;
   m.n = m.n_real = n;
   m.cap = n + 64;
-  int per_point = noise_var != NULL;
-  if (model_alloc(&m, d, m.cap, per_point) != 0) {
+  int per_point = noise_var != NULL, mixed = noise_mixed(noise_var, n);
+  int learn = !per_point || mixed; /* τ² in theta */
+  m.mixed = mixed;
+  if (model_alloc(&m, d, m.cap, per_point, learn) != 0) {
     model_free(&m);
     return invdes_error_set(err, INVDES_ERR_NOMEM, "gp: out of memory for %zu points", n);
   }
-  double mean = 0.0, ss = 0.0;
-  for (size_t i = 0; i < n; i++) mean += y[i];
-  mean /= (double)n;
-  for (size_t i = 0; i < n; i++) ss += (y[i] - mean) * (y[i] - mean);
-  double sd = n > 1 ? sqrt(ss / (double)(n - 1)) : 0.0;
-  if (!(sd > 1e-300) || !isfinite(sd)) sd = 1.0;
+  double mean, sd = y_scale(y, n, &mean);
   m.ymean = mean;
   m.ysd = sd;
   for (size_t i = 0; i < n; i++) {
     m.y[i] = (y[i] - mean) / sd;
-    if (per_point) m.noise[i] = noise_var[i] / (sd * sd);
+    /* unknown entries (NaN, -c) are kept as given: they scale tau2 */
+    if (per_point) m.noise[i] = noise_var[i] >= 0 ? noise_var[i] / (sd * sd) : noise_var[i];
     for (size_t k = 0; k < d; k++) m.Xt[k * m.cap + i] = X[i * d + k];
   }
 
-  size_t dim = d + (per_point ? 1 : 2);
+  size_t dim = d + (learn ? 2 : 1);
   if (have) {
     for (size_t k = 0; k < d; k++) m.theta[k] = log(gp->hyper_ls[k]);
     m.theta[d] = log(gp->hyper_s2 / (sd * sd));
-    if (!per_point) m.theta[d + 1] = log(fmax(gp->hyper_tau2, 1e-300) / (sd * sd));
+    if (learn) m.theta[d + 1] = log(fmax(gp->hyper_tau2, 1e-300) / (sd * sd));
   } else {
     gp_theta_default(d, dim, m.theta);
   }
   if (!gp->opt.warm_start && gp->opt.fit_hyper) gp_theta_default(d, dim, m.theta);
-  gp_data data = {n, d, m.cap, m.Xt, m.y, m.noise, gp->opt.kernel};
+  gp_data data = {n, d, m.cap, m.Xt, m.y, m.noise, gp->opt.kernel, mixed};
   if (gp->opt.fit_hyper && n >= 2 && gp_search(&gp->opt, &data, m.theta, &m.evals) != 0) {
     model_free(&m);
     return invdes_error_set(err, INVDES_ERR_NOMEM, "gp: out of memory in the hyper-parameter search");
@@ -198,7 +215,7 @@ invdes_status invdes_gp_fit(invdes_gp *gp, const double *X, size_t n, size_t d,
 
   for (size_t k = 0; k < d; k++) m.ls[k] = exp(m.theta[k]);
   m.s2 = exp(m.theta[d]);
-  m.tau2 = per_point ? 0.0 : exp(m.theta[d + 1]);
+  m.tau2 = learn ? exp(m.theta[d + 1]) : 0.0;
   for (size_t k = 0; k < d; k++)
     for (size_t i = 0; i < n; i++) m.Xs[k * m.cap + i] = m.Xt[k * m.cap + i] / m.ls[k];
 
@@ -239,7 +256,7 @@ invdes_status invdes_gp_fit(invdes_gp *gp, const double *X, size_t n, size_t d,
   m.hyper_ls = hls;
   m.hyper_d = d;
   m.hyper_s2 = m.s2 * sd * sd;
-  m.hyper_tau2 = per_point ? (have ? gp->hyper_tau2 : 0.0) : m.tau2 * sd * sd;
+  m.hyper_tau2 = learn ? m.tau2 * sd * sd : (have ? gp->hyper_tau2 : 0.0);
   m.have_hyper = 1;
   model_free(gp);
   *gp = m;
@@ -295,7 +312,7 @@ static int append_point(invdes_gp *gp, const double *x, double ys, double nu) {
   size_t n = gp->n, cap = gp->cap, d = gp->d;
   double *row = gp->L + n * cap;
   gp_kernel_row(gp, x, row);
-  double base = gp->s2 + gp->tau2 + nu, piv = base;
+  double base = gp->s2 + gp_point_noise(gp->noise ? &nu : NULL, 0, gp->tau2), piv = base;
   if (n > 0) {
     gsl_matrix_const_view Lv = gsl_matrix_const_view_array_with_tda(gp->L, n, n, cap);
     gsl_vector_view rv = gsl_vector_view_array(row, n);
@@ -358,9 +375,10 @@ invdes_status invdes_gp_add_point(invdes_gp *gp, const double *x, double y,
   invdes_status st = check_point(gp, x, err);
   if (st != INVDES_OK) return st;
   if (!isfinite(y)) return invdes_error_set(err, INVDES_ERR_INVALID, "gp: output is not finite");
-  if (gp->noise && !(noise_var >= 0 && isfinite(noise_var)))
+  /* NaN / -c (not known) take the learned noise, which only a mixed fit has */
+  if (gp->noise && (!(noise_var >= 0) ? !gp->mixed || isinf(noise_var) : isinf(noise_var)))
     return invdes_error_set(err, INVDES_ERR_INVALID, "gp: noise variance %g is not a number >= 0", noise_var);
-  double nu = gp->noise ? noise_var / (gp->ysd * gp->ysd) : 0.0;
+  double nu = !gp->noise ? 0.0 : noise_var >= 0 ? noise_var / (gp->ysd * gp->ysd) : noise_var;
   int rc = append_point(gp, x, (y - gp->ymean) / gp->ysd, nu);
   if (rc == -1) return invdes_error_set(err, INVDES_ERR_NOMEM, "gp: out of memory");
   if (rc == -2)
@@ -438,7 +456,7 @@ double invdes_gp_jitter(const invdes_gp *gp) {
 size_t invdes_gp_fit_evaluations(const invdes_gp *gp) { return gp ? gp->evals : 0; }
 
 size_t invdes_gp_theta_size(const invdes_gp *gp) {
-  return gp && gp->fitted ? gp->d + (gp->noise ? 1 : 2) : 0;
+  return gp && gp->fitted ? gp->d + (gp->noise && !gp->mixed ? 1 : 2) : 0;
 }
 
 void invdes_gp_theta(const invdes_gp *gp, double *theta) {
@@ -447,7 +465,8 @@ void invdes_gp_theta(const invdes_gp *gp, double *theta) {
 
 double invdes_gp_objective(const invdes_gp *gp, const double *theta, double *grad) {
   if (!gp || !gp->fitted) return NAN;
-  gp_data data = {gp->n_real, gp->d, gp->cap, gp->Xt, gp->y, gp->noise, gp->opt.kernel};
+  gp_data data = {gp->n_real, gp->d, gp->cap, gp->Xt, gp->y, gp->noise, gp->opt.kernel,
+                  gp->mixed};
   gp_lik *lik = gp_lik_new(&data);
   if (!lik) return NAN;
   double f = gp_lik_objective((unsigned)gp_lik_dim(lik), theta, grad, lik);

@@ -6,7 +6,10 @@
  * the box. Outputs are standardized internally (mean 0, sample sd 1); every
  * number this API takes or returns is in the caller's units of y, except where
  * a comment says otherwise. Observation noise is either learned (one
- * homoscedastic variance) or fixed from per-point variances the caller gives.
+ * homoscedastic variance), fixed from per-point variances the caller gives
+ * (BoTorch's FixedNoiseGP: each point's variance on its own diagonal entry),
+ * or mixed: points with a known variance keep theirs and the others share
+ * one learned variance.
  *
  * Hyper-parameters (length scales, signal variance, noise variance) maximize
  * the marginal likelihood plus mild log-normal priors, in log space, with NLopt
@@ -75,7 +78,10 @@ void invdes_gp_free(invdes_gp *gp);
 
 /* Fits to n points: X is n×d row-major with entries in [0,1], y has n finite
  * values, noise_var NULL learns the noise, otherwise n variances >= 0 in units
- * of y² (0 = exact observation). Copies everything; drops fantasies. On error
+ * of y² (0 = exact observation) or, for a point whose noise is not known,
+ * NaN (one measurement) or -c (c > 0: the mean of c measurements): such
+ * points share one learned variance τ² (τ²/c for a mean of c), the others
+ * keep theirs. Copies everything; drops fantasies. On error
  * the handle keeps its previous fit. Needs n >= 1 (n >= 2 to fit
  * hyper-parameters). */
 INVDES_API
@@ -108,7 +114,7 @@ invdes_status invdes_gp_predict_grad(const invdes_gp *gp, const double *X, size_
 
 /* Conditions on one more observation with the hyper-parameters and the output
  * scaling kept: O(n²). noise_var is used only when the GP was fitted with
- * per-point noise. Fails with INVDES_ERR_USAGE while fantasies are present. */
+ * per-point noise (NaN or -c: the learned noise, for a mixed fit). Fails with INVDES_ERR_USAGE while fantasies are present. */
 INVDES_API
 invdes_status invdes_gp_add_point(invdes_gp *gp, const double *x, double y,
                                   double noise_var, invdes_error *err);
@@ -143,7 +149,8 @@ size_t invdes_gp_size(const invdes_gp *gp);
 INVDES_API
 void invdes_gp_lengthscales(const invdes_gp *gp, double *out);
 
-/* Signal variance, noise variance (learned; 0 with per-point noise) and the
+/* Signal variance, noise variance (learned, which the points without a known
+ * variance take; 0 when every point has its own) and the
  * constant mean, in units of y² and y. */
 INVDES_API
 double invdes_gp_signal_var(const invdes_gp *gp);
@@ -168,7 +175,8 @@ size_t invdes_gp_fit_evaluations(const invdes_gp *gp);
 
 /* The penalized negative log marginal likelihood that the fit minimizes, on
  * the fitted data (real points), at theta = (log l_1..log l_d, log s², log τ²)
- * in standardized units (log τ² is absent with per-point noise); grad (same
+ * in standardized units (log τ² is absent when every point has its own
+ * noise); grad (same
  * length) may be NULL. For checks and diagnostics; NaN on failure. */
 INVDES_API
 double invdes_gp_objective(const invdes_gp *gp, const double *theta, double *grad);

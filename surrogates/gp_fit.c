@@ -251,7 +251,7 @@ static int run_precond(const gp_data *data, double *theta, const double *R, int 
 int gp_search(const invdes_gp_options *opt, const gp_data *data, double *theta,
               size_t *evals) {
   size_t n = data->n, d = data->d;
-  size_t dim = d + (data->noise ? 1 : 2);
+  size_t dim = d + (gp_data_learns_noise(data) ? 2 : 1);
   size_t m1 = opt->search_points < n ? opt->search_points : n;
   size_t m2 = opt->polish_points < n ? opt->polish_points : n;
   if (m1 < 2) m1 = n < 2 ? n : 2;

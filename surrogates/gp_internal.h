@@ -49,7 +49,30 @@ typedef struct gp_data {
   const double *y;     /* n standardized outputs */
   const double *noise; /* n standardized per-point noise variances, or NULL */
   invdes_gp_kernel kind;
+  int mixed;           /* with noise: 1 when τ² is learned for the points
+                          whose noise is not known (NaN, or -c: a mean of c
+                          such measurements), 0 when every point has its
+                          own (no τ² at all) */
 } gp_data;
+
+/* 1 when theta has a log τ² entry: no per-point noise, or mixed data. */
+static inline int gp_data_learns_noise(const gp_data *data) {
+  return !data->noise || data->mixed;
+}
+
+/* The share of τ² on point i's diagonal: 1 without per-point noise or for
+ * NaN (not known), 1/c for -c (a mean of c measurements of unknown noise),
+ * 0 for a known variance (>= 0). */
+static inline double gp_tau_share(const double *noise, size_t i) {
+  if (!noise || isnan(noise[i])) return 1.0;
+  return noise[i] >= 0 ? 0.0 : 1.0 / -noise[i];
+}
+
+/* The noise variance on point i's diagonal: its own when known, else its
+ * share of the learned τ². */
+static inline double gp_point_noise(const double *noise, size_t i, double tau2) {
+  return noise && noise[i] >= 0 ? noise[i] : tau2 * gp_tau_share(noise, i);
+}
 
 /* Sets the BLAS thread count (OpenBLAS; a no-op elsewhere) and returns the
  * previous one. The GP holds the BLAS to one thread wherever its results
@@ -74,9 +97,10 @@ void gp_cov_build(const gp_data *data, const gp_params *p, double *C, double *D,
  * 1-based index of the pivot that was not positive (A is then garbage). */
 size_t gp_cholesky(double *A, size_t n, size_t lda);
 
-/* Factors L = chol(C + diag(noise + extra_i) + jitter·I) into L (leading
- * dimension lda), reading C's lower triangle (leading dimension ldc; C and L
- * may not alias). extra may be NULL. Jitter starts at 0, then 1e-10 times the
+/* Factors L = chol(C + diag(ν_i) + jitter·I) into L (leading dimension lda),
+ * reading C's lower triangle (leading dimension ldc; C and L may not alias),
+ * with ν_i = gp_point_noise(extra, i, noise): extra_i where known, else
+ * its share of noise (τ²). extra may be NULL. Jitter starts at 0, then 1e-10 times the
  * mean diagonal and grows tenfold up to 0.1 times it; *jitter gets what was
  * used. Returns 0 on success, -1 when even the largest jitter failed. */
 int gp_factor(const double *C, size_t ldc, double noise, const double *extra,
@@ -93,7 +117,7 @@ typedef struct gp_lik gp_lik;
 gp_lik *gp_lik_new(const gp_data *data);
 void gp_lik_free(gp_lik *lik);
 
-/* Length of theta for this data set (d+2 when the noise is learned, else d+1). */
+/* Length of theta for this data set (d+2 when τ² is learned, else d+1). */
 size_t gp_lik_dim(const gp_lik *lik);
 
 /* −(log likelihood + log prior) at theta, gradient into grad when not NULL.
@@ -128,10 +152,14 @@ struct invdes_gp {
   double *Xt;          /* d × cap raw inputs */
   double *Xs;          /* d × cap inputs divided by the length scales */
   double *y;           /* cap standardized outputs (fantasies: the mean) */
-  double *noise;       /* cap standardized per-point noise, NULL when learned */
+  double *noise;       /* cap standardized per-point noise, NULL when learned
+                          for all; unknown entries (mixed: NaN, -c) take
+                          their share of tau2 (gp_tau_share) */
+  int mixed;           /* per-point noise with NaN entries: tau2 learned */
   double ymean, ysd;   /* y = ymean + ysd · standardized */
   double *ls;          /* d length scales */
-  double s2, tau2;     /* signal and learned noise variance (tau2 0 per-point) */
+  double s2, tau2;     /* signal and learned noise variance (tau2 0 when every
+                          point has its own) */
   double *theta;       /* fitted theta (d+2 or d+1) */
   double *L;           /* cap × cap */
   double *v1, *vy, *alpha, *work; /* cap each */

@@ -181,14 +181,14 @@ static void gram_lower(const double *W, size_t ldw, double *P, size_t ldp, size_
 int gp_factor(const double *C, size_t ldc, double noise, const double *extra,
               double *L, size_t lda, size_t n, double *jitter) {
   double base = 0.0;
-  for (size_t i = 0; i < n; i++) base += C[i * ldc + i] + noise + (extra ? extra[i] : 0.0);
+  for (size_t i = 0; i < n; i++) base += C[i * ldc + i] + gp_point_noise(extra, i, noise);
   base = n ? base / (double)n : 1.0;
   if (!(base > 0.0) || !isfinite(base)) base = 1.0;
   double jit = 0.0;
   for (;;) {
     for (size_t i = 0; i < n; i++) {
       memcpy(L + i * lda, C + i * ldc, (i + 1) * sizeof(double));
-      L[i * lda + i] += noise + (extra ? extra[i] : 0.0) + jit;
+      L[i * lda + i] += gp_point_noise(extra, i, noise) + jit;
     }
     if (gp_cholesky(L, n, lda) == 0) {
       *jitter = jit;
@@ -258,7 +258,7 @@ gp_lik *gp_lik_new(const gp_data *data) {
   if (!lik) return NULL;
   size_t n = data->n, d = data->d;
   lik->data = *data;
-  lik->dim = d + (data->noise ? 1 : 2);
+  lik->dim = d + (gp_data_learns_noise(data) ? 2 : 1);
   lik->C = malloc(n * n * sizeof(double));
   lik->D = malloc(n * n * sizeof(double));
   lik->L = malloc(n * n * sizeof(double));
@@ -355,14 +355,17 @@ static void lik_gradient(gp_lik *lik, double s2, double tau2, double *grad) {
     acc[d] = sg;
   }
   for (size_t p = 0; p <= d; p++) grad[p] = 0.0;
-  double trW = 0.0;
+  double trW = 0.0, trN = 0.0; /* trN: over the points that take τ² */
+  const double *noise = lik->data.noise;
   for (size_t i = 0; i < n; i++) {
     const double *acc = lik->acc + i * (d + 1);
     for (size_t p = 0; p <= d; p++) grad[p] += acc[p];
-    trW += alpha[i] * alpha[i] - Kinv[i * n + i];
+    double w = alpha[i] * alpha[i] - Kinv[i * n + i];
+    trW += w;
+    trN += w * gp_tau_share(noise, i);
   }
   grad[d] += 0.5 * s2 * trW;
-  if (lik->dim > d + 1) grad[d + 1] = 0.5 * tau2 * trW;
+  if (lik->dim > d + 1) grad[d + 1] = 0.5 * tau2 * trN;
 }
 
 double gp_lik_objective(unsigned dim, const double *theta, double *grad, void *data) {

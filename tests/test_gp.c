@@ -439,7 +439,8 @@ static void test_bad_input(void **state) {
   assert_non_null(strstr(err.message, "outside [0,1]"));
   double Xnan[6] = {0.1, NAN, 0.3, 0.4, 0.5, 0.6};
   assert_int_equal(invdes_gp_fit(gp, Xnan, 3, 2, y, NULL, &err), INVDES_ERR_INVALID);
-  double badnoise[3] = {0.1, -1, 0.1};
+  /* -c is a mean of c measurements of unknown noise (gp.h); infinity is bad */
+  double badnoise[3] = {0.1, -INFINITY, 0.1};
   assert_int_equal(invdes_gp_fit(gp, X, 3, 2, y, badnoise, &err), INVDES_ERR_INVALID);
   assert_false(invdes_gp_is_fitted(gp));
   /* A good fit, then bad predictions and updates leave it usable. */

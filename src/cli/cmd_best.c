@@ -4,8 +4,11 @@
  * the least normalized violation; ties to the older proposal. Prints which
  * ranking named it, every target's value on it and its parameters. A
  * multi-objective campaign has no single best: its Pareto front is listed
- * instead (cli_front.h). Text for people, JSON for scripts, CSV rows in the
- * export's columns for spreadsheets. Reads only. */
+ * instead (cli_front.h). When sd's are reported for noisy measurements the
+ * recommendation is the model's instead (cli_recommend.h): the evaluated
+ * point whose posterior mean ranks best, and the output says so; a noise the
+ * model learns without reported sd's gets a note. Text for people, JSON for
+ * scripts, CSV rows in the export's columns for spreadsheets. Reads only. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +18,7 @@
 #include "cli_best.h"
 #include "cli_front.h"
 #include "cli_options.h"
+#include "cli_recommend.h"
 #include "cli_station.h"
 #include "commands.h"
 #include "report.h"
@@ -37,6 +41,15 @@ static const char best_usage[] =
     "results that meet every condition and that no other such result beats on\n"
     "every objective, sorted by the first objective (best first), with the\n"
     "hypervolume and its reference point (docs/campaign-format.md).\n\n"
+    "With noisy measurements (an sd > 0 reported: tell --sd, <target>_sd)\n"
+    "best recommends the evaluated point whose posterior mean in a model of\n"
+    "the results (a GP with the sd's as per-point noise) ranks best, the same\n"
+    "way, and says so: \"recommended by the model's posterior mean; measured\n"
+    "value ...\" (JSON: \"ranking\" and \"recommended_by\": \"posterior_mean\",\n"
+    "\"note\", \"best_measured\", and per target \"posterior_mean\", \"noisy\",\n"
+    "\"sd_reported\"). When no sd is reported but the model finds noise of at\n"
+    "least 10% of a target's spread (20 to 1000 results), the ranking stays\n"
+    "and a note names the model's choice (JSON: \"note\", \"model_recommends\").\n\n"
     "  -d, --db FILE      the campaign database (required; never created)\n"
     "  -f, --format F     text (default), csv (the columns of invdes export, one\n"
     "                     row per result listed) or json: {\"proposal\", \"batch\",\n"
@@ -68,26 +81,43 @@ static void print_parameters(const invdes_store_proposal *p) {
 }
 
 /* One best result (one objective, or a weighted sum): text, JSON or one
- * export row. */
+ * export row. With reported sd's the model's recommendation replaces the
+ * measured best and says so (cli_recommend.h); a noise the model learns
+ * without them adds a note. */
 static invdes_status best_single(invdes_store *s, int format, invdes_error *err) {
   invdes_store_best b;
-  invdes_store_rows *rows = NULL;
+  invdes_store_rows *rows = NULL, *rrows = NULL; /* rrows: the recommended proposal */
+  invdes_recommendation rec = {0};
   invdes_status st = invdes_cli_best_read(s, &b, &rows, err);
-  const invdes_store_proposal *p = rows && rows->n ? &rows->items[0] : NULL;
+  if (st == INVDES_OK && b.proposal && invdes_cli_recommend(s, &rec) &&
+      invdes_cli_recommend_reported(&rec))
+    st = invdes_store_get(s, &rec.id, 1, &rrows, err);
+  const invdes_store_proposal *p = rrows && rrows->n ? &rrows->items[0]
+                                   : rows && rows->n ? &rows->items[0] : NULL;
   if (st == INVDES_OK && format == BEST_JSON) {
     json_t *o = invdes_cli_best_json(s, &b, p);
+    if (o && (rrows ? invdes_cli_recommend_json(s, &rec, p, b.proposal, o)
+              : rec.by_model ? invdes_cli_recommend_note_json(s, &rec, o) : 0)) {
+      json_decref(o);
+      o = NULL;
+    }
     if (!o) st = invdes_error_set(err, INVDES_ERR_NOMEM, "out of memory");
     else if (invdes_report_write_json(stdout, o, 2) || putchar('\n') == EOF)
       st = invdes_error_set(err, INVDES_ERR_IO, "cannot write to standard output");
     json_decref(o);
   } else if (st == INVDES_OK && format == BEST_CSV) {
     invdes_store_rows none = {0};
-    st = invdes_report_write_csv_ranked(stdout, s, rows ? rows : &none, NULL, err);
+    invdes_store_rows *out = rrows ? rrows : rows ? rows : &none;
+    st = invdes_report_write_csv_ranked(stdout, s, out, NULL, err);
   } else if (st == INVDES_OK) {
-    invdes_cli_best_text(s, &b, p);
+    if (rrows) invdes_cli_recommend_text(s, &rec, p, b.proposal);
+    else invdes_cli_best_text(s, &b, p);
+    if (!rrows && rec.by_model) invdes_cli_recommend_note_text(s, &rec);
     if (p) print_parameters(p);
   }
   invdes_store_rows_free(rows);
+  invdes_store_rows_free(rrows);
+  invdes_recommendation_release(&rec);
   return st;
 }
 

@@ -425,7 +425,8 @@ invdes_status driver_sync(invdes_driver *d, invdes_error *err) {
     if (p->status == INVDES_PROPOSAL_DONE || p->status == INVDES_PROPOSAL_FAILED ||
         p->status == INVDES_PROPOSAL_PARTIAL) {
       obs[n_obs++] = (invdes_observation){.id = p->id, .z = p->z, .x = NULL, .y = p->value,
-                                          .failed = p->status == INVDES_PROPOSAL_FAILED};
+                                          .failed = p->status == INVDES_PROPOSAL_FAILED,
+                                          .sd = p->sd};
       d->n_evaluated += p->status != INVDES_PROPOSAL_PARTIAL;
       if (p->status != INVDES_PROPOSAL_FAILED) st = note_result(d, p->id, p->value, err);
     } else {

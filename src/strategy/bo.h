@@ -6,6 +6,8 @@
  *  bo_model.c  training sets, fits, fantasies / lies;
  *  bo_score.c  the score and the reported predictions;
  *  bo_opt.c    candidates, local optimization, the batch loop;
+ *  bo_noise.c  reported noise and repeats in the training sets, the
+ *              posterior-mean incumbent and recommendation under noise;
  *  acquisition.c        EI, log EI, PI, UCB, probabilities of windows.
  *
  * Random streams of an ask (strategy.h): (iteration, k) with the k below;
@@ -66,6 +68,10 @@ typedef struct bo_target {
                              with lies), NULL: this target has no model */
   invdes_surrogate *base; /* the first fit, without lies, for reports */
   double *X, *y;          /* training set (lies appended) */
+  double *noise;          /* its noise variances for a surrogate with
+                             INVDES_SURROGATE_POINT_NOISE (NaN / -c: not
+                             known, surrogate.h); NULL: none reported and
+                             no repeats (the surrogate learns the noise) */
   size_t n, cap;
   uint64_t seed;
 } bo_target;
@@ -117,6 +123,36 @@ invdes_status bo_model_score(bo_model *m, const double *Z, size_t k,
  * the fantasies: call once the batch is chosen. */
 invdes_status bo_model_report(bo_model *m, const double *Z, size_t k,
                               double *mean, double *sd, invdes_error *err);
+
+/* The combined objective of history row i (bo_model.c), or NAN when the
+ * row does not count (failed, no objective value, or with need_feasible a
+ * constraint missed or unmeasured). */
+double bo_model_row_objective(const bo_model *m, size_t i, int need_feasible);
+
+/* ---- noise (bo_noise.c) ---- */
+
+/* Sets bt->noise[bt->n] for the training row just appended from history
+ * row i (bt->noise allocated): its reported sd² or NaN. */
+void bo_noise_row(const invdes_strategy *s, bo_target *bt, size_t t, size_t i, int failed);
+
+/* Folds repeated points of bt's training set (replicates.h) and drops
+ * bt->noise when it holds nothing known and nothing was folded, so such a
+ * fit is exactly the homoscedastic one. */
+invdes_status bo_noise_combine(const bo_model *m, bo_target *bt, invdes_error *err);
+
+/* 1 when target bt's model sees noise worth smoothing: a reported sd > 0,
+ * or, with learned 1, a learned noise sd of at least BO_NOISE_RATIO times
+ * the observed values' sd with at least BO_NOISE_MIN_POINTS training rows
+ * (fewer: the learned noise is mostly its prior's). */
+int bo_noise_target_noisy(const bo_target *bt, int learned);
+#define BO_NOISE_RATIO 0.1
+#define BO_NOISE_MIN_POINTS 20
+
+/* The incumbent of noisy EI: the best posterior mean of the combined
+ * objective over the history rows that count (measured values for targets
+ * without noise), or NAN when no objective target has reported sd's (the
+ * caller keeps the best observed). Before any conditioning. */
+double bo_noise_incumbent(bo_model *m);
 
 /* Rows of the history ranked as observed results rank (target.h:
  * conditions met first, then the weighted objective; earlier rows first on

@@ -97,7 +97,7 @@ static invdes_status fit_model(bo_model *m, bo_target *bt, const bo_hyper *hin,
   /* carried values out of range (not from a fit) leave the defaults */
   if (carries && hin && hin->have)
     (void)invdes_surrogate_hyper_set(sur, m->D, hin->h, NULL);
-  invdes_status st = invdes_surrogate_fit(sur, bt->X, bt->n, m->D, bt->y, NULL, e);
+  invdes_status st = invdes_surrogate_fit(sur, bt->X, bt->n, m->D, bt->y, bt->noise, e);
   if (!st && carries && hout) {
     st = invdes_surrogate_hyper_get(sur, m->D, hout->h, e);
     hout->have = st == INVDES_OK;
@@ -120,15 +120,20 @@ static invdes_status target_fit(bo_model *m, size_t t, const bo_hyper *hin,
   size_t D = m->D, cap = s->n_hist + s->ctx.n_pending + 64;
   bt->X = malloc((cap * D + 1) * sizeof *bt->X);
   bt->y = malloc((cap + 1) * sizeof *bt->y);
-  if (!bt->X || !bt->y) return nomem(err);
+  int point_noise = (invdes_surrogate_type_caps(m->opt.surrogate) & INVDES_SURROGATE_POINT_NOISE) != 0;
+  if (point_noise) bt->noise = malloc((cap + 1) * sizeof *bt->noise);
+  if (!bt->X || !bt->y || (point_noise && !bt->noise)) return nomem(err);
   bt->cap = cap;
   for (size_t i = 0; i < s->n_hist; i++) {
     double y = s->h_y[i * s->n_targets + t];
     if (s->h_failed[i]) y = bt->n_obs ? bt->worst : NAN;
     if (!isfinite(y)) continue;
     memcpy(bt->X + bt->n * D, s->h_z + i * D, D * sizeof *bt->X);
+    if (bt->noise) bo_noise_row(s, bt, t, i, s->h_failed[i]);
     bt->y[bt->n++] = y;
   }
+  invdes_status cst = bo_noise_combine(m, bt, err);
+  if (cst) return cst;
   if (bt->n < 2) return INVDES_OK;
   invdes_error e;
   invdes_error_clear(&e);
@@ -143,7 +148,7 @@ static invdes_status target_fit(bo_model *m, size_t t, const bo_hyper *hin,
 
 /* The combined objective of history row i, or NAN when the row does not
  * count (failed, no objective value, a constraint missed or unmeasured). */
-static double row_objective(const bo_model *m, size_t i, int need_feasible) {
+double bo_model_row_objective(const bo_model *m, size_t i, int need_feasible) {
   const invdes_strategy *s = m->s;
   if (s->h_failed[i]) return NAN;
   double g = 0;
@@ -199,6 +204,7 @@ void bo_model_free(bo_model *m) {
     invdes_surrogate_free(bt->sur);
     free(bt->X);
     free(bt->y);
+    free(bt->noise);
   }
   free(m->t);
   free(m->mu);
@@ -252,7 +258,7 @@ invdes_status bo_model_build(invdes_strategy *s, uint64_t iteration,
   m->floor = INFINITY;
   size_t n_counted = 0;
   for (size_t i = 0; m->has_objective && i < s->n_hist; i++) {
-    double g = row_objective(m, i, 1), g0 = row_objective(m, i, 0);
+    double g = bo_model_row_objective(m, i, 1), g0 = bo_model_row_objective(m, i, 0);
     if (!isnan(g) && g > m->best) m->best = g;
     if (!isnan(g0)) {
       if (g0 < m->floor) m->floor = g0;
@@ -260,6 +266,8 @@ invdes_status bo_model_build(invdes_strategy *s, uint64_t iteration,
     }
   }
   m->feas_only = !m->has_objective || m->best == -INFINITY;
+  double pm = m->feas_only ? NAN : bo_noise_incumbent(m); /* noisy EI's plug-in */
+  if (!isnan(pm)) m->best = pm;
   m->beta = invdes_acq_ucb_beta(m->D, n_counted);
   return INVDES_OK;
 }
@@ -281,11 +289,16 @@ invdes_status bo_model_condition(bo_model *m, const double *Z, size_t k,
       if (X) bt->X = X;
       double *y = realloc(bt->y, (cap + 1) * sizeof *y);
       if (y) bt->y = y;
-      if (!X || !y) return nomem(err);
+      double *nv = bt->noise ? realloc(bt->noise, (cap + 1) * sizeof *nv) : NULL;
+      if (nv) bt->noise = nv;
+      if (!X || !y || (bt->noise && !nv)) return nomem(err);
       bt->cap = cap;
     }
     memcpy(bt->X + bt->n * m->D, Z, k * m->D * sizeof *Z);
-    for (size_t i = 0; i < k; i++) bt->y[bt->n++] = bt->worst;
+    for (size_t i = 0; i < k; i++) {
+      if (bt->noise) bt->noise[bt->n] = NAN; /* a lie: the learned noise */
+      bt->y[bt->n++] = bt->worst;
+    }
     invdes_status st = fit_model(m, bt, NULL, NULL, err);
     if (st) return st;
   }

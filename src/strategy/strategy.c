@@ -130,6 +130,7 @@ void invdes_strategy_free(invdes_strategy *s) {
   free(s->h_z);
   free(s->h_x);
   free(s->h_y);
+  free(s->h_sd);
   free(s->h_failed);
   invdes_zset_free(&s->hist_set);
   invdes_zset_free(&s->ctx.extra);
@@ -289,6 +290,11 @@ static invdes_status check_obs(invdes_strategy *s, const invdes_observation *o,
       return invdes_error_set(err, INVDES_ERR_INVALID, "observation %zu (id "
                               "%lld): the value of target %zu is infinite",
                               i, (long long)o->id, t);
+  for (size_t t = 0; o->sd && t < s->n_targets; t++)
+    if (!isnan(o->sd[t]) && !(o->sd[t] >= 0 && isfinite(o->sd[t])))
+      return invdes_error_set(err, INVDES_ERR_INVALID, "observation %zu (id "
+                              "%lld): the sd of target %zu is %g, not a "
+                              "number >= 0", i, (long long)o->id, t, o->sd[t]);
   if (o->x) {
     invdes_error e;
     invdes_error_clear(&e);
@@ -312,9 +318,11 @@ static invdes_status reserve(invdes_strategy *s, size_t extra) {
   if (x) s->h_x = x;
   double *y = realloc(s->h_y, (cap * s->n_targets + 1) * sizeof *y);
   if (y) s->h_y = y;
+  double *sd = realloc(s->h_sd, (cap * s->n_targets + 1) * sizeof *sd);
+  if (sd) s->h_sd = sd;
   unsigned char *f = realloc(s->h_failed, cap);
   if (f) s->h_failed = f;
-  if (!id || !z || !x || !y || !f) return INVDES_ERR_NOMEM;
+  if (!id || !z || !x || !y || !sd || !f) return INVDES_ERR_NOMEM;
   s->hist_cap = cap;
   return INVDES_OK;
 }
@@ -341,6 +349,8 @@ static void hist_open(invdes_strategy *s, size_t i) {
           m * s->n_vars * sizeof *s->h_x);
   memmove(s->h_y + (i + 1) * s->n_targets, s->h_y + i * s->n_targets,
           m * s->n_targets * sizeof *s->h_y);
+  memmove(s->h_sd + (i + 1) * s->n_targets, s->h_sd + i * s->n_targets,
+          m * s->n_targets * sizeof *s->h_sd);
   memmove(s->h_failed + i + 1, s->h_failed + i, m);
   s->n_hist++;
 }
@@ -373,8 +383,10 @@ invdes_status invdes_strategy_tell(invdes_strategy *s,
       memcpy(s->h_x + i * s->n_vars, o->x, s->n_vars * sizeof *o->x);
     else
       invdes_space_decode(s->space, s->work, z, s->h_x + i * s->n_vars);
-    for (size_t t = 0; t < s->n_targets; t++)
+    for (size_t t = 0; t < s->n_targets; t++) {
       s->h_y[i * s->n_targets + t] = o->y ? o->y[t] : NAN;
+      s->h_sd[i * s->n_targets + t] = o->sd ? o->sd[t] : NAN;
+    }
     s->h_failed[i] = o->failed != 0;
     if (moved) s->marks_stale = 1;
     else if (!found && !s->marks_stale) invdes_strategy_mark_told(s, z);

@@ -96,6 +96,10 @@ typedef struct invdes_observation {
   const double *y;      /* n_targets values, NAN = missing (a result may carry
                            only some targets); NULL: all missing */
   int failed;           /* the experiment was done and failed */
+  const double *sd;     /* n_targets reported standard deviations of y (the
+                           measurement's noise, >= 0), NAN = not reported;
+                           NULL: none. Models that take per-point noise
+                           use them (bo with a GP). */
 } invdes_observation;
 
 /* Whether `kind` is an entry of the registry (every kind a campaign can
@@ -166,7 +170,8 @@ invdes_status invdes_strategy_ask(invdes_strategy *s, uint64_t iteration,
 
 /* Records n outcomes, all or none: INVDES_ERR_INVALID (naming the
  * observation) for an id < 1, a z that is not finite or outside [0,1], an
- * infinite y, or an x that does not encode. */
+ * infinite y, an sd that is negative or infinite, or an x that does not
+ * encode. */
 INVDES_API
 invdes_status invdes_strategy_tell(invdes_strategy *s,
                                    const invdes_observation *obs, size_t n,

@@ -94,6 +94,7 @@ struct invdes_strategy {
   double *h_z;              /* n_hist × dim */
   double *h_x;              /* n_hist × n_vars */
   double *h_y;              /* n_hist × n_targets, NAN: missing */
+  double *h_sd;             /* n_hist × n_targets reported sd, NAN: none */
   unsigned char *h_failed;
   uint64_t hist_version;    /* raised by every tell: for model caches */
   /* Taken marks of the history, kept up to date by tell. */
