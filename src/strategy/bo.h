@@ -6,6 +6,7 @@
  *  bo_model.c  training sets, fits, fantasies / lies;
  *  bo_score.c  the score and the reported predictions;
  *  bo_opt.c    candidates, local optimization, the batch loop;
+ *  bo_batch.c  the believed incumbent and the separation of points in flight;
  *  acquisition.c        EI, log EI, PI, UCB, probabilities of windows.
  *
  * Random streams of an ask (strategy.h): (iteration, k) with the k below;
@@ -101,7 +102,8 @@ void bo_model_free(bo_model *m);
 
 /* Conditions the scoring models on k pending points Z (k × D): a
  * surrogate that can condition takes fantasies at its mean (kriging
- * believer; the GP), another is refitted with each target's worst observed
+ * believer; the GP), whose values then count as results for the incumbent
+ * (bo_batch_believe); another is refitted with each target's worst observed
  * value at Z (pessimistic constant liar; the forest, knn). */
 invdes_status bo_model_condition(bo_model *m, const double *Z, size_t k,
                                  invdes_error *err);
@@ -124,6 +126,22 @@ invdes_status bo_model_report(bo_model *m, const double *Z, size_t k,
  * BO_TOP_MAX entries into rows, *n_rows set. */
 void bo_model_top_rows(const bo_model *m, size_t k, size_t *rows,
                        size_t *n_rows);
+
+/* Points in flight (pending, or earlier in the batch) are never closer
+ * than this, encoded and Euclidean (bo_batch.c). */
+#define BO_MIN_SEP 1e-3
+
+/* 1 when z may be proposed: neither told, pending nor in out
+ * (invdes_strategy_ctx_free_z) and at least BO_MIN_SEP from every pending
+ * point and every point of out. */
+int bo_batch_free(const invdes_strategy *s, const invdes_strategy_ctx *ctx,
+                  const invdes_proposals *out, const double *z);
+
+/* After the models were conditioned on k points Z at their predicted means:
+ * counts those believed values as results, raising the incumbent and
+ * lowering UCB's floor (bo_batch.c). */
+invdes_status bo_batch_believe(bo_model *m, const double *Z, size_t k,
+                               invdes_error *err);
 
 /* Appends n model-chosen proposals to out (acquisition filled, predictions
  * filled later by the caller). */

@@ -267,14 +267,17 @@ invdes_status bo_model_build(invdes_strategy *s, uint64_t iteration,
 invdes_status bo_model_condition(bo_model *m, const double *Z, size_t k,
                                  invdes_error *err) {
   if (!k) return INVDES_OK;
+  if (m->conditions) { /* fantasies, and their values as results */
+    for (size_t t = 0; t < m->T; t++) {
+      invdes_status st = m->t[t].sur ? invdes_surrogate_condition(m->t[t].sur, Z, k, err)
+                                     : INVDES_OK;
+      if (st) return st;
+    }
+    return bo_batch_believe(m, Z, k, err);
+  }
   for (size_t t = 0; t < m->T; t++) {
     bo_target *bt = &m->t[t];
     if (!bt->sur) continue;
-    if (m->conditions) {
-      invdes_status st = invdes_surrogate_condition(bt->sur, Z, k, err);
-      if (st) return st;
-      continue;
-    }
     if (bt->n + k > bt->cap) {
       size_t cap = 2 * (bt->n + k);
       double *X = realloc(bt->X, (cap * m->D + 1) * sizeof *X);
