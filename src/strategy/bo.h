@@ -7,6 +7,7 @@
  *  bo_score.c  the score and the reported predictions;
  *  bo_opt.c    candidates, local optimization, the batch loop;
  *  bo_batch.c  the believed incumbent and the separation of points in flight;
+ *  bo_feasible.c  the chance of success (a GP classifier on failures);
  *  acquisition.c        EI, log EI, PI, UCB, probabilities of windows.
  *
  * Random streams of an ask (strategy.h): (iteration, k) with the k below;
@@ -71,6 +72,9 @@ typedef struct bo_target {
   uint64_t seed;
 } bo_target;
 
+/* The chance that an experiment succeeds (bo_feasible.c). */
+typedef struct bo_feasible bo_feasible;
+
 typedef struct bo_model {
   invdes_strategy *s;
   uint64_t iteration;
@@ -82,6 +86,7 @@ typedef struct bo_model {
                              else bo refits it with lies */
   int has_objective;      /* an objective target has a model */
   int feas_only;          /* score = chance of meeting every constraint */
+  bo_feasible *feas;      /* multiplies the score; NULL: no failure told */
   invdes_acquisition_kind kind;
   double best;            /* incumbent of the combined objective */
   double floor;           /* ucb: smallest observed combined objective */
@@ -142,6 +147,26 @@ int bo_batch_free(const invdes_strategy *s, const invdes_strategy_ctx *ctx,
  * lowering UCB's floor (bo_batch.c). */
 invdes_status bo_batch_believe(bo_model *m, const double *Z, size_t k,
                                invdes_error *err);
+
+/* The classifier of the told rows' success, or *out NULL when none failed
+ * (or when no fit factors). */
+invdes_status bo_feasible_build(const invdes_strategy *s, bo_feasible **out,
+                                invdes_error *err);
+void bo_feasible_free(bo_feasible *f);
+/* The chance of success at k points Z into p; with dp and k = 1, its
+ * gradient (D values). */
+void bo_feasible_prob(const bo_feasible *f, const double *Z, size_t k, double *p,
+                      double *dp);
+
+/* Conditions the models (kinds that condition) on every failed point
+ * told, as fantasies at their predicted means (bo_model_build calls it). */
+invdes_status bo_feasible_condition_failures(bo_model *m, invdes_error *err);
+
+/* Multiplies the scores of k points Z by their chance of success (logei:
+ * adds its logarithm), and with grad (k = 1) corrects the gradient; nothing
+ * without m->feas. */
+invdes_status bo_feasible_apply(const bo_model *m, const double *Z, size_t k,
+                                double *score, double *grad, invdes_error *err);
 
 /* Appends n model-chosen proposals to out (acquisition filled, predictions
  * filled later by the caller). */
