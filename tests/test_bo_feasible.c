@@ -70,15 +70,15 @@ static void test_classifier_separates(void **state) {
   assert_true(nf >= 5);
   bo_feasible *f = classifier(r);
   assert_non_null(f);
-  double in[3][2] = {{0.75, 0.5}, {0.7, 0.1}, {0.8, 0.9}};
+  double in[3][2] = {{0.75, 0.5}, {0.7, 0.15}, {0.8, 0.35}};
   double out[3][2] = {{0.2, 0.5}, {0.35, 0.9}, {0.05, 0.1}};
   for (int k = 0; k < 3; k++) {
     double pi, po;
     bo_feasible_prob(f, in[k], 1, &pi, NULL);
     bo_feasible_prob(f, out[k], 1, &po, NULL);
     print_message("chance of success inside %.3f, outside %.3f\n", pi, po);
-    assert_true(pi < 0.3);
-    assert_true(po > 0.7);
+    assert_true(pi < 0.35);
+    assert_true(po > 0.65);
   }
   /* a block of points gives the chances one point at a time gives */
   double Z[600 * 2], p[600], q;
@@ -88,6 +88,22 @@ static void test_classifier_separates(void **state) {
     bo_feasible_prob(f, Z + 2 * i, 1, &q, NULL);
     assert_true(fabs(q - p[i]) < 1e-12);
   }
+  /* very many points at once: the plug-in chance, on the same side of 1/2
+     and no closer to it */
+  size_t big = 70000;
+  double *Zb = malloc(big * 2 * sizeof *Zb), *pb = malloc(big * sizeof *pb);
+  assert_true(Zb && pb);
+  for (size_t i = 0; i < big; i++)
+    Zb[2 * i] = fmod(0.618033988749895 * (double)i, 1.0),
+    Zb[2 * i + 1] = fmod(0.754877666246693 * (double)i, 1.0);
+  bo_feasible_prob(f, Zb, big, pb, NULL);
+  for (size_t i = 0; i < big; i += 997) {
+    bo_feasible_prob(f, Zb + 2 * i, 1, &q, NULL);
+    assert_true((pb[i] - 0.5) * (q - 0.5) >= 0);
+    assert_true(fabs(pb[i] - 0.5) >= fabs(q - 0.5) - 1e-12);
+  }
+  free(Zb);
+  free(pb);
   bo_feasible_free(f);
   run_free(r);
 }

@@ -12,9 +12,11 @@
  * the mode, step halved while the objective does not rise), the predictive
  * chance sigmoid(kappa mean) with kappa = (1 + pi var / 8)^-1/2 (MacKay's
  * probit approximation), with its gradient in z for L-BFGS. ell and s2 are
- * chosen from a fixed grid (ell = sqrt(D) x 0.04 ... 0.64, s2 = 1 ... 256) by
- * the approximate marginal likelihood: deterministic, nothing carried from
- * ask to ask, so resume is exact without saved state.
+ * chosen on a fixed grid (ell = sqrt(D) x 0.04 ... 0.64, s2 = 1 ... 256) by
+ * the approximate marginal likelihood, one coordinate after the other (ell
+ * at s2 = 16, then s2), each Newton run starting from the last mode:
+ * deterministic, nothing carried from ask to ask, so resume is exact
+ * without saved state.
  *
  * The failed points also enter a conditioning surrogate as fantasies
  * (bo_feasible_condition_failures): without them, the objective model's
@@ -25,7 +27,10 @@
  * Cost. Each fit is O(n^3); at most BO_FEAS_MAX rows are used (every
  * failure, the most recent ones first when there are more than half that;
  * the successes evenly strided over the history to fill). Predictions go
- * in blocks of BO_FEAS_BLOCK points. */
+ * in blocks of BO_FEAS_BLOCK points, O(n^2) each for the variance; more
+ * than BO_FEAS_PLUG_IN points at once (a pool of a million rows) take the
+ * plug-in chance sigmoid(mean), O(n) each: on the same side of 1/2 as the
+ * moderated one, further from it where the classifier is unsure. */
 #include "bo.h"
 
 #include <math.h>
@@ -39,6 +44,7 @@
 #define BO_FEAS_MAX 256
 #define BO_FEAS_BLOCK 512
 #define BO_FEAS_NEWTON 40
+#define BO_FEAS_PLUG_IN 65536 /* more points at once: sigmoid(mean) */
 #define SQRT5 2.23606797749979
 
 struct bo_feasible {
@@ -118,15 +124,16 @@ static void k_times(const bo_feasible *fm, const double *a, double *f) {
 }
 
 /* The Laplace mode for the current ell, s2: returns the approximate log
- * marginal likelihood, -INFINITY when a factorization fails. */
-static double laplace(bo_feasible *fm) {
+ * marginal likelihood, -INFINITY when a factorization fails. warm: Newton
+ * starts from the last mode's a (f = K a), else from f = 0. */
+static double laplace(bo_feasible *fm, int warm) {
   size_t n = fm->n;
   for (size_t i = 0; i < n; i++)
     for (size_t j = 0; j <= i; j++)
       fm->K[i * n + j] = fm->K[j * n + i] =
           fm->s2 * matern(fm, fm->X + i * fm->D, fm->X + j * fm->D, NULL);
-  memset(fm->f, 0, n * sizeof *fm->f);
-  memset(fm->a, 0, n * sizeof *fm->a);
+  if (!warm) memset(fm->a, 0, n * sizeof *fm->a);
+  k_times(fm, fm->a, fm->f);
   double obj = psi(fm);
   gsl_matrix_const_view Lv = gsl_matrix_const_view_array(fm->L, n, n);
   gsl_vector_view cv = gsl_vector_view_array(fm->c, n);
@@ -222,18 +229,24 @@ invdes_status bo_feasible_build(const invdes_strategy *s, bo_feasible **out,
   free(rows);
   double rate = ((double)n_ok + 1) / ((double)n + 2);
   fm->m0 = log(rate / (1 - rate));
-  static const double ells[] = {0.04, 0.08, 0.16, 0.32, 0.64}, s2s[] = {1, 4, 16, 64, 256};
-  double best = -INFINITY, b_ell = 0, b_s2 = 0;
+  /* coordinate search on the grid: ell at s2 = 16, then s2 at that ell;
+     each mode starts from the last one */
+  static const double ells[] = {0.04, 0.08, 0.16, 0.32, 0.64}, s2s[] = {1, 4, 64, 256};
+  double best = -INFINITY, b_ell = 0, b_s2 = 16;
   gsl_error_handler_t *old = gsl_set_error_handler_off();
-  for (size_t i = 0; i < sizeof ells / sizeof *ells; i++)
-    for (size_t j = 0; j < sizeof s2s / sizeof *s2s; j++) {
-      fm->ell = ells[i] * sqrt((double)D), fm->s2 = s2s[j];
-      double lz = laplace(fm);
-      if (lz > best) best = lz, b_ell = fm->ell, b_s2 = fm->s2;
-    }
+  int warm = 0;
+  for (size_t i = 0; i < sizeof ells / sizeof *ells + sizeof s2s / sizeof *s2s; i++) {
+    int by_ell = i < sizeof ells / sizeof *ells;
+    if (!by_ell && best == -INFINITY) break;
+    fm->ell = by_ell ? ells[i] * sqrt((double)D) : b_ell;
+    fm->s2 = by_ell ? 16 : s2s[i - sizeof ells / sizeof *ells];
+    double lz = laplace(fm, warm);
+    warm = lz > -INFINITY;
+    if (lz > best) best = lz, b_ell = fm->ell, b_s2 = fm->s2;
+  }
   if (best > -INFINITY) {
     fm->ell = b_ell, fm->s2 = b_s2;
-    best = laplace(fm);
+    best = laplace(fm, warm);
   }
   gsl_set_error_handler(old);
   if (!(best > -INFINITY)) { /* nothing factors: no feasibility model */
@@ -244,9 +257,10 @@ invdes_status bo_feasible_build(const invdes_strategy *s, bo_feasible **out,
   return INVDES_OK;
 }
 
-/* Chances at k <= BO_FEAS_BLOCK points; with dp (k = 1), the gradient. */
+/* Chances at k <= BO_FEAS_BLOCK points; with dp (k = 1), the gradient;
+ * with plug_in, sigmoid(mean) without the variance. */
 static void prob_block(const bo_feasible *fm, const double *Z, size_t k, double *p,
-                       double *dp) {
+                       double *dp, int plug_in) {
   size_t n = fm->n, D = fm->D;
   double *V = fm->blk; /* n × k: sW k(x_i, z_j), then L^-1 of it */
   for (size_t j = 0; j < k; j++) {
@@ -256,8 +270,9 @@ static void prob_block(const bo_feasible *fm, const double *Z, size_t k, double 
       mu += kij * fm->resid[i];
       V[i * k + j] = fm->sW[i] * kij;
     }
-    p[j] = mu; /* the latent mean, for now */
+    p[j] = plug_in ? sigmoid(mu) : mu; /* else the latent mean, for now */
   }
+  if (plug_in) return;
   gsl_matrix_const_view Lv = gsl_matrix_const_view_array(fm->L, n, n);
   gsl_matrix_view Vv = gsl_matrix_view_array(V, n, k);
   gsl_blas_dtrsm(CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, 1.0, &Lv.matrix,
@@ -292,7 +307,7 @@ void bo_feasible_prob(const bo_feasible *fm, const double *Z, size_t k, double *
                       double *dp) {
   for (size_t at = 0; at < k; at += BO_FEAS_BLOCK) {
     size_t m = k - at < BO_FEAS_BLOCK ? k - at : BO_FEAS_BLOCK;
-    prob_block(fm, Z + at * fm->D, m, p + at, k == 1 ? dp : NULL);
+    prob_block(fm, Z + at * fm->D, m, p + at, k == 1 ? dp : NULL, k > BO_FEAS_PLUG_IN);
   }
 }
 
