@@ -158,8 +158,9 @@ void bo_feasible_free(bo_feasible *f);
 void bo_feasible_prob(const bo_feasible *f, const double *Z, size_t k, double *p,
                       double *dp);
 
-/* Conditions the models (kinds that condition) on every failed point
- * told, as fantasies at their predicted means (bo_model_build calls it). */
+/* Adds every failed point told to the models of the kinds that condition,
+ * at its predicted value but no better than the best value seen for the
+ * target (bo_model_build calls it once the fits are done). */
 invdes_status bo_feasible_condition_failures(bo_model *m, invdes_error *err);
 
 /* Multiplies the scores of k points Z by their chance of success (logei:

@@ -12,9 +12,10 @@
  * Failed experiments (their own values ignored): once one is told, a
  * classifier of success multiplies the score (bo_feasible.c). A surrogate
  * that conditions (the GP) is fitted on the successes only and then takes
- * each failed point as a fantasy at its predicted mean, so the uncertainty
- * there is spent without bending the fit; another kind takes failures into
- * its training set at the worst value observed for the target.
+ * each failed point at its predicted value, no better than the best seen
+ * (bo_feasible.c), so no improvement is promised there and the fit's
+ * hyper-parameters never see a jump; another kind takes failures into its
+ * training set at the worst value observed for the target.
  * This file neither scores nor chooses points. */
 #include "bo.h"
 
