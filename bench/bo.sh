@@ -4,8 +4,11 @@
 # seconds of a whole run, medians over 5 seeds, on Branin, Hartmann6, shifted
 # Ackley-5D and Rosenbrock-4D; then the peers' figures from the project's
 # anchors (bench/anchors.md: measured on a machine of this kind, not
-# rerun here — scikit-optimize is not installed). Runs from the build
-# folder (top_builddir set by make); asserts nothing.
+# rerun here — scikit-optimize is not installed); then batch 4 on Branin
+# and Hartmann6 (regret and proposals close to another of their batch), and
+# Branin with evaluations failing in a region (bo's and random search's
+# failure rates after the initial design). Runs from the build folder
+# (top_builddir set by make); asserts nothing.
 set -eu
 build=${top_builddir:-.}
 seeds=${BO_BENCH_SEEDS:-5}
@@ -25,3 +28,12 @@ Reference (bench/anchors.md, medians, 100 evaluations, 10 initial points):
   random search                 Branin 0.31 / 0.31   Hartmann6 1.57 / 1.57
                                 Ackley-5D 6.9 / 5.8   Rosenbrock-4D 43 / 34
 REF
+
+echo "== bo batches: batch 1 vs batch 4 (Branin, Hartmann6), and a failing region =="
+"$build/bench/bench_bo" --seeds "$seeds" --evals 100 --batch 4 --only branin
+"$build/bench/bench_bo" --seeds "$seeds" --evals 100 --batch 4 --only hartmann6
+# evaluations fail where scaled x1 is in [0.6, 0.9] (30% of the box, next to
+# two of Branin's minima); random search's failure rate for comparison
+"$build/bench/bench_bo" --seeds "$seeds" --evals 100 --only branin --fail-box 0.6,0.9,0,1
+"$build/bench/bench_bo" --seeds "$seeds" --evals 100 --only branin --fail-box 0.6,0.9,0,1 \
+  --strategy random

@@ -8,6 +8,8 @@
  *  bo_opt.c    candidates, local optimization, the batch loop;
  *  bo_noise.c  reported noise and repeats in the training sets, the
  *              posterior-mean incumbent and recommendation under noise;
+ *  bo_batch.c  the believed incumbent and the separation of points in flight;
+ *  bo_feasible.c  the chance of success (a GP classifier on failures);
  *  acquisition.c        EI, log EI, PI, UCB, probabilities of windows.
  *
  * Random streams of an ask (strategy.h): (iteration, k) with the k below;
@@ -76,6 +78,9 @@ typedef struct bo_target {
   uint64_t seed;
 } bo_target;
 
+/* The chance that an experiment succeeds (bo_feasible.c). */
+typedef struct bo_feasible bo_feasible;
+
 typedef struct bo_model {
   invdes_strategy *s;
   uint64_t iteration;
@@ -87,6 +92,7 @@ typedef struct bo_model {
                              else bo refits it with lies */
   int has_objective;      /* an objective target has a model */
   int feas_only;          /* score = chance of meeting every constraint */
+  bo_feasible *feas;      /* multiplies the score; NULL: no failure told */
   invdes_acquisition_kind kind;
   double best;            /* incumbent of the combined objective */
   double floor;           /* ucb: smallest observed combined objective */
@@ -107,7 +113,8 @@ void bo_model_free(bo_model *m);
 
 /* Conditions the scoring models on k pending points Z (k × D): a
  * surrogate that can condition takes fantasies at its mean (kriging
- * believer; the GP), another is refitted with each target's worst observed
+ * believer; the GP), whose values then count as results for the incumbent
+ * (bo_batch_believe); another is refitted with each target's worst observed
  * value at Z (pessimistic constant liar; the forest, knn). */
 invdes_status bo_model_condition(bo_model *m, const double *Z, size_t k,
                                  invdes_error *err);
@@ -160,6 +167,43 @@ double bo_noise_incumbent(bo_model *m);
  * BO_TOP_MAX entries into rows, *n_rows set. */
 void bo_model_top_rows(const bo_model *m, size_t k, size_t *rows,
                        size_t *n_rows);
+
+/* Points in flight (pending, or earlier in the batch) are never closer
+ * than this, encoded and Euclidean (bo_batch.c). */
+#define BO_MIN_SEP 1e-3
+
+/* 1 when z may be proposed: neither told, pending nor in out
+ * (invdes_strategy_ctx_free_z) and at least BO_MIN_SEP from every pending
+ * point and every point of out. */
+int bo_batch_free(const invdes_strategy *s, const invdes_strategy_ctx *ctx,
+                  const invdes_proposals *out, const double *z);
+
+/* After the models were conditioned on k points Z at their predicted means:
+ * counts those believed values as results, raising the incumbent and
+ * lowering UCB's floor (bo_batch.c). */
+invdes_status bo_batch_believe(bo_model *m, const double *Z, size_t k,
+                               invdes_error *err);
+
+/* The classifier of the told rows' success, or *out NULL when none failed
+ * (or when no fit factors). */
+invdes_status bo_feasible_build(const invdes_strategy *s, bo_feasible **out,
+                                invdes_error *err);
+void bo_feasible_free(bo_feasible *f);
+/* The chance of success at k points Z into p; with dp and k = 1, its
+ * gradient (D values). */
+void bo_feasible_prob(const bo_feasible *f, const double *Z, size_t k, double *p,
+                      double *dp);
+
+/* Adds every failed point told to the models of the kinds that condition,
+ * at its predicted value but no better than the best value seen for the
+ * target (bo_model_build calls it once the fits are done). */
+invdes_status bo_feasible_condition_failures(bo_model *m, invdes_error *err);
+
+/* Multiplies the scores of k points Z by their chance of success (logei:
+ * adds its logarithm), and with grad (k = 1) corrects the gradient; nothing
+ * without m->feas. */
+invdes_status bo_feasible_apply(const bo_model *m, const double *Z, size_t k,
+                                double *score, double *grad, invdes_error *err);
 
 /* Appends n model-chosen proposals to out (acquisition filled, predictions
  * filled later by the caller). */

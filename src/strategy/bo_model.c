@@ -9,9 +9,13 @@
  * independent). Window/below/above targets are constraints: the chance that
  * a new measurement (latent variance plus the learned noise) falls inside.
  * The score built from them is bo_score.c's.
- * Failed experiments enter every target's training set with the worst value
- * observed for that target (the simple, robust choice: the model learns to
- * avoid the region, no extra classifier); their own values are ignored.
+ * Failed experiments (their own values ignored): once one is told, a
+ * classifier of success multiplies the score (bo_feasible.c). A surrogate
+ * that conditions (the GP) is fitted on the successes only and then takes
+ * each failed point at its predicted value, no better than the best seen
+ * (bo_feasible.c), so no improvement is promised there and the fit's
+ * hyper-parameters never see a jump; another kind takes failures into its
+ * training set at the worst value observed for the target.
  * This file neither scores nor chooses points. */
 #include "bo.h"
 
@@ -112,7 +116,8 @@ static invdes_status fit_model(bo_model *m, bo_target *bt, const bo_hyper *hin,
   return INVDES_OK;
 }
 
-/* Training set of target t: observed values, failures at the worst. */
+/* Training set of target t: observed values; failures at the worst, except
+ * where the classifier and fantasies stand in for them (see the top). */
 static invdes_status target_fit(bo_model *m, size_t t, const bo_hyper *hin,
                                 bo_hyper *hout, invdes_error *err) {
   invdes_strategy *s = m->s;
@@ -126,7 +131,7 @@ static invdes_status target_fit(bo_model *m, size_t t, const bo_hyper *hin,
   bt->cap = cap;
   for (size_t i = 0; i < s->n_hist; i++) {
     double y = s->h_y[i * s->n_targets + t];
-    if (s->h_failed[i]) y = bt->n_obs ? bt->worst : NAN;
+    if (s->h_failed[i]) y = bt->n_obs && !(m->feas && m->conditions) ? bt->worst : NAN;
     if (!isfinite(y)) continue;
     memcpy(bt->X + bt->n * D, s->h_z + i * D, D * sizeof *bt->X);
     if (bt->noise) bo_noise_row(s, bt, t, i, s->h_failed[i]);
@@ -211,6 +216,7 @@ void bo_model_free(bo_model *m) {
   free(m->var);
   free(m->dmu);
   free(m->dvar);
+  bo_feasible_free(m->feas);
   memset(m, 0, sizeof *m);
 }
 
@@ -234,6 +240,8 @@ invdes_status bo_model_build(invdes_strategy *s, uint64_t iteration,
   m->dmu = malloc((m->T * m->D + 1) * sizeof *m->dmu);
   m->dvar = malloc((m->T * m->D + 1) * sizeof *m->dvar);
   if (!m->t || !m->dmu || !m->dvar) return nomem(err);
+  invdes_status fst = bo_feasible_build(s, &m->feas, err);
+  if (fst) return fst;
   int n_obj = 0, obj_ready = 1, con_ready = 0;
   for (size_t t = 0; t < m->T; t++) {
     bo_target *bt = &m->t[t];
@@ -269,20 +277,24 @@ invdes_status bo_model_build(invdes_strategy *s, uint64_t iteration,
   double pm = m->feas_only ? NAN : bo_noise_incumbent(m); /* noisy EI's plug-in */
   if (!isnan(pm)) m->best = pm;
   m->beta = invdes_acq_ucb_beta(m->D, n_counted);
+  if (m->feas && m->conditions) return bo_feasible_condition_failures(m, err);
   return INVDES_OK;
 }
 
 invdes_status bo_model_condition(bo_model *m, const double *Z, size_t k,
                                  invdes_error *err) {
   if (!k) return INVDES_OK;
+  if (m->conditions) { /* fantasies, and their values as results */
+    for (size_t t = 0; t < m->T; t++) {
+      invdes_status st = m->t[t].sur ? invdes_surrogate_condition(m->t[t].sur, Z, k, err)
+                                     : INVDES_OK;
+      if (st) return st;
+    }
+    return bo_batch_believe(m, Z, k, err);
+  }
   for (size_t t = 0; t < m->T; t++) {
     bo_target *bt = &m->t[t];
     if (!bt->sur) continue;
-    if (m->conditions) {
-      invdes_status st = invdes_surrogate_condition(bt->sur, Z, k, err);
-      if (st) return st;
-      continue;
-    }
     if (bt->n + k > bt->cap) {
       size_t cap = 2 * (bt->n + k);
       double *X = realloc(bt->X, (cap * m->D + 1) * sizeof *X);

@@ -217,7 +217,7 @@ static invdes_status pick_continuous(invdes_strategy *s,
   size_t top[BO_STARTS], n_top = 0;
   for (size_t i = 0; i < c->n; i++) { /* best free candidates, in order */
     if (n_top == BO_STARTS && !(sc[i] > sc[top[n_top - 1]])) continue;
-    if (!invdes_strategy_ctx_free_z(s, ctx, c->z + i * D)) continue;
+    if (!bo_batch_free(s, ctx, out, c->z + i * D)) continue;
     size_t j = n_top < BO_STARTS ? n_top++ : BO_STARTS - 1;
     for (; j > 0 && sc[i] > sc[top[j - 1]]; j--) top[j] = top[j - 1];
     top[j] = i;
@@ -245,7 +245,7 @@ static invdes_status pick_continuous(invdes_strategy *s,
     memcpy(z, c->z + top[q] * D, D * sizeof *z);
     if ((st = local_search(m, z, err))) break;
     if ((st = invdes_strategy_canonical(s, z, x, zc, err))) break;
-    if (!invdes_strategy_ctx_free_z(s, ctx, zc)) continue;
+    if (!bo_batch_free(s, ctx, out, zc)) continue;
     double v;
     if ((st = bo_model_score(m, zc, 1, &v, NULL, err))) break;
     if (v > best) {

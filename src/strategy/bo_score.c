@@ -7,7 +7,8 @@
  * product of the constraint targets' chances of being met (logei: log
  * acquisition plus the sum of the log chances). With no objective target,
  * or while no observation is feasible, the score is the chance of meeting
- * every constraint. UCB is shifted by the smallest observed g, so that it is
+ * every constraint. Once a failure is told, the score is also multiplied by
+ * the chance of success (bo_feasible.c). UCB is shifted by the smallest observed g, so that it is
  * >= 0 where it matters and a product with chances ranks sensibly. Variances
  * are floored at BO_MIN_VAR (standardized) so a score never divides by 0.
  * This file fits nothing and chooses no points. */
@@ -141,7 +142,7 @@ invdes_status bo_model_score(bo_model *m, const double *Z, size_t k,
       grad[j] = isfinite(g) ? g : 0;
     }
   }
-  return INVDES_OK;
+  return bo_feasible_apply(m, Z, k, score, with_grad ? grad : NULL, err);
 }
 
 invdes_status bo_model_report(bo_model *m, const double *Z, size_t k,
