@@ -76,7 +76,7 @@ parameters:
 compositions:
   - name: tm
     total: 1.0
-    components: {ni: [0.3, 0.9], mn: [0.05, 0.4], co: [0.05, 0.4]}
+    components: {ni: [0.3, 0.9], mn: [0.05, 0.4], co: [0.05, 0.4], al: [0, 0.05]}
 targets:
   - {name: capacity, goal: maximize, unit: mAh/g}
   - {name: fade, goal: minimize, unit: "% per 100 cycles"}
@@ -90,8 +90,27 @@ station "$tmp/two.db" 5 4 '{capacity: (150 + 70 * .ni + 0.02 * (.sinter_T - 700)
   fade: (2 + 10 * .ni * .ni - 4 * .co + 0.002 * (.sinter_T - 700)),
   voltage: (3.5 + 0.5 * .mn + 0.4 * .co)}'
 
+# Three objectives, a unit full of markup: the pairwise projections.
+cat >"$tmp/three.yaml" <<'EOF'
+name: three-objectives
+seed: 9
+parameters:
+  - {name: x, type: continuous, bounds: [0, 1], unit: "um <thick> & 'dry'"}
+  - {name: y, type: continuous, bounds: [0, 1]}
+targets:
+  - {name: capacity, goal: maximize, unit: "mAh/g <&>"}
+  - {name: fade, goal: minimize}
+  - {name: cost, goal: minimize, unit: "EUR/kg"}
+objective: {kind: station}
+strategy: {kind: random, batch: 8}
+budget: {evaluations: 24}
+EOF
+"$INVDES" init "$tmp/three.yaml" --db "$tmp/three.db" >/dev/null && ok || bad "init three"
+station "$tmp/three.db" 3 8 '{capacity: (100 + 80 * .x), fade: (1 + .x * .x - .y),
+  cost: (5 + 3 * .y - 2 * .x * .y)}'
+
 # 4. Every report is written, with the figures each campaign calls for.
-reports="redox-window redox-screen mxene-rf ncm-cathode porous-electrode two"
+reports="redox-window redox-screen mxene-rf ncm-cathode porous-electrode two three"
 for c in $reports; do
   expect_exit 0 "report $c" "$INVDES" report --db "$tmp/$c.db" --out "$tmp/$c-report"
   [ -s "$tmp/$c-report/index.html" ] && ok || bad "report $c wrote no index.html"
@@ -104,7 +123,22 @@ has_fig porous-electrode model-areal_capacity
 has_fig ncm-cathode target-retention
 has_fig ncm-cathode ternary-tm-capacity
 has_fig porous-electrode ternary-dry_film-areal_capacity
+has_fig ncm-cathode model-capacity
+grep -q 'out-of-sample' "$tmp/ncm-cathode-report/index.html" && ok ||
+  bad "pso recorded no prediction: the model figure is cross-validated"
+grep -q 'recorded\|when it proposed' "$tmp/porous-electrode-report/index.html" && ok ||
+  bad "bo's recorded predictions are shown"
+grep -q 'initial design' "$tmp/porous-electrode-report/best-so-far.svg" && ok ||
+  bad "the initial design is marked"
+grep -q 'class="band"' "$tmp/redox-window-report/target-ered.svg" && ok ||
+  bad "the window is drawn as a band"
 has_fig two pareto-front
+has_fig two ternary-tm-capacity
+has_fig three pareto-front
+[ "$(grep -c 'class="frame"' "$tmp/three-report/pareto-front.svg")" -eq 3 ] && ok ||
+  bad "three objectives: three projections"
+grep -qF 'mAh/g &lt;&amp;&gt;' "$tmp/three-report/target-capacity.svg" && ok ||
+  bad "a unit is escaped in an axis label"
 grep -q 'Failures' "$tmp/ncm-cathode-report/index.html" &&
   grep -qF 'cell &lt;b&gt;shorted&lt;/b&gt; &amp; &#39;vented&#39;' \
     "$tmp/ncm-cathode-report/index.html" && ok || bad "the failure's reason is escaped on the page"

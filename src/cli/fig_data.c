@@ -97,6 +97,17 @@ FILE *invdes_fig_start(invdes_fig_list *l, const char *name, const char *title, 
   for (; name[i] && i + 1 < sizeof f->name; i++)
     f->name[i] = isalnum((unsigned char)name[i]) || name[i] == '-' || name[i] == '_' ? name[i] : '-';
   f->name[i] = 0;
+  /* Names that clean up alike ("a b", "a-b") get -2, -3, ...: one file and
+   * one id each. */
+  for (unsigned k = 2;; k++) {
+    size_t j = 0;
+    while (j < l->n && strcmp(l->items[j].name, f->name) != 0) j++;
+    if (j == l->n) break;
+    char *dash = k > 2 ? strrchr(f->name, '-') : NULL;
+    size_t base = dash ? (size_t)(dash - f->name) : strlen(f->name);
+    if (base + 12 > sizeof f->name) base = sizeof f->name - 12;
+    snprintf(f->name + base, sizeof f->name - base, "-%u", k);
+  }
   snprintf(f->title, sizeof f->title, "%s", title);
   f->f = open_memstream(&f->svg, &f->len);
   if (!f->f) return NULL;
