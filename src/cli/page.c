@@ -34,9 +34,10 @@ static const char style[] =
 
 static void esc(FILE *f, const char *s) { invdes_svg_escape(f, s); }
 
+/* A table's number: six significant digits (invdes export has them all). */
 static void num(FILE *f, double v) {
   if (isnan(v)) return;
-  invdes_svg_value(f, v);
+  invdes_svg_value(f, invdes_svg_round(v, 6));
 }
 
 static void summary(FILE *f, const invdes_fig_data *d) {
@@ -101,19 +102,17 @@ static void figures(FILE *f, const invdes_fig_list *l) {
   }
 }
 
-/* The variable column i of p: a number rounded to 6 digits, or a label. */
-static void variable_cell(FILE *f, const invdes_store_proposal *p, const char *name,
-                          const json_t *params) {
+/* Variable `name` of a proposal's parameters: a number, or a label. */
+static void variable_cell(FILE *f, const char *name, const json_t *params) {
   const json_t *v = json_object_get(params, name);
   if (json_is_number(v)) {
     fputs("<td class=\"n\">", f);
-    invdes_svg_value(f, invdes_svg_round(json_number_value(v), 6));
+    num(f, json_number_value(v));
   } else {
     fputs("<td>", f);
     if (json_is_string(v)) esc(f, json_string_value(v));
   }
   fputs("</td>", f);
-  (void)p;
 }
 
 static void results_header(FILE *f, const invdes_fig_data *d) {
@@ -144,12 +143,8 @@ static void result_row(FILE *f, const invdes_fig_data *d, const invdes_store_pro
   }
   json_error_t jerr;
   json_t *params = json_loads(p->parameters ? p->parameters : "{}", 0, &jerr);
-  for (size_t i = 0; i < invdes_store_n_variables(d->s); i++) {
-    char buf[INVDES_REPORT_NAME_MAX];
-    const char *col = invdes_report_variable_column(d->s, i, buf, sizeof buf);
-    (void)col;
-    variable_cell(f, p, invdes_store_variable_name(d->s, i), params);
-  }
+  for (size_t i = 0; i < invdes_store_n_variables(d->s); i++)
+    variable_cell(f, invdes_store_variable_name(d->s, i), params);
   json_decref(params);
   fputs("</tr>\n", f);
 }
@@ -242,7 +237,8 @@ static invdes_status page(FILE *f, const invdes_fig_data *d, const invdes_fig_li
   invdes_status st = best_table(f, d, err);
   if (st != INVDES_OK) return st;
   failures(f, d);
-  fputs("<h2>Campaign</h2>\n<p>The campaign file as stored in the database.</p>\n<pre>", f);
+  fputs("<p>Numbers on this page have six significant digits; <code>invdes export</code> "
+        "has every value as recorded.</p>\n<h2>Campaign</h2>\n<p>The campaign file as stored in the database.</p>\n<pre>", f);
   esc(f, invdes_store_campaign_text(d->s));
   fputs("</pre>\n</body>\n</html>\n", f);
   return INVDES_OK;
