@@ -133,6 +133,8 @@ grep -q 'initial design' "$tmp/porous-electrode-report/best-so-far.svg" && ok ||
 grep -q 'class="band"' "$tmp/redox-window-report/target-ered.svg" && ok ||
   bad "the window is drawn as a band"
 has_fig two pareto-front
+grep -q 'hypervolume so far' "$tmp/two-report/best-so-far.svg" && ok ||
+  bad "a multi-objective campaign's progress shows the hypervolume"
 has_fig two ternary-tm-capacity
 has_fig three pareto-front
 [ "$(grep -c 'class="frame"' "$tmp/three-report/pareto-front.svg")" -eq 3 ] && ok ||

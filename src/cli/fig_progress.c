@@ -2,8 +2,10 @@
  *  - best so far: one panel per objective (maximize/minimize target), the
  *    best value among the results that meet every condition, as a step line
  *    (a minimize objective spanning two decades or more gets a log axis, as
- *    a regret does); a campaign of conditions only shows the least
- *    normalized violation so far instead (0: every condition met);
+ *    a regret does); a multi-objective campaign adds, on top, the
+ *    hypervolume of the front so far (against the reference point of all
+ *    its results, so the curve only rises); a campaign of conditions only
+ *    shows the least normalized violation so far instead (0: all met);
  *  - each target: every measured value (±2 sd where an sd was reported) with
  *    its window drawn as a band, or its threshold as a line with the
  *    accepted side shaded; values that meet in colour, the others marked.
@@ -13,6 +15,7 @@
 #include <string.h>
 
 #include "fig.h"
+#include "pareto.h"
 #include "svg.h"
 #include "target.h"
 
@@ -65,27 +68,118 @@ static void least_violation(const invdes_fig_data *d, double *ys) {
   }
 }
 
+/* One best-so-far curve: y[i] after evaluation x[i]. */
+typedef struct best_series {
+  const double *x, *y;
+  size_t n;
+  int log_ok;          /* a log axis is allowed (a minimized quantity) */
+  const char *label;   /* the y axis title */
+  const char *colour;
+} best_series;
+
 /* One best-so-far panel: the step line and a marker at each improvement. */
 static void best_panel(const invdes_fig_data *d, FILE *out, const char *pid, double top,
-                       double height, const double *xs, const double *ys, int log_ok, const char *ylabel,
-                       const char *colour) {
+                       double height, const best_series *b) {
   invdes_svg_plot p;
   invdes_svg_range rx, ry;
   x_range(d, &rx);
   invdes_svg_range_init(&ry);
-  invdes_svg_range_add_all(&ry, ys, d->n_eval);
+  invdes_svg_range_add_all(&ry, b->y, b->n);
   invdes_svg_panel(&p, out, pid, MARGIN_LEFT, top, INVDES_SVG_WIDTH - MARGIN_RIGHT,
-                   top + height - 70, &rx, 0, &ry, log_ok, "evaluations", ylabel);
-  invdes_svg_style st = {colour, 2.2, NULL, 0};
-  invdes_svg_steps(&p, xs, ys, d->n_eval, &st);
-  double *ix = malloc(d->n_eval * sizeof *ix), *iy = malloc(d->n_eval * sizeof *iy);
+                   top + height - 70, &rx, 0, &ry, b->log_ok, "evaluations", b->label);
+  invdes_svg_style st = {b->colour, 2.2, NULL, 0};
+  invdes_svg_steps(&p, b->x, b->y, b->n, &st);
+  double *ix = malloc((b->n ? b->n : 1) * sizeof *ix), *iy = malloc((b->n ? b->n : 1) * sizeof *iy);
   size_t m = 0;
-  for (size_t k = 0; ix && iy && k < d->n_eval; k++)
-    if (!isnan(ys[k]) && (k == 0 || isnan(ys[k - 1]) || ys[k] != ys[k - 1]))
-      ix[m] = xs[k], iy[m++] = ys[k];
-  if (ix && iy) invdes_svg_markers(&p, ix, iy, m, INVDES_SVG_CIRCLE, 3.5, colour, NULL, 0);
+  for (size_t k = 0; ix && iy && k < b->n; k++)
+    if (!isnan(b->y[k]) && (k == 0 || isnan(b->y[k - 1]) || b->y[k] != b->y[k - 1]))
+      ix[m] = b->x[k], iy[m++] = b->y[k];
+  if (ix && iy) invdes_svg_markers(&p, ix, iy, m, INVDES_SVG_CIRCLE, 3.5, b->colour, NULL, 0);
   free(ix), free(iy);
   mark_initial(&p, d->n_initial, d->n_eval);
+}
+
+/* The hypervolume of the results so far that enter the front, against the
+ * reference point of all of them (fixed, so the curve only rises), at
+ * every evaluation, or at HV_SAMPLES evenly spaced ones in a long campaign.
+ * Writes x, y (room for n_eval) and their count *n (0: no candidate). */
+#define HV_SAMPLES 400
+static invdes_status hypervolume_so_far(const invdes_fig_data *d, double *x, double *y,
+                                        size_t *n, invdes_error *err) {
+  size_t T = d->n_targets, N = d->n_eval, nc = 0;
+  size_t m = invdes_targets_objectives(d->targets, T, NULL, NULL);
+  double *Y = malloc(N * m * sizeof *Y), *ref = malloc(m * sizeof *ref);
+  size_t *upto = malloc(N * sizeof *upto);
+  invdes_status st = Y && ref && upto ? INVDES_OK
+                                      : invdes_error_set(err, INVDES_ERR_NOMEM, "out of memory");
+  *n = 0;
+  for (size_t k = 0; st == INVDES_OK && k < N; k++) {
+    const invdes_store_proposal *p = d->eval[k];
+    if (invdes_targets_front_candidate(d->targets, T, p->value, invdes_fig_failed(p)))
+      invdes_targets_objectives(d->targets, T, p->value, Y + m * nc++);
+    upto[k] = nc;
+  }
+  if (st == INVDES_OK && nc) st = invdes_targets_reference(d->targets, T, Y, nc, m, ref, err);
+  size_t stride = N > HV_SAMPLES ? (N + HV_SAMPLES - 1) / HV_SAMPLES : 1;
+  for (size_t k = 0; st == INVDES_OK && nc && k < N; k += stride) {
+    if (k + stride >= N) k = N - 1; /* always the last evaluation */
+    x[*n] = (double)(k + 1);
+    y[*n] = NAN;
+    if (upto[k]) st = invdes_hypervolume(Y, upto[k], m, ref, &y[*n], err);
+    (*n)++;
+  }
+  free(Y), free(ref), free(upto);
+  return st;
+}
+
+static const char *progress_note(int pareto, size_t n_obj) {
+  if (pareto)
+    return "Top: the hypervolume the front so far dominates, against the reference point of "
+           "the Pareto figure; below, the best value of each objective so far among the "
+           "results that meet every condition; a dot marks each improvement.";
+  if (n_obj)
+    return "The best value of each objective so far among the results that meet every "
+           "condition; a dot marks each improvement.";
+  return "The campaign has conditions only: the least normalized violation so far (distance "
+         "outside a window over its width, beyond a threshold over |threshold|); 0 once a "
+         "result meets every condition.";
+}
+
+/* Draws the panels into out: hypervolume (pareto), each objective, or the
+ * least violation; xs, ys, hx, hy have room for n_eval. */
+static invdes_status progress_panels(const invdes_fig_data *d, FILE *out, const char *id,
+                                     int pareto, size_t n_obj, double ph, double *xs, double *ys,
+                                     double *hx, double *hy, invdes_error *err) {
+  char pid[INVDES_FIG_NAME_MAX + 16], label[INVDES_FIG_TITLE_MAX];
+  size_t panel = 0;
+  for (size_t k = 0; k < d->n_eval; k++) xs[k] = (double)(k + 1);
+  if (pareto) {
+    size_t n = 0;
+    invdes_status st = hypervolume_so_far(d, hx, hy, &n, err);
+    if (st != INVDES_OK) return st;
+    best_series b = {hx, hy, n, 0, "hypervolume so far", "#000000"};
+    snprintf(pid, sizeof pid, "%s-%zu", id, panel);
+    best_panel(d, out, pid, TITLE_SPACE, ph, &b);
+    panel++;
+  }
+  for (size_t t = 0; t < d->n_targets; t++) {
+    if (!invdes_goal_is_objective(d->targets[t].goal)) continue;
+    best_so_far(d, t, ys);
+    invdes_fig_target_title(d, t, label, sizeof label);
+    best_series b = {xs, ys, d->n_eval, d->targets[t].goal == INVDES_GOAL_MINIMIZE, label,
+                     invdes_svg_colour(panel - (size_t)pareto)};
+    snprintf(pid, sizeof pid, "%s-%zu", id, panel);
+    best_panel(d, out, pid, TITLE_SPACE + ph * (double)panel, ph, &b);
+    panel++;
+  }
+  if (!n_obj) {
+    least_violation(d, ys);
+    best_series b = {xs, ys, d->n_eval, 0, "least violation so far (0: all met)",
+                     invdes_svg_colour(0)};
+    snprintf(pid, sizeof pid, "%s-0", id);
+    best_panel(d, out, pid, TITLE_SPACE, ph, &b);
+  }
+  return INVDES_OK;
 }
 
 invdes_status invdes_fig_progress(const invdes_fig_data *d, invdes_fig_list *l,
@@ -93,43 +187,21 @@ invdes_status invdes_fig_progress(const invdes_fig_data *d, invdes_fig_list *l,
   if (!d->n_eval) return INVDES_OK;
   size_t n_obj = 0;
   for (size_t t = 0; t < d->n_targets; t++) n_obj += invdes_goal_is_objective(d->targets[t].goal);
-  size_t panels = n_obj ? n_obj : 1;
+  int pareto = invdes_targets_pareto(d->targets, d->n_targets);
+  size_t panels = (n_obj ? n_obj : 1) + (size_t)pareto;
   /* One panel: the standard size; several: shorter ones, stacked. */
   double ph = panels == 1 ? INVDES_SVG_HEIGHT - TITLE_SPACE + 14 : PANEL_HEIGHT;
   FILE *out = invdes_fig_start(l, "best-so-far", "Best so far against evaluations",
                                INVDES_SVG_WIDTH, TITLE_SPACE + ph * (double)panels);
-  double *xs = malloc(d->n_eval * sizeof *xs), *ys = malloc(d->n_eval * sizeof *ys);
-  if (!out || !xs || !ys) {
-    free(xs), free(ys);
-    return invdes_error_set(err, INVDES_ERR_NOMEM, "out of memory");
-  }
-  for (size_t k = 0; k < d->n_eval; k++) xs[k] = (double)(k + 1);
-  char pid[INVDES_FIG_NAME_MAX + 16], label[INVDES_FIG_TITLE_MAX];
-  size_t panel = 0;
-  for (size_t t = 0; t < d->n_targets; t++) {
-    if (!invdes_goal_is_objective(d->targets[t].goal)) continue;
-    best_so_far(d, t, ys);
-    invdes_fig_target_title(d, t, label, sizeof label);
-    snprintf(pid, sizeof pid, "%s-%zu", invdes_fig_id(l), panel);
-    best_panel(d, out, pid, TITLE_SPACE + ph * (double)panel, ph, xs, ys,
-               d->targets[t].goal == INVDES_GOAL_MINIMIZE, label, invdes_svg_colour(panel));
-    panel++;
-  }
-  if (!n_obj) {
-    least_violation(d, ys);
-    snprintf(pid, sizeof pid, "%s-0", invdes_fig_id(l));
-    best_panel(d, out, pid, TITLE_SPACE, ph, xs, ys, 0, "least violation so far (0: all met)",
-               invdes_svg_colour(0));
-  }
-  free(xs), free(ys);
-  return invdes_fig_finish(
-      l,
-      n_obj ? "The best value of each objective so far among the results that meet every "
-              "condition; a dot marks each improvement."
-            : "The campaign has conditions only: the least normalized violation so far "
-              "(distance outside a window over its width, beyond a threshold over "
-              "|threshold|); 0 once a result meets every condition.",
-      err);
+  size_t bytes = d->n_eval * sizeof(double);
+  double *xs = malloc(bytes), *ys = malloc(bytes), *hx = malloc(bytes), *hy = malloc(bytes);
+  invdes_status st = out && xs && ys && hx && hy
+                         ? progress_panels(d, out, invdes_fig_id(l), pareto, n_obj, ph, xs, ys,
+                                           hx, hy, err)
+                         : invdes_error_set(err, INVDES_ERR_NOMEM, "out of memory");
+  free(xs), free(ys), free(hx), free(hy);
+  if (st != INVDES_OK) return st;
+  return invdes_fig_finish(l, progress_note(pareto, n_obj), err);
 }
 
 /* ---- each target against evaluations ------------------------------------ */
