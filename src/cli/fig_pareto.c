@@ -156,7 +156,10 @@ static void panel(const invdes_fig_data *d, const front_data *f, FILE *out, cons
     invdes_svg_key keys[] = {{"Pareto front", FRONT, 1, NULL},
                              {"dominated / misses a condition", INVDES_SVG_GREY, 1, NULL},
                              {"reference point", "#D55E00", 1 + INVDES_SVG_SQUARE, NULL}};
-    invdes_svg_legend(&p, keys, 3, 1);
+    double *ax = buf + 6 * n, *ay = buf + 8 * n; /* the staircase is drawn: reused */
+    for (size_t k = 0; k < n; k++) ax[k] = obj_value(d, f, k, a), ay[k] = obj_value(d, f, k, b);
+    ax[n] = rx1, ay[n] = ry1;
+    invdes_svg_legend(&p, keys, 3, ax, ay, n + 1);
   }
 }
 

@@ -33,7 +33,9 @@ static void mark_initial(const invdes_svg_plot *p, size_t n_initial, size_t n_ev
   invdes_svg_style st = {"#555555", 1.2, "4 3", 0};
   double x = (double)n_initial + 0.5;
   invdes_svg_vline(p, x, &st);
-  invdes_svg_text(p->out, invdes_svg_axis_map(&p->x, x) - 4, p->bottom - 6, "end", 11,
+  double px = invdes_svg_axis_map(&p->x, x);
+  int left = px - p->left > 100; /* the label left of the line when it fits */
+  invdes_svg_text(p->out, left ? px - 4 : px + 4, p->bottom - 6, left ? "end" : "start", 11,
                   "fill=\"#555555\"", "initial design");
 }
 
@@ -276,9 +278,11 @@ static invdes_status target_figure(const invdes_fig_data *d, size_t t, const dou
   invdes_svg_markers(&p, xs, missed, n, INVDES_SVG_DIAMOND, 3.5, MISSED, NULL, 0.85);
   mark_initial(&p, d->n_initial, n);
   if (!invdes_goal_is_objective(tg->goal)) {
-    invdes_svg_key keys[] = {{"meets", MET, 1, NULL}, {"misses", MISSED, 1 + INVDES_SVG_DIAMOND, NULL},
+    invdes_svg_key keys[] = {{"meets", MET, 1, NULL},
+                             {"misses", MISSED, 1 + INVDES_SVG_DIAMOND, NULL},
                              {"goal", BAND, 0, "6 4"}};
-    invdes_svg_legend(&p, keys, 3, 1);
+    for (size_t k = 0; k < n; k++) lo[k] = d->eval[k]->value[t]; /* bars drawn: reused */
+    invdes_svg_legend(&p, keys, 3, xs, lo, n);
   }
   char note[INVDES_FIG_NOTE_MAX];
   target_note(d, t, n_val, n_met, note, sizeof note);

@@ -6,6 +6,7 @@
 #include "svg.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #define FONT_SIZE 12.0
@@ -279,15 +280,34 @@ void invdes_svg_vline(const invdes_svg_plot *p, double x, const invdes_svg_style
   fputs("/>\n", p->out);
 }
 
+/* The data points inside the box [x0, x0 + w] × [y0, y0 + h] (pixels). */
+static size_t covered(const invdes_svg_plot *p, const double *x, const double *y, size_t m,
+                      double x0, double y0, double w, double h) {
+  size_t c = 0;
+  for (size_t i = 0; i < m; i++) {
+    if (!isfinite(x[i]) || !isfinite(y[i])) continue;
+    double px = invdes_svg_axis_map(&p->x, x[i]), py = invdes_svg_axis_map(&p->y, y[i]);
+    c += px >= x0 - 4 && px <= x0 + w + 4 && py >= y0 - 4 && py <= y0 + h + 4;
+  }
+  return c;
+}
+
 void invdes_svg_legend(const invdes_svg_plot *p, const invdes_svg_key *keys, size_t n,
-                       int right) {
+                       const double *dx, const double *dy, size_t m) {
   size_t longest = 0;
   for (size_t i = 0; i < n; i++) {
     size_t len = strlen(keys[i].label);
     if (len > longest) longest = len;
   }
   double w = 34 + 6.8 * (double)longest, h = 8 + 17 * (double)n;
-  double x = right ? p->right - w - 8 : p->left + 8, y = p->top + 8;
+  const double corner_x[4] = {p->right - w - 8, p->left + 8, p->right - w - 8, p->left + 8};
+  const double corner_y[4] = {p->top + 8, p->top + 8, p->bottom - h - 8, p->bottom - h - 8};
+  size_t best = 0, least = SIZE_MAX;
+  for (size_t k = 0; k < 4; k++) {
+    size_t c = covered(p, dx, dy, m, corner_x[k], corner_y[k], w, h);
+    if (c < least) least = c, best = k;
+  }
+  double x = corner_x[best], y = corner_y[best];
   fputs("<rect class=\"legend\" fill=\"#ffffff\" fill-opacity=\"0.85\" stroke=\"#bbbbbb\"",
         p->out);
   attr_px(p->out, "x", x), attr_px(p->out, "y", y);

@@ -129,8 +129,11 @@ void invdes_svg_vline(const invdes_svg_plot *p, double x, const invdes_svg_style
 void invdes_svg_text(FILE *out, double x, double y, const char *anchor, double size,
                      const char *extra, const char *text);
 
-/* A legend in the plot area's top-left (right != 0: top-right) corner:
- * n entries, each a line or a marker in its colour and its label. */
+/* A legend in a corner of the plot area: n entries, each a line or a
+ * marker in its colour and its label. The corner is the one whose legend
+ * box would cover the fewest of the m data points (x[i], y[i]) (ties: top
+ * right, top left, bottom right, bottom left), so it hides as little as
+ * can be. */
 typedef struct invdes_svg_key {
   const char *label;
   const char *colour;
@@ -138,7 +141,7 @@ typedef struct invdes_svg_key {
   const char *dash; /* a line's dash array, NULL: solid */
 } invdes_svg_key;
 void invdes_svg_legend(const invdes_svg_plot *p, const invdes_svg_key *keys, size_t n,
-                       int right);
+                       const double *x, const double *y, size_t m);
 
 /* The i-th colour of the Okabe–Ito palette (cycles). */
 const char *invdes_svg_colour(size_t i);
