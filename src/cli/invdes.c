@@ -31,6 +31,7 @@ static const verb verbs[] = {
     {"amend", invdes_cmd_amend, "correct a recorded value (every version is kept)"},
     {"retract", invdes_cmd_retract, "withdraw a proposal's results (kept in the history)"},
     {"import", invdes_cmd_import, "record prior experiments from a CSV file"},
+    {"report", invdes_cmd_report, "write a web page of figures and tables (offline, SVG)"},
 };
 
 void invdes_cli_print_version(void) { printf("invdes %s\n", PACKAGE_VERSION); }
@@ -55,6 +56,17 @@ int main(int argc, char **argv) {
   gsl_set_error_handler_off();
   if (argc < 2) {
     usage(stderr);
+    return INVDES_EXIT_USAGE;
+  }
+  if (strcmp(argv[1], "help") == 0 && argc > 2) {
+    /* `invdes help VERB` is `invdes VERB --help`. */
+    char help[] = "--help";
+    for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
+      if (strcmp(argv[2], verbs[i].name) == 0) {
+        char *args[] = {argv[2], help, NULL};
+        return verbs[i].run(2, args);
+      }
+    fprintf(stderr, "invdes: unknown command '%s' (see invdes --help)\n", argv[2]);
     return INVDES_EXIT_USAGE;
   }
   if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
