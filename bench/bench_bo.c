@@ -32,7 +32,7 @@ static int run(const bench_func *f, unsigned seed, int evals, const char *acq,
   double *best = malloc((size_t)evals * sizeof *best);
   invdes_error err;
   invdes_error_clear(&err);
-  int rc = best ? bench_func_run(f, strategy, seed, evals, best, secs, &err) : -1;
+  int rc = best ? bench_func_run(f, strategy, seed, evals, best, secs, NULL, &err) : -1;
   if (rc) {
     fprintf(stderr, "bench_bo: %s\n", best ? err.message : "out of memory");
   } else {

@@ -72,7 +72,7 @@ static int campaign_text(const bench_func *f, const invdes_builtin *b,
 
 int bench_func_run(const bench_func *f, const char *strategy_yaml,
                    unsigned seed, int evals, double *best, double *secs,
-                   invdes_error *err) {
+                   double *ask_secs, invdes_error *err) {
   const invdes_builtin *b = invdes_builtin_find(f->name);
   char text[8192];
   if (!b || f->d > BENCH_FUNC_MAX_DIM ||
@@ -87,6 +87,7 @@ int bench_func_run(const bench_func *f, const char *strategy_yaml,
   int rc = p ? 0 : -1;
   double lowest = INFINITY, t0 = bench_now();
   for (int i = 0; i < evals && !rc; i++) {
+    double ta = bench_now();
     if (invdes_strategy_ask(s, (uint64_t)i, 1, NULL, 0, p, err)) {
       rc = -1;
       break;
@@ -96,6 +97,7 @@ int bench_func_run(const bench_func *f, const char *strategy_yaml,
       rc = -1;
       break;
     }
+    if (ask_secs) ask_secs[i] = bench_now() - ta;
     double y = invdes_builtin_eval(b, p->x, f->d, f->shift);
     if (y < lowest) lowest = y;
     best[i] = lowest;

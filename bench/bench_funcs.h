@@ -40,11 +40,13 @@ double bench_func_min(const bench_func *f);
 
 /* One run of evals sequential asks with the given strategy block and seed.
  * best[i] receives the best value found after i + 1 evaluations (evals
- * entries), *secs the seconds of the whole run. 0 on success; on failure -1
+ * entries), *secs the seconds of the whole run, ask_secs[i] (evals entries;
+ * NULL: not wanted) the seconds of ask i + 1 alone (evaluation and tell
+ * excluded). 0 on success; on failure -1
  * with err filled (a refused strategy block is a failure of this kind: the
  * caller may skip that strategy). */
 int bench_func_run(const bench_func *f, const char *strategy_yaml,
                    unsigned seed, int evals, double *best, double *secs,
-                   invdes_error *err);
+                   double *ask_secs, invdes_error *err);
 
 #endif

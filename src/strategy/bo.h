@@ -125,6 +125,10 @@ invdes_status bo_model_report(bo_model *m, const double *Z, size_t k,
 void bo_model_top_rows(const bo_model *m, size_t k, size_t *rows,
                        size_t *n_rows);
 
+/* 1 when an ask of this iteration with n training points searches the
+ * carried hyper-parameters again, 0 when it keeps them (bo_scale.c). */
+int bo_hyper_refit_due(uint64_t iteration, size_t n);
+
 /* Appends n model-chosen proposals to out (acquisition filled, predictions
  * filled later by the caller). */
 invdes_status bo_select(invdes_strategy *s, invdes_strategy_ctx *ctx,

@@ -91,12 +91,21 @@ static invdes_status fit_model(bo_model *m, bo_target *bt, const bo_hyper *hin,
   o.rf.mtry = (5 * m->D + 5) / 6;
   o.rf.min_leaf = 2;
   o.rf.random_threshold = 1;
+  int carries = invdes_surrogate_type_hyper_size(m->opt.surrogate, m->D) > 0;
+  /* a long campaign keeps the carried values between scheduled searches */
+  int keep = carries && hin && hin->have && !bo_hyper_refit_due(m->iteration, bt->n);
+  if (keep) o.gp.fit_hyper = 0;
   invdes_surrogate *sur = invdes_surrogate_new(m->opt.surrogate, &o);
   if (!sur) return invdes_error_set(e, INVDES_ERR_NOMEM, "out of memory");
-  int carries = invdes_surrogate_type_hyper_size(m->opt.surrogate, m->D) > 0;
-  /* carried values out of range (not from a fit) leave the defaults */
-  if (carries && hin && hin->have)
-    (void)invdes_surrogate_hyper_set(sur, m->D, hin->h, NULL);
+  /* carried values out of range (not from a fit) leave the defaults (and
+   * are searched: fit_hyper = 0 needs values) */
+  if (carries && hin && hin->have &&
+      invdes_surrogate_hyper_set(sur, m->D, hin->h, NULL) != INVDES_OK && keep) {
+    invdes_surrogate_free(sur);
+    o.gp.fit_hyper = 1;
+    if (!(sur = invdes_surrogate_new(m->opt.surrogate, &o)))
+      return invdes_error_set(e, INVDES_ERR_NOMEM, "out of memory");
+  }
   invdes_status st = invdes_surrogate_fit(sur, bt->X, bt->n, m->D, bt->y, NULL, e);
   if (!st && carries && hout) {
     st = invdes_surrogate_hyper_get(sur, m->D, hout->h, e);

@@ -1,0 +1,133 @@
+/* test_bo_scale.c — the bo strategy in a long campaign (bo_scale.c): past
+ * 200 training points the carried hyper-parameters stay fixed between
+ * scheduled searches, and a campaign resumed there still asks exactly what
+ * the uninterrupted one asks. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "bo.h"
+#include "bo_run.h"
+
+static void eval_smooth(const run *r, const double *x, double *y, int *failed) {
+  (void)r;
+  y[0] = sin(3 * x[0]) + cos(2 * x[1]) + 0.3 * x[0] * x[1];
+  *failed = 0;
+}
+
+/* 230 initial points (23 asks of 10), then bo one point at a time. */
+static const char LONG[] =
+    "name: long\nseed: 3\n"
+    "parameters:\n  - {name: a, type: continuous, bounds: [0, 2]}\n"
+    "  - {name: b, type: continuous, bounds: [-1, 1]}\n"
+    "targets:\n  - {name: y, goal: minimize}\n"
+    "objective: {kind: station}\n"
+    "strategy: {kind: bo, initial: {design: sobol, count: 230}}\n"
+    "budget: {evaluations: 400}\n";
+
+/* The carried values in the saved state: the last D + 2 doubles, after
+ * bo's header and the `have` byte (bo.c), whatever frames them. */
+static void blob_hyper(const run *r, double *h, size_t H) {
+  assert_true(r->blob_len >= 12 + 8 * H);
+  const unsigned char *p = (const unsigned char *)r->blob + r->blob_len - 8 * H;
+  assert_int_equal(p[-1], 1);
+  assert_memory_equal(p - 12, "BO\1", 3);
+  for (size_t j = 0; j < H; j++) {
+    uint64_t v = 0;
+    for (int b = 0; b < 8; b++) v |= (uint64_t)p[8 * j + b] << (8 * b);
+    memcpy(&h[j], &v, sizeof v);
+  }
+}
+
+static void initial(run *r) {
+  for (int k = 0; k < 23; k++) run_step(r, 10, 0, eval_smooth);
+  assert_int_equal(r->iteration, 23);
+}
+
+static void test_schedule(void **state) {
+  (void)state;
+  assert_true(bo_hyper_refit_due(7, 200));   /* small: every ask */
+  assert_false(bo_hyper_refit_due(17, 230)); /* every 16th at 201..400 */
+  assert_true(bo_hyper_refit_due(32, 230));
+  assert_false(bo_hyper_refit_due(1000 + 8, 1000)); /* every 40th */
+  assert_true(bo_hyper_refit_due(1000 + 40, 1000));
+  assert_true(bo_hyper_refit_due(5000 + 200, 5000)); /* every 200th */
+  assert_false(bo_hyper_refit_due(5000 + 40, 5000));
+}
+
+static void test_hyper_kept_between_searches(void **state) {
+  (void)state;
+  run *r = run_new(LONG, 4, 512);
+  initial(r);
+  double h0[4], h1[4], h2[4];
+  run_step(r, 1, 0, eval_smooth); /* iteration 23: kept (from 22's) */
+  blob_hyper(r, h0, 4);
+  for (int k = 0; k < 8; k++) run_step(r, 1, 0, eval_smooth); /* 24..31 */
+  blob_hyper(r, h1, 4);
+  run_step(r, 1, 0, eval_smooth); /* 32: searched again */
+  blob_hyper(r, h2, 4);
+  double kept = 0, moved = 0;
+  for (int j = 0; j < 4; j++) {
+    kept = fmax(kept, fabs(log(h1[j] / h0[j])));
+    moved = fmax(moved, fabs(log(h2[j] / h1[j])));
+  }
+  assert_true(kept < 1e-12); /* rounding of the units' round trip only */
+  assert_true(moved > 1e-9);
+  run_free(r);
+}
+
+/* A fresh strategy told the history and given the saved state asks what
+ * the running one asks, on kept and on searched iterations alike. */
+static void test_resume_long(void **state) {
+  (void)state;
+  run *r = run_new(LONG, 4, 512);
+  initial(r);
+  for (int k = 0; k < 12; k++) { /* iterations 23..34: 32 searches */
+    invdes_strategy *fresh = strategy_for(r, 4);
+    for (size_t i = 0; i < r->n; i++) {
+      invdes_observation o = {(int64_t)i + 1, r->z + i * r->dim, NULL, r->y + i * r->T,
+                              r->failed[i]};
+      assert_int_equal(invdes_strategy_tell(fresh, &o, 1, NULL), INVDES_OK);
+    }
+    assert_int_equal(invdes_strategy_load_state(fresh, r->blob, r->blob_len, NULL),
+                     INVDES_OK);
+    invdes_proposals *a = invdes_proposals_new(fresh, 1);
+    assert_int_equal(invdes_strategy_ask(fresh, r->iteration, 1, NULL, 0, a, NULL),
+                     INVDES_OK);
+    run_step(r, 1, 0, eval_smooth);
+    assert_memory_equal(a->z, r->p->z, r->dim * sizeof(double));
+    assert_memory_equal(a->acquisition, r->p->acquisition, sizeof(double));
+    invdes_proposals_free(a);
+    invdes_strategy_free(fresh);
+  }
+  run_free(r);
+}
+
+static int setup(void **state) {
+  (void)state;
+  snprintf(tmpdir, sizeof tmpdir, "%s/invdes-bo-scale-XXXXXX",
+           getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+  return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown(void **state) {
+  (void)state;
+  return rmdir(tmpdir) == 0 ? 0 : -1;
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_schedule),
+      cmocka_unit_test(test_hyper_kept_between_searches),
+      cmocka_unit_test(test_resume_long),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
