@@ -44,17 +44,25 @@ double bench_func_min(const bench_func *f) {
   return b ? b->f_min : NAN;
 }
 
-/* The campaign text: the problem's box, one minimized target, a station
- * objective (the run evaluates), the strategy block and the budget. */
-static int campaign_text(const bench_func *f, const invdes_builtin *b,
-                         const char *strategy_yaml, unsigned seed, int evals,
-                         char *text, size_t size) {
-  double lo[BENCH_FUNC_MAX_DIM], hi[BENCH_FUNC_MAX_DIM];
-  b->domain(f->d, lo, hi);
-  for (size_t j = 0; f->box > 0 && j < f->d; j++) {
+void bench_func_box(const bench_func *f, double *lo, double *hi) {
+  const invdes_builtin *b = invdes_builtin_find(f->name);
+  if (b) b->domain(f->d, lo, hi);
+  for (size_t j = 0; (f->box > 0 || !b) && j < f->d; j++) {
     lo[j] = -f->box;
     hi[j] = f->box;
   }
+}
+
+double bench_func_eval(const bench_func *f, const double *x) {
+  return invdes_builtin_eval(invdes_builtin_find(f->name), x, f->d, f->shift);
+}
+
+/* The campaign text: the problem's box, one minimized target, a station
+ * objective (the run evaluates), the strategy block and the budget. */
+static int campaign_text(const bench_func *f, const char *strategy_yaml,
+                         unsigned seed, int evals, char *text, size_t size) {
+  double lo[BENCH_FUNC_MAX_DIM], hi[BENCH_FUNC_MAX_DIM];
+  bench_func_box(f, lo, hi);
   size_t n = (size_t)snprintf(text, size, "name: bench-%s\nseed: %u\nparameters:\n",
                               f->key, seed);
   for (size_t j = 0; j < f->d && n < size; j++)
@@ -76,7 +84,7 @@ int bench_func_run(const bench_func *f, const char *strategy_yaml,
   const invdes_builtin *b = invdes_builtin_find(f->name);
   char text[8192];
   if (!b || f->d > BENCH_FUNC_MAX_DIM ||
-      campaign_text(f, b, strategy_yaml, seed, evals, text, sizeof text)) {
+      campaign_text(f, strategy_yaml, seed, evals, text, sizeof text)) {
     invdes_error_set(err, INVDES_ERR_USAGE, "bench problem %s: cannot be set up", f->key);
     return -1;
   }
@@ -84,7 +92,8 @@ int bench_func_run(const bench_func *f, const char *strategy_yaml,
   invdes_space *sp = c ? invdes_space_new(c, err) : NULL;
   invdes_strategy *s = sp ? invdes_strategy_new(sp, &c->strategy, 1, seed, err) : NULL;
   invdes_proposals *p = s ? invdes_proposals_new(s, 1) : NULL;
-  int rc = p ? 0 : -1;
+  int rc = p ? 0 : s ? -1 : -2;
+  if (s && !p) invdes_error_set(err, INVDES_ERR_NOMEM, "out of memory");
   double lowest = INFINITY, t0 = bench_now();
   for (int i = 0; i < evals && !rc; i++) {
     double ta = bench_now();
@@ -98,7 +107,7 @@ int bench_func_run(const bench_func *f, const char *strategy_yaml,
       break;
     }
     if (ask_secs) ask_secs[i] = bench_now() - ta;
-    double y = invdes_builtin_eval(b, p->x, f->d, f->shift);
+    double y = bench_func_eval(f, p->x);
     if (y < lowest) lowest = y;
     best[i] = lowest;
     invdes_observation o = {i + 1, p->z, p->x, &y, 0};

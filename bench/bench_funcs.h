@@ -38,13 +38,20 @@ const bench_func *bench_func_find(const char *key);
 /* The problem's known minimum value (NaN if the builtin is missing). */
 double bench_func_min(const bench_func *f);
 
+/* The problem's search box: lo[0..d), hi[0..d). */
+void bench_func_box(const bench_func *f, double *lo, double *hi);
+
+/* The problem's value at x (d raw values; the shift applied); NaN when the
+ * builtin is missing. */
+double bench_func_eval(const bench_func *f, const double *x);
+
 /* One run of evals sequential asks with the given strategy block and seed.
  * best[i] receives the best value found after i + 1 evaluations (evals
  * entries), *secs the seconds of the whole run, ask_secs[i] (evals entries;
  * NULL: not wanted) the seconds of ask i + 1 alone (evaluation and tell
- * excluded). 0 on success; on failure -1
- * with err filled (a refused strategy block is a failure of this kind: the
- * caller may skip that strategy). */
+ * excluded). 0 on success; -2 with err filled when the campaign or the
+ * strategy block is refused before any ask (the caller may skip that
+ * strategy); -1 with err filled when the run fails later. */
 int bench_func_run(const bench_func *f, const char *strategy_yaml,
                    unsigned seed, int evals, double *best, double *secs,
                    double *ask_secs, invdes_error *err);
