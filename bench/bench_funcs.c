@@ -96,7 +96,7 @@ int bench_func_run(const bench_func *f, const char *strategy_yaml,
   if (s && !p) invdes_error_set(err, INVDES_ERR_NOMEM, "out of memory");
   double lowest = INFINITY, t0 = bench_now();
   for (int i = 0; i < evals && !rc; i++) {
-    double ta = bench_now();
+    double ta = bench_cpu_now();
     if (invdes_strategy_ask(s, (uint64_t)i, 1, NULL, 0, p, err)) {
       rc = -1;
       break;
@@ -106,7 +106,7 @@ int bench_func_run(const bench_func *f, const char *strategy_yaml,
       rc = -1;
       break;
     }
-    if (ask_secs) ask_secs[i] = bench_now() - ta;
+    if (ask_secs) ask_secs[i] = bench_cpu_now() - ta;
     double y = bench_func_eval(f, p->x);
     if (y < lowest) lowest = y;
     best[i] = lowest;

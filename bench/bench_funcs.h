@@ -48,8 +48,8 @@ double bench_func_eval(const bench_func *f, const double *x);
 /* One run of evals sequential asks with the given strategy block and seed.
  * best[i] receives the best value found after i + 1 evaluations (evals
  * entries), *secs the seconds of the whole run, ask_secs[i] (evals entries;
- * NULL: not wanted) the seconds of ask i + 1 alone (evaluation and tell
- * excluded). 0 on success; -2 with err filled when the campaign or the
+ * NULL: not wanted) the CPU seconds (bench_cpu_now) of ask i + 1 alone
+ * (evaluation and tell excluded). 0 on success; -2 with err filled when the campaign or the
  * strategy block is refused before any ask (the caller may skip that
  * strategy); -1 with err filled when the run fails later. */
 int bench_func_run(const bench_func *f, const char *strategy_yaml,
