@@ -1,7 +1,8 @@
 /* test_bo_scale.c — the bo strategy in a long campaign (bo_scale.c): past
  * 200 training points the carried hyper-parameters stay fixed between
- * scheduled searches, and a campaign resumed there still asks exactly what
- * the uninterrupted one asks. */
+ * scheduled searches, local searches get a budget that shrinks past 2,500
+ * points, and a campaign resumed there still asks exactly what the
+ * uninterrupted one asks. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -61,6 +62,11 @@ static void test_schedule(void **state) {
   assert_true(bo_hyper_refit_due(1000 + 40, 1000));
   assert_true(bo_hyper_refit_due(5000 + 200, 5000)); /* every 200th */
   assert_false(bo_hyper_refit_due(5000 + 40, 5000));
+  /* local searches: the whole budget up to 2,500 points, then shrinking */
+  assert_int_equal(bo_local_evals(60, 2500), 60);
+  assert_int_equal(bo_local_evals(60, 5000), 15);
+  assert_int_equal(bo_local_evals(60, 50000), 10);
+  assert_int_equal(bo_local_evals(6, 50000), 6);
 }
 
 static void test_hyper_kept_between_searches(void **state) {

@@ -129,6 +129,13 @@ void bo_model_top_rows(const bo_model *m, size_t k, size_t *rows,
  * carried hyper-parameters again, 0 when it keeps them (bo_scale.c). */
 int bo_hyper_refit_due(uint64_t iteration, size_t n);
 
+/* The evaluation budget of one local search of the score, evals at small
+ * sizes, with n training points (bo_scale.c). */
+int bo_local_evals(int evals, size_t n);
+
+/* The largest training set among m's fitted targets (lies included). */
+size_t bo_model_train_size(const bo_model *m);
+
 /* Appends n model-chosen proposals to out (acquisition filled, predictions
  * filled later by the caller). */
 invdes_status bo_select(invdes_strategy *s, invdes_strategy_ctx *ctx,
