@@ -2,7 +2,7 @@
  * 200 training points the carried hyper-parameters stay fixed between
  * scheduled searches, local searches get a budget that shrinks past 2,500
  * points, and a campaign resumed there still asks exactly what the
- * uninterrupted one asks. */
+ * uninterrupted one asks, with one thread or two. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,6 +14,9 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #include "bo.h"
 #include "bo_run.h"
@@ -120,6 +123,25 @@ static void test_resume_long(void **state) {
   run_free(r);
 }
 
+/* One and two threads: the same proposals on searched and kept asks. */
+static void test_threads_identical(void **state) {
+  (void)state;
+  run *r[2];
+  for (int k = 0; k < 2; k++) {
+#ifdef _OPENMP
+    omp_set_num_threads(k + 1);
+#endif
+    r[k] = run_new(LONG, 6, 512);
+    initial(r[k]);
+    for (int i = 0; i < 5; i++) run_step(r[k], 1, 0, eval_smooth); /* 30..34 */
+  }
+  assert_int_equal(r[0]->n, r[1]->n);
+  assert_memory_equal(r[0]->z, r[1]->z, r[0]->n * r[0]->dim * sizeof(double));
+  assert_memory_equal(r[0]->acq, r[1]->acq, r[0]->n * sizeof(double));
+  run_free(r[0]);
+  run_free(r[1]);
+}
+
 static int setup(void **state) {
   (void)state;
   snprintf(tmpdir, sizeof tmpdir, "%s/invdes-bo-scale-XXXXXX",
@@ -137,6 +159,7 @@ int main(void) {
       cmocka_unit_test(test_schedule),
       cmocka_unit_test(test_hyper_kept_between_searches),
       cmocka_unit_test(test_resume_long),
+      cmocka_unit_test(test_threads_identical),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
