@@ -1,10 +1,9 @@
 /* bench_bo.c — the bo strategy on analytic functions: regret after 50 and
  * 100 evaluations and the seconds a whole run takes, medians over seeds.
  *
- * Each run is a campaign with one minimize target over the function's usual
- * box (Ackley-5D on [-5, 5]^5, shifted so its optimum is at
- * (1.3, -2.1, 0.7, 2.9, -1.6),
- * as in bench/anchors.md), strategy bo with a Matérn-5/2 GP
+ * Each run is a campaign with one minimize target over one of the problems
+ * of bench_funcs.h (the four classic ones unless --only names another, e.g.
+ * ackley20), strategy bo with a Matérn-5/2 GP
  * (by default; --surrogate rf, --kernel sqexp, --acq choose others),
  * batch 1 (--batch q: asks of q points, each batch told before the next
  * ask), 10 initial Sobol points, driven through the ask/tell interface
@@ -29,25 +28,11 @@
 #include <string.h>
 
 #include "bench_data.h"
-#include "builtin.h"
+#include "bench_funcs.h"
 #include "campaign.h"
 #include "space.h"
 #include "strategy.h"
 
-typedef struct func {
-  const char *label, *name;
-  size_t d;
-  double shift[8];
-  int shifted;
-  double box;           /* > 0: search [-box, box]^d, not the usual box */
-} func;
-
-static const func FUNCS[] = {
-    {"Branin", "branin", 2, {0}, 0, 0},
-    {"Hartmann6", "hartmann6", 6, {0}, 0, 0},
-    {"Ackley-5D shifted", "ackley", 5, {1.3, -2.1, 0.7, 2.9, -1.6}, 1, 5},
-    {"Rosenbrock-4D", "rosenbrock", 4, {0}, 0, 0},
-};
 
 /* What a run varies beyond the function and the seed. */
 typedef struct bench_cfg {
@@ -94,7 +79,7 @@ static void count_close(const invdes_proposals *p, bench_out *o) {
   }
 }
 
-static invdes_campaign *make_campaign(const func *f, unsigned seed, const bench_cfg *cfg,
+static invdes_campaign *make_campaign(const bench_func *f, unsigned seed, const bench_cfg *cfg,
                                       const double *lo, const double *hi, invdes_error *err) {
   char text[4096], opts[256] = "";
   if (!strcmp(cfg->strategy, "bo"))
@@ -118,15 +103,10 @@ static invdes_campaign *make_campaign(const func *f, unsigned seed, const bench_
 
 /* One run: asks of cfg->batch points (the last one smaller), each batch
  * evaluated and told before the next ask. */
-static int run(const func *f, unsigned seed, const bench_cfg *cfg, bench_out *o) {
-  const invdes_builtin *b = invdes_builtin_find(f->name);
-  if (!b) return -1;
-  double lo[8], hi[8];
-  b->domain(f->d, lo, hi);
-  for (size_t j = 0; f->box > 0 && j < f->d; j++) {
-    lo[j] = -f->box;
-    hi[j] = f->box;
-  }
+static int run(const bench_func *f, unsigned seed, const bench_cfg *cfg, bench_out *o) {
+  double lo[BENCH_FUNC_MAX_DIM], hi[BENCH_FUNC_MAX_DIM], f_min = bench_func_min(f);
+  if (isnan(f_min)) return -1;
+  bench_func_box(f, lo, hi);
   memset(o, 0, sizeof *o);
   invdes_error err;
   invdes_error_clear(&err);
@@ -151,17 +131,17 @@ static int run(const func *f, unsigned seed, const bench_cfg *cfg, bench_out *o)
     for (size_t i = 0; i < p->n && !rc; i++, done++) {
       const double *x = p->x + i * p->n_vars;
       int failed = fails_at(cfg, x, lo, hi);
-      double y = failed ? NAN : invdes_builtin_eval(b, x, f->d, f->shifted ? f->shift : NULL);
+      double y = failed ? NAN : bench_func_eval(f, x);
       if (!failed && y < best) best = y;
       o->fails += failed;
       o->fails_late += failed && done >= 10;
       invdes_observation ob = {done + 1, p->z + i * p->dim, x, &y, failed, NULL};
       if (invdes_strategy_tell(s, &ob, 1, &err)) rc = -1;
-      if (done + 1 == 50) o->r50 = best - b->f_min;
+      if (done + 1 == 50) o->r50 = best - f_min;
     }
   }
   o->secs = bench_now() - t0;
-  o->rN = best - b->f_min;
+  o->rN = best - f_min;
   invdes_proposals_free(p);
   invdes_strategy_free(s);
   invdes_space_free(sp);
@@ -206,13 +186,14 @@ int main(int argc, char **argv) {
          "seeds)\n", "function", "regret@50", "regret@N", "seconds",
          failing ? "  late-fail" : "", cfg.strategy, cfg.surrogate, cfg.acq, cfg.batch,
          cfg.evals, seeds);
-  for (size_t k = 0; k < sizeof FUNCS / sizeof FUNCS[0]; k++) {
-    if (only && strcmp(only, FUNCS[k].name)) continue;
+  for (size_t k = 0; k < bench_func_count(); k++) {
+    const bench_func *f = bench_func_at(k);
+    if (only ? strcmp(only, f->key) != 0 : f->high_dim) continue;
     double r50[64], rN[64], t[64], lf[64];
     int c6 = 0, c3 = 0, c2 = 0;
     for (int i = 0; i < seeds; i++) {
       bench_out o;
-      if (run(&FUNCS[k], (unsigned)(i + 1), &cfg, &o)) return 1;
+      if (run(f, (unsigned)(i + 1), &cfg, &o)) return 1;
       r50[i] = o.r50, rN[i] = o.rN, t[i] = o.secs;
       lf[i] = (double)o.fails_late / (cfg.evals - 10);
       c6 += o.close6, c3 += o.close3, c2 += o.close2;
@@ -223,7 +204,7 @@ int main(int argc, char **argv) {
     }
     double m50 = bench_median(r50, (size_t)seeds), mN = bench_median(rN, (size_t)seeds);
     double mt = bench_median(t, (size_t)seeds);
-    printf("%-18s %12.3g %12.3g %10.2f", FUNCS[k].label, m50, mN, mt);
+    printf("%-18s %12.3g %12.3g %10.2f", f->label, m50, mN, mt);
     if (failing) printf("  %9.3f", bench_median(lf, (size_t)seeds));
     if (cfg.batch > 1)
       printf("   close: %d within 1e-6, %d within 1e-3, %d within 1e-2", c6, c3, c2);

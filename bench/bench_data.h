@@ -15,6 +15,10 @@
 /* Seconds on the monotonic clock (only differences mean anything). */
 double bench_now(void);
 
+/* Seconds of CPU time of the whole process (every thread): with one thread
+ * the wall time an idle machine would show, whatever else runs beside. */
+double bench_cpu_now(void);
+
 /* The median of v[0..k), k >= 1; sorts v in place. */
 double bench_median(double *v, size_t k);
 

@@ -141,8 +141,15 @@ static void predict_block(const invdes_gp *gp, const double *Xb, size_t b, doubl
   if (!var && !dvar) return;
   gsl_matrix_const_view Lv = gsl_matrix_const_view_array_with_tda(gp->L, n, n, gp->cap);
   gsl_matrix_view Kv = gsl_matrix_view_array(K, b, n);
-  /* Rows of V = K·L⁻ᵀ are L⁻¹k. */
-  gsl_blas_dtrsm(CblasRight, CblasLower, CblasTrans, CblasNonUnit, 1.0, &Lv.matrix, &Kv.matrix);
+  /* Rows of V = K·L⁻ᵀ are L⁻¹k. One point (a local search's step) goes
+   * through the level-2 solve: the level-3 one packs the whole factor
+   * first, which at n in the thousands costs more than the solve. */
+  gsl_vector_view k1 = gsl_vector_view_array(K, n);
+  if (b == 1)
+    gsl_blas_dtrsv(CblasLower, CblasNoTrans, CblasNonUnit, &Lv.matrix, &k1.vector);
+  else
+    gsl_blas_dtrsm(CblasRight, CblasLower, CblasTrans, CblasNonUnit, 1.0, &Lv.matrix,
+                   &Kv.matrix);
   for (size_t r = 0; r < b; r++) {
     const double *vr = K + r * n;
     double vv = 0.0;
@@ -153,8 +160,11 @@ static void predict_block(const invdes_gp *gp, const double *Xb, size_t b, doubl
   }
   if (!dvar) return;
   /* Rows of V·L⁻¹ are the weights w = K⁻¹k. */
-  gsl_blas_dtrsm(CblasRight, CblasLower, CblasNoTrans, CblasNonUnit, 1.0, &Lv.matrix,
-                 &Kv.matrix);
+  if (b == 1)
+    gsl_blas_dtrsv(CblasLower, CblasTrans, CblasNonUnit, &Lv.matrix, &k1.vector);
+  else
+    gsl_blas_dtrsm(CblasRight, CblasLower, CblasNoTrans, CblasNonUnit, 1.0, &Lv.matrix,
+                   &Kv.matrix);
   for (size_t r = 0; r < b; r++)
     for (size_t k = 0; k < d; k++) {
       const double *col = gp->Xs + k * gp->cap, *dr = Dk + r * n, *wr = K + r * n;

@@ -40,7 +40,12 @@ typedef struct bo_impl {
   bo_hyper *next;         /* what the running ask fits */
   double *vals;           /* 2 × T × H values behind both */
   size_t H;               /* values carried per target (0: none) */
+  bo_cache *cache;        /* models kept between asks (a memo, not state) */
 } bo_impl;
+
+bo_cache *bo_strategy_cache(invdes_strategy *s) {
+  return s->impl ? ((bo_impl *)s->impl)->cache : NULL;
+}
 
 static void bo_destroy(invdes_strategy *s) {
   bo_impl *b = s->impl;
@@ -48,6 +53,7 @@ static void bo_destroy(invdes_strategy *s) {
   free(b->hyper);
   free(b->next);
   free(b->vals);
+  bo_cache_free(b->cache);
   free(b);
   s->impl = NULL;
 }
@@ -170,6 +176,7 @@ static invdes_status bo_init(invdes_strategy *s, invdes_error *err) {
   b->hyper = calloc(T + 1, sizeof *b->hyper);
   b->next = calloc(T + 1, sizeof *b->next);
   b->vals = calloc(2 * T * b->H + 1, sizeof *b->vals);
+  if (b->H && !(b->cache = bo_cache_new(T, s->dim, b->H))) return nomem(err);
   if (!b->hyper || !b->next || !b->vals) return nomem(err);
   for (size_t t = 0; t < T; t++) {
     b->hyper[t].h = b->vals + t * b->H;

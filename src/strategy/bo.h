@@ -58,6 +58,9 @@ typedef enum bo_role {
   BO_ROLE_CONSTRAINT      /* window / below / above */
 } bo_role;
 
+/* The GP kept between asks of a long campaign (bo_cache.c). */
+typedef struct bo_cache bo_cache;
+
 typedef struct bo_target {
   const invdes_target *goal; /* the campaign's target (borrowed), NULL: none */
   bo_role role;
@@ -69,6 +72,8 @@ typedef struct bo_target {
   invdes_surrogate *sur;  /* scoring model (with fantasies, or refitted
                              with lies), NULL: this target has no model */
   invdes_surrogate *base; /* the first fit, without lies, for reports */
+  int cached;             /* sur (= base) belongs to the cache: cleared of
+                             fantasies, not freed, with the model */
   double *X, *y;          /* training set (lies appended) */
   double *noise;          /* its noise variances for a surrogate with
                              INVDES_SURROGATE_POINT_NOISE (NaN / -c: not
@@ -86,6 +91,7 @@ typedef struct bo_model {
   uint64_t iteration;
   size_t D, T;
   bo_target *t;
+  bo_cache *cache;        /* the strategy's (borrowed), NULL: none */
   invdes_bo_options opt;  /* the strategy's options (or the defaults) */
   int grad;               /* the surrogate gives gradients: L-BFGS */
   int conditions;         /* it conditions on pending points (fantasies);
@@ -204,6 +210,34 @@ invdes_status bo_feasible_condition_failures(bo_model *m, invdes_error *err);
  * without m->feas. */
 invdes_status bo_feasible_apply(const bo_model *m, const double *Z, size_t k,
                                 double *score, double *grad, invdes_error *err);
+
+/* 1 when an ask of this iteration with n training points searches the
+ * carried hyper-parameters again, 0 when it keeps them (bo_scale.c). */
+int bo_hyper_refit_due(uint64_t iteration, size_t n);
+
+/* The evaluation budget of one local search of the score, evals at small
+ * sizes, with n training points (bo_scale.c). */
+int bo_local_evals(int evals, size_t n);
+
+/* The largest training set among m's fitted targets (lies included). */
+size_t bo_model_train_size(const bo_model *m);
+
+/* The cache of T targets' models in D dimensions with H carried values
+ * each; NULL when out of memory. bo_cache_free(NULL) is a no-op. */
+bo_cache *bo_cache_new(size_t T, size_t D, size_t H);
+void bo_cache_free(bo_cache *c);
+
+/* The model of target t for n training rows (X n × D, y) with the kept
+ * hyper-parameters h (H values), as bo_cache.c defines it, into *out
+ * (borrowed from the cache, valid until the next call for t). On an error
+ * the caller fits the usual way. */
+invdes_status bo_cache_fit(bo_cache *c, size_t t, const invdes_surrogate_type *type,
+                           const invdes_surrogate_options *opt, const double *X,
+                           const double *y, size_t n, const double *h,
+                           invdes_surrogate **out, invdes_error *err);
+
+/* The cache of a bo strategy (bo.c), NULL when it has none. */
+bo_cache *bo_strategy_cache(invdes_strategy *s);
 
 /* Appends n model-chosen proposals to out (acquisition filled, predictions
  * filled later by the caller). */

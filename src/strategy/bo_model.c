@@ -74,6 +74,27 @@ static void target_stats(const invdes_strategy *s, bo_target *bt, size_t t) {
   bt->sd = sd > 0 && isfinite(sd) ? sd : 1;
 }
 
+/* The kept-hyper-parameter model from the cache (bo_cache.c), the carried
+ * values handed on unchanged; an error leaves bt as it was. */
+static invdes_status fit_cached(bo_model *m, bo_target *bt, const invdes_surrogate_options *o,
+                                const bo_hyper *hin, bo_hyper *hout) {
+  invdes_surrogate *sur;
+  invdes_error e;
+  invdes_status st = bo_cache_fit(m->cache, (size_t)(bt - m->t), m->opt.surrogate, o, bt->X,
+                                  bt->y, bt->n, hin->h, &sur, &e);
+  if (st) return st;
+  if (hout) {
+    memcpy(hout->h, hin->h, invdes_surrogate_type_hyper_size(m->opt.surrogate, m->D) *
+                                sizeof *hout->h);
+    hout->have = 1;
+  }
+  if (bt->sur != bt->base) invdes_surrogate_free(bt->sur);
+  if (!bt->cached) invdes_surrogate_free(bt->base);
+  bt->sur = bt->base = sur;
+  bt->cached = 1;
+  return INVDES_OK;
+}
+
 /* (Re)fits the scoring model of bt on its training set (lies included);
  * the first fit is also the reporting model. Each kind reads its part of
  * the options: the GP its kernel and starts, the forest SMAC's settings
@@ -95,12 +116,24 @@ static invdes_status fit_model(bo_model *m, bo_target *bt, const bo_hyper *hin,
   o.rf.mtry = (5 * m->D + 5) / 6;
   o.rf.min_leaf = 2;
   o.rf.random_threshold = 1;
+  int carries = invdes_surrogate_type_hyper_size(m->opt.surrogate, m->D) > 0;
+  /* a long campaign keeps the carried values between scheduled searches */
+  int keep = carries && hin && hin->have && !bo_hyper_refit_due(m->iteration, bt->n);
+  if (keep) o.gp.fit_hyper = 0;
+  /* the kept model knows no per-point noise (bo_cache.c): with some, refit */
+  if (keep && m->cache && !bt->noise && fit_cached(m, bt, &o, hin, hout) == INVDES_OK)
+    return INVDES_OK;
   invdes_surrogate *sur = invdes_surrogate_new(m->opt.surrogate, &o);
   if (!sur) return invdes_error_set(e, INVDES_ERR_NOMEM, "out of memory");
-  int carries = invdes_surrogate_type_hyper_size(m->opt.surrogate, m->D) > 0;
-  /* carried values out of range (not from a fit) leave the defaults */
-  if (carries && hin && hin->have)
-    (void)invdes_surrogate_hyper_set(sur, m->D, hin->h, NULL);
+  /* carried values out of range (not from a fit) leave the defaults (and
+   * are searched: fit_hyper = 0 needs values) */
+  if (carries && hin && hin->have &&
+      invdes_surrogate_hyper_set(sur, m->D, hin->h, NULL) != INVDES_OK && keep) {
+    invdes_surrogate_free(sur);
+    o.gp.fit_hyper = 1;
+    if (!(sur = invdes_surrogate_new(m->opt.surrogate, &o)))
+      return invdes_error_set(e, INVDES_ERR_NOMEM, "out of memory");
+  }
   invdes_status st = invdes_surrogate_fit(sur, bt->X, bt->n, m->D, bt->y, bt->noise, e);
   if (!st && carries && hout) {
     st = invdes_surrogate_hyper_get(sur, m->D, hout->h, e);
@@ -205,6 +238,11 @@ void bo_model_top_rows(const bo_model *m, size_t k, size_t *rows,
 void bo_model_free(bo_model *m) {
   for (size_t t = 0; m->t && t < m->T; t++) {
     bo_target *bt = &m->t[t];
+    if (bt->cached) { /* the cache's: back to its real points */
+      invdes_surrogate_condition_clear(bt->base);
+      if (bt->sur == bt->base) bt->sur = NULL;
+      bt->base = NULL;
+    }
     if (bt->base && bt->base != bt->sur) invdes_surrogate_free(bt->base);
     invdes_surrogate_free(bt->sur);
     free(bt->X);
@@ -229,6 +267,7 @@ invdes_status bo_model_build(invdes_strategy *s, uint64_t iteration,
   m->iteration = iteration;
   m->D = s->dim;
   m->T = s->n_targets;
+  m->cache = bo_strategy_cache(s);
   if (s->spec.options) m->opt = *(const invdes_bo_options *)s->spec.options;
   else bo_options_defaults(&m->opt);
   unsigned caps = invdes_surrogate_type_caps(m->opt.surrogate);

@@ -150,7 +150,8 @@ static invdes_status local_search(bo_model *m, double *z, invdes_error *err) {
   int ok = nlopt_set_lower_bounds1(opt, 0.0) >= 0 &&
            nlopt_set_upper_bounds1(opt, 1.0) >= 0 &&
            nlopt_set_max_objective(opt, nl_score, &d) >= 0 &&
-           nlopt_set_maxeval(opt, m->grad ? BO_MAXEVAL_LBFGS : BO_MAXEVAL_SBPLX) >= 0 &&
+           nlopt_set_maxeval(opt, bo_local_evals(m->grad ? BO_MAXEVAL_LBFGS : BO_MAXEVAL_SBPLX,
+                                                 bo_model_train_size(m))) >= 0 &&
            nlopt_set_xtol_rel(opt, 1e-6) >= 0 &&
            nlopt_set_ftol_rel(opt, 1e-9) >= 0 &&
            (m->grad || nlopt_set_initial_step1(opt, 0.05) >= 0);
