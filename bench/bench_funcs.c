@@ -110,7 +110,7 @@ int bench_func_run(const bench_func *f, const char *strategy_yaml,
     double y = bench_func_eval(f, p->x);
     if (y < lowest) lowest = y;
     best[i] = lowest;
-    invdes_observation o = {i + 1, p->z, p->x, &y, 0};
+    invdes_observation o = {i + 1, p->z, p->x, &y, 0, NULL};
     if (invdes_strategy_tell(s, &o, 1, err)) rc = -1;
   }
   *secs = bench_now() - t0;

@@ -68,7 +68,7 @@ static double peak_mb(void) {
 static int ask_tell(invdes_strategy *s, invdes_proposals *p, int i, invdes_error *err) {
   if (invdes_strategy_ask(s, (uint64_t)i, 1, NULL, 0, p, err) || p->n != 1) return -1;
   double y = invdes_builtin_eval(invdes_builtin_find("hartmann6"), p->x, 6, NULL);
-  invdes_observation o = {i + 1, p->z, p->x, &y, 0};
+  invdes_observation o = {i + 1, p->z, p->x, &y, 0, NULL};
   return invdes_strategy_tell(s, &o, 1, err) ? -1 : 0;
 }
 
