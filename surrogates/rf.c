@@ -21,6 +21,8 @@
 #include "rng.h"
 #include "tree.h"
 
+_Static_assert(INVDES_RF_EXTRA_TREES == INVDES_TREE_EXTRA, "one extra-trees code");
+
 #ifndef _OPENMP
 static int omp_get_max_threads(void) { return 1; }
 #endif

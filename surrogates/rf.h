@@ -39,6 +39,9 @@
 #include "error.h"
 #include "invdes_export.h"
 
+/* random_threshold value for extremely randomized trees (below). */
+#define INVDES_RF_EXTRA_TREES 2
+
 typedef struct invdes_rf_options {
   size_t n_trees;          /* number of trees, >= 1; default 100 */
   size_t mtry;             /* features tried per split; 0 = all d (default) */
@@ -48,7 +51,11 @@ typedef struct invdes_rf_options {
                               sees all rows once (no out-of-bag error then) */
   int random_threshold;    /* 0 (default): midpoint of neighbouring values;
                               1: uniform between them (smoother mean, wider
-                              variance between data, as SMAC) */
+                              variance between data, as SMAC);
+                              2 (INVDES_RF_EXTRA_TREES): extremely randomized
+                              trees, one threshold per tried feature drawn
+                              uniformly over the node's range (scikit-learn's
+                              ExtraTreesRegressor, with bootstrap 0) */
   uint64_t seed;           /* default 0 */
   int n_threads;           /* OpenMP threads for fit and predict; 0 = default */
   /* Per feature: 0 numeric, k categorical with values 0..k-1. NULL (default)

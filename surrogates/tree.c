@@ -96,6 +96,7 @@ typedef struct best_split {
   int feature;          /* -1: none found */
   size_t pos;           /* numeric: last position (in idx[feature]) going left */
   uint64_t mask;        /* categorical: categories going left */
+  double thr;           /* extra-trees: the drawn threshold */
 } best_split;
 
 static void scan_numeric(const invdes_tree_data *D, const invdes_tree_params *p,
@@ -122,6 +123,35 @@ static void scan_numeric(const invdes_tree_data *D, const invdes_tree_params *p,
       b->feature = j;
       b->pos = k;
     }
+  }
+}
+
+/* Extra-trees (Geurts et al. 2006): one threshold drawn uniformly between
+ * the node's smallest and largest value of feature j, scored like any
+ * other; a draw that leaves a side with fewer than min_leaf rows is no
+ * candidate (as scikit-learn's ExtraTreesRegressor). */
+static void scan_extra(const invdes_tree_data *D, const invdes_tree_params *p,
+                       const uint32_t *cnt, const int32_t *ids, size_t lo,
+                       size_t hi, double W, double S, int j, gsl_rng *r, best_split *b) {
+  const double *x = D->xc + (size_t)j * D->n, *y = D->y;
+  double a = x[ids[lo]], c = x[ids[hi - 1]];
+  double t = a + gsl_rng_uniform(r) * (c - a);
+  if (!(t >= a && t < c)) t = a;
+  double wl = 0.0, sl = 0.0;
+  size_t k = lo;
+  for (; k < hi && x[ids[k]] <= t; k++) {
+    wl += cnt[ids[k]];
+    sl += cnt[ids[k]] * y[ids[k]];
+  }
+  size_t nl = k - lo;
+  if (nl < p->min_leaf || hi - k < p->min_leaf || nl == 0 || k == hi) return;
+  double sr = S - sl, wr = W - wl;
+  double score = sl * sl / wl + sr * sr / wr;
+  if (score > b->score) {
+    b->score = score;
+    b->feature = j;
+    b->pos = k - 1;
+    b->thr = t;
   }
 }
 
@@ -247,7 +277,7 @@ int invdes_tree_grow(invdes_tree *t, const invdes_tree_data *D,
     size_t m = f.hi - f.lo;
     int leaf = m < 2 * p->min_leaf || (p->max_depth && f.depth >= p->max_depth) ||
                sse <= 1e-14 * sumsq + DBL_MIN;
-    best_split b = {-DBL_MAX, -1, 0, 0};
+    best_split b = {-DBL_MAX, -1, 0, 0, 0.0};
     if (!leaf) {
       size_t tried = 0;
       for (size_t a = 0; a < d && tried < p->mtry; a++) {
@@ -263,6 +293,8 @@ int invdes_tree_grow(invdes_tree *t, const invdes_tree_data *D,
         tried++;
         if (D->n_cat && D->n_cat[j] > 0)
           scan_categorical(D, p, cnt, ids, f.lo, f.hi, W, S, j, D->n_cat[j], &b);
+        else if (p->random_threshold == INVDES_TREE_EXTRA)
+          scan_extra(D, p, cnt, ids, f.lo, f.hi, W, S, j, r, &b);
         else
           scan_numeric(D, p, cnt, ids, f.lo, f.hi, W, S, j, &b);
       }
@@ -285,8 +317,9 @@ int invdes_tree_grow(invdes_tree *t, const invdes_tree_data *D,
     } else {
       for (size_t k = f.lo; k < f.hi; k++) w->left[bid[k]] = k <= b.pos;
       double a = bx[bid[b.pos]], c = bx[bid[b.pos + 1]];
-      double u = p->random_threshold ? gsl_rng_uniform(r) : 0.5;
+      double u = p->random_threshold == 1 ? gsl_rng_uniform(r) : 0.5;
       double thr = a + u * (c - a);
+      if (p->random_threshold == INVDES_TREE_EXTRA) thr = b.thr; /* a <= thr < c */
       if (!(thr >= a && thr < c)) thr = a;
       t->node[f.node].split.threshold = thr;
     }

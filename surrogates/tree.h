@@ -35,12 +35,17 @@ typedef struct invdes_tree_data {
   const int *n_cat;       /* per feature: 0 numeric, k >= 2 categorical; may be NULL */
 } invdes_tree_data;
 
+#define INVDES_TREE_EXTRA 2 /* rf.h's INVDES_RF_EXTRA_TREES (rf.c checks) */
+
 typedef struct invdes_tree_params {
   size_t mtry;            /* features tried per split, 1..d */
   size_t min_leaf;        /* minimum distinct rows in a leaf, >= 1 */
   size_t max_depth;       /* 0 = unlimited */
   int random_threshold;   /* 1: threshold uniform between the two neighbouring
-                             values (Hutter et al. 2014); 0: their midpoint */
+                             values (Hutter et al. 2014); 0: their midpoint;
+                             INVDES_TREE_EXTRA: extra-trees, one threshold per
+                             tried feature drawn uniformly over the node's
+                             range, the best of those taken */
 } invdes_tree_params;
 
 typedef struct invdes_tree_node {

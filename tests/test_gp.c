@@ -1,5 +1,6 @@
 /* test_gp.c — the Gaussian process as a user of it would notice: it goes
- * through exact data, its 2σ band is calibrated on noisy data, its gradients
+ * through exact data (and learns a noise far below 1e-6 of the output
+ * variance there), its 2σ band is calibrated on noisy data, its gradients
  * (prediction and likelihood) agree with finite differences, cheap updates
  * (one or many, past the reserved room) equal a refit, fantasies leave no
  * trace, neither the fit nor the predictions depend on the thread count
@@ -75,6 +76,24 @@ static void interpolates(invdes_gp_kernel kernel) {
 static void test_interpolates_matern(void **state) {
   (void)state;
   interpolates(INVDES_GP_MATERN52);
+}
+
+/* Exact data with the noise learned: the noise may fall far below 1e-6 of
+ * the output variance (a floor there held bo's optimum on Branin to a
+ * regret of 5e-5), so the fit resolves the function to that precision. */
+static void test_learned_noise_can_be_tiny(void **state) {
+  (void)state;
+  size_t n = 30, d = 2;
+  double X[60], y[30], m = 0, v = 0;
+  gsl_rng *r = invdes_rng_new(1, 0);
+  uniform(r, X, n, d);
+  for (size_t i = 0; i < n; i++) m += (y[i] = f_true(X + i * d, d)) / (double)n;
+  for (size_t i = 0; i < n; i++) v += (y[i] - m) * (y[i] - m) / (double)(n - 1);
+  invdes_gp *gp = fit_new(INVDES_GP_MATERN52, X, n, d, y, NULL);
+  double nv = invdes_gp_noise_var(gp);
+  if (!(nv < 5e-7 * v)) fail_msg("learned noise variance %g, output variance %g", nv, v);
+  invdes_gp_free(gp);
+  gsl_rng_free(r);
 }
 
 static void test_interpolates_se(void **state) {
@@ -500,6 +519,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_interpolates_matern),
       cmocka_unit_test(test_interpolates_se),
+      cmocka_unit_test(test_learned_noise_can_be_tiny),
       cmocka_unit_test(test_prediction_gradients_matern),
       cmocka_unit_test(test_prediction_gradients_se),
       cmocka_unit_test(test_likelihood_gradient_learned_noise),

@@ -5,7 +5,9 @@
  * scored in one batched prediction and the best one (first on ties) taken.
  * Other spaces: a candidate set per ask — Sobol points of the feasible
  * region from the stream (iteration, BO_K_CANDS), plus perturbations of the
- * best observed points (Gaussian, sd 0.1 and 0.02 in z, from (iteration,
+ * best observed points (Gaussian, sd 0.1, 0.02 and 0.005 in z: the last
+ * refines an optimum for a model without gradients, whose local search
+ * cannot; from (iteration,
  * BO_K_LOCAL)), every one canonical (decoded to a feasible x, re-encoded) —
  * is scored; the best BO_STARTS untried ones start local searches in the
  * relaxed box [0,1]^D (L-BFGS on the GP's analytic gradient; subplex for the
@@ -99,9 +101,9 @@ static invdes_status make_cands(invdes_strategy *s, uint64_t iteration,
   }
   size_t rows[BO_TOP_ROWS], n_rows = 0;
   if (!st) bo_model_top_rows(m, BO_TOP_ROWS, rows, &n_rows);
-  static const double scales[2] = {0.1, 0.02};
+  static const double scales[] = {0.1, 0.02, 0.005, 0.001};
   for (size_t k = 0; !st && k < n_rows; k++)
-    for (int sc = 0; !st && sc < 2; sc++)
+    for (size_t sc = 0; !st && sc < sizeof scales / sizeof scales[0]; sc++)
       for (int p = 0; !st && p < BO_PERTURB; p++) {
         const double *zr = s->h_z + rows[k] * D;
         for (size_t j = 0; j < D; j++) {
