@@ -9,13 +9,15 @@
  * bench/anchors.md and bench_bo), and with --all also Levy-4D and
  * Rosenbrock-8D, functions the defaults were not chosen on. Each run is
  * sequential (ask 1, evaluate, tell) with 10 initial Sobol points and the
- * campaign's budget set to N (ga sizes its population from it); the kind's
+ * campaign's budget set to N (pso and ga size their swarm and population
+ * from it); the kind's
  * defaults otherwise. --surrogate K adds `surrogate: K` to the pso / ga
  * options; --options TEXT adds more (e.g. "population: 20").
  *
  * usage: bench_pso_ga [--seeds K] [--evals N] [--kinds random,pso,ga]
  *                     [--surrogate rf|gp|knn] [--options TEXT]
- *                     [--only NAME] [--all 1] [--verbose 1]
+ *                     [--only NAME] [--all 1] [--seed0 S] [--verbose 1]
+ * Seeds are seed0 .. seed0 + K - 1 (default 1000).
  * Output: one line per function and kind:
  *   pso_ga FUNCTION KIND CONFIG regret@50 R50 regret@N RN asks/s A
  * Benchmarks only: asserts nothing. */
@@ -134,7 +136,7 @@ static double run(const func *f, const char *kind, const config *cf,
 }
 
 int main(int argc, char **argv) {
-  int seeds = 10, all = 0, verbose = 0;
+  int seeds = 10, all = 0, verbose = 0, seed0 = 1000;
   config cf = {100, NULL, NULL};
   const char *only = NULL, *kinds = "random,pso,ga";
   for (int i = 1; i + 1 < argc; i += 2) {
@@ -146,6 +148,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(argv[i], "--only")) only = argv[i + 1];
     else if (!strcmp(argv[i], "--all")) all = atoi(argv[i + 1]);
     else if (!strcmp(argv[i], "--verbose")) verbose = atoi(argv[i + 1]);
+    else if (!strcmp(argv[i], "--seed0")) seed0 = atoi(argv[i + 1]);
   }
   if (seeds < 1 || seeds > 64 || cf.evals < 50 || strlen(kinds) > 200) {
     fprintf(stderr, "usage: bench_pso_ga [--seeds 1..64] [--evals >= 50] "
@@ -161,11 +164,11 @@ int main(int argc, char **argv) {
       int evo = !strcmp(kind, "pso") || !strcmp(kind, "ga");
       double r50[64], rN[64], secs = 0;
       for (int i = 0; i < seeds; i++) {
-        double t = run(&FUNCS[k], kind, &cf, (unsigned)(1000 + i), &r50[i], &rN[i]);
+        double t = run(&FUNCS[k], kind, &cf, (unsigned)(seed0 + i), &r50[i], &rN[i]);
         if (t < 0) return 1;
         secs += t;
         if (verbose)
-          printf("  seed %d: regret %.3g / %.3g\n", 1000 + i, r50[i], rN[i]);
+          printf("  seed %d: regret %.3g / %.3g\n", seed0 + i, r50[i], rN[i]);
       }
       printf("pso_ga %s %s %s regret@50 %.3g regret@%d %.3g asks/s %.0f\n",
              FUNCS[k].label, kind,

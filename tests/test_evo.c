@@ -1,7 +1,8 @@
 /* test_evo.c — the variation operators of ga (Deb's SBX and polynomial
  * mutation: bounds, spread by distribution index, symmetry; block
  * mutation that keeps a categorical one-hot and moves an integer to
- * another value), ga's elitism (the best told point keeps breeding
+ * another value), pso's swarm and ga's population sized to the budget,
+ * ga's elitism (the best told point keeps breeding
  * however bad its children are), and the surrogate-assisted pso and ga:
  * the `surrogate` key read and refused as documented, proposals feasible
  * and distinct from told points, the same with 1 and 2 OpenMP threads,
@@ -173,15 +174,59 @@ static void test_ga_elitism(void **state) {
 
 /* ---- surrogate-assisted ---------------------------------------------------------- */
 
-static invdes_campaign *parse(const char *strategy, invdes_error *err) {
+static invdes_campaign *parse_budget(const char *strategy, int budget,
+                                     invdes_error *err) {
   char text[1024];
   snprintf(text, sizeof text,
            "name: t\nparameters:\n  - {name: x, type: continuous, bounds: [0, 1]}\n"
            "targets:\n  - {name: y, goal: minimize}\n"
-           "objective: {kind: station}\nstrategy: %s\nbudget: {evaluations: 50}\n",
-           strategy);
+           "objective: {kind: station}\nstrategy: %s\nbudget: {evaluations: %d}\n",
+           strategy, budget);
   invdes_error_clear(err);
   return invdes_campaign_parse("c.yaml", text, strlen(text), err);
+}
+
+static invdes_campaign *parse(const char *strategy, invdes_error *err) {
+  return parse_budget(strategy, 50, err);
+}
+
+/* A swarm or population the campaign does not set is sqrt(budget): 10 for
+ * 100 evaluations, 20 for 400 (one gene: the floor 5 does not bind), so
+ * the state of one is refused by the other, naming both sizes; a set size
+ * does not follow the budget. */
+static void test_budget_sizes(void **state) {
+  (void)state;
+  static const char *const specs[4] = {"{kind: pso}", "{kind: ga}",
+                                       "{kind: pso, pso: {swarm: 7}}",
+                                       "{kind: ga, ga: {population: 7}}"};
+  for (int k = 0; k < 4; k++) {
+    invdes_error err;
+    invdes_campaign *c[2];
+    invdes_space *sp[2];
+    invdes_strategy *s[2];
+    for (int b = 0; b < 2; b++) {
+      c[b] = parse_budget(specs[k], b ? 400 : 100, &err);
+      if (!c[b]) fail_msg("%s", err.message);
+      sp[b] = must_space(c[b]);
+      s[b] = must_strategy_spec(sp[b], &c[b]->strategy, 1, 2);
+    }
+    void *blob;
+    size_t len;
+    assert_int_equal(invdes_strategy_save_state(s[0], &blob, &len, &err), 0);
+    invdes_status st = invdes_strategy_load_state(s[1], blob, len, &err);
+    if (k < 2) {
+      assert_int_equal(st, INVDES_ERR_INVALID);
+      assert_non_null(strstr(err.message, "of 10, the campaign 20"));
+    } else {
+      assert_int_equal(st, INVDES_OK);
+    }
+    free(blob);
+    for (int b = 0; b < 2; b++) {
+      invdes_strategy_free(s[b]);
+      invdes_space_free(sp[b]);
+      invdes_campaign_free(c[b]);
+    }
+  }
 }
 
 static void test_surrogate_key(void **state) {
@@ -315,6 +360,7 @@ int main(void) {
       cmocka_unit_test(test_poly_mutation),
       cmocka_unit_test(test_mutate_block),
       cmocka_unit_test(test_ga_elitism),
+      cmocka_unit_test(test_budget_sizes),
       cmocka_unit_test(test_surrogate_key),
       cmocka_unit_test(test_surrogate_runs),
       cmocka_unit_test(test_surrogate_resume),

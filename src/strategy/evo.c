@@ -144,6 +144,13 @@ invdes_status invdes_evo_blocks_init(const invdes_strategy *s,
   return INVDES_OK;
 }
 
+size_t invdes_evo_budget_size(int budget, size_t genes, size_t no_budget) {
+  if (budget < 1) return no_budget;
+  size_t p = (size_t)lround(sqrt((double)budget)), lo = EVO_SIZE_MIN + genes;
+  if (p < lo) p = lo;
+  return p > EVO_SIZE_MAX ? EVO_SIZE_MAX : p;
+}
+
 /* ---- handing out ------------------------------------------------------------ */
 
 invdes_status invdes_evo_push_begin(const invdes_strategy *s,

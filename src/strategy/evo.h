@@ -33,7 +33,7 @@
 /* The options of `strategy: {kind: pso, pso: {...}}` and of ga. surrogate
  * NULL: plain; else the kind the population moves on (evo_model.c). */
 typedef struct invdes_pso_options {
-  int swarm;                /* particles, >= 2 */
+  int swarm;                /* particles, >= 2; below 2: sized to the budget */
   double inertia, c1, c2;   /* inertia in [0, 1), c1, c2 >= 0 */
   const invdes_surrogate_type *surrogate;
 } invdes_pso_options;
@@ -89,6 +89,16 @@ typedef struct invdes_evo_blocks {
 invdes_status invdes_evo_blocks_init(const invdes_strategy *s,
                                      invdes_evo_blocks *b, invdes_error *err);
 void invdes_evo_blocks_free(invdes_evo_blocks *b);
+
+/* The size of a swarm or population the campaign does not set: the square
+ * root of the budget (evaluations) rounded, at least EVO_SIZE_MIN + genes
+ * (so that every gene is in several members), at most EVO_SIZE_MAX;
+ * no_budget when budget < 1. sqrt(budget) gives as many generations as
+ * members: the balance between a broad population (exploration) and many
+ * generations (convergence) that the budget can pay for. */
+size_t invdes_evo_budget_size(int budget, size_t genes, size_t no_budget);
+#define EVO_SIZE_MIN 4
+#define EVO_SIZE_MAX 200
 
 /* ---- variation (evo_vary.c) ---------------------------------------------------- */
 

@@ -20,12 +20,8 @@
  * the children are uniform points of the space. Children stay continuous in
  * the queue; what is handed out is their canonical feasible point (evo.h).
  *
- * Population size. Unless the campaign sets one: sqrt(budget) rounded,
- * between GA_POP_MIN (+ the blocks, so that every gene is in several
- * parents) and GA_POP_MAX; GA_POP_NO_BUDGET without a budget. A population
- * of sqrt(budget) gives as many generations as members: the balance
- * between a broad population (exploration) and many generations
- * (convergence) that a budget of 100 evaluations can pay for; 40 members,
+ * Population size. Unless the campaign sets one: invdes_evo_budget_size
+ * (about sqrt(budget)), GA_POP_NO_BUDGET without a budget. 40 members,
  * the old default, left 2 generations of a 100-evaluation run to random
  * picks of mediocre parents (measured, 10 seeds at 100 evaluations: the
  * smaller populations and the half generation gap were better on every one
@@ -60,8 +56,6 @@
 #define GA_K_BREED 16
 #define GA_K_INNER 8
 #define GA_INNER_GENERATIONS 10
-#define GA_POP_MIN 4
-#define GA_POP_MAX 200
 #define GA_POP_NO_BUDGET 40
 
 typedef struct ga_state {
@@ -151,14 +145,6 @@ static void ga_options_describe(const void *options, char *buf, size_t size) {
            o->surrogate ? invdes_model_kind_name(o->surrogate) : "");
 }
 
-/* The population size for a budget (0: none) and a number of blocks. */
-static size_t ga_auto_population(int budget, size_t blocks) {
-  if (budget < 1) return GA_POP_NO_BUDGET;
-  size_t p = (size_t)lround(sqrt((double)budget)), lo = GA_POP_MIN + blocks;
-  if (p < lo) p = lo;
-  return p > GA_POP_MAX ? GA_POP_MAX : p;
-}
-
 static invdes_status ga_init(invdes_strategy *s, invdes_error *err) {
   ga_impl *g = calloc(1, sizeof *g);
   if (!g) return nomem(err);
@@ -169,7 +155,8 @@ static invdes_status ga_init(invdes_strategy *s, invdes_error *err) {
   if (st) return st;
   g->pop = o->population >= 2
                ? (size_t)o->population
-               : ga_auto_population(s->c->budget.evaluations, g->blocks.n);
+               : invdes_evo_budget_size(s->c->budget.evaluations, g->blocks.n,
+                                        GA_POP_NO_BUDGET);
   g->brood = (g->pop + 1) / 2;
   g->vary = (invdes_evo_vary){o->crossover,
                               o->mutation >= 0 ? o->mutation
