@@ -6,7 +6,8 @@
  * however bad its children are), and the surrogate-assisted pso and ga:
  * the `surrogate` key read and refused as documented, proposals feasible
  * and distinct from told points, the same with 1 and 2 OpenMP threads,
- * exact resume at every cut, and a saved state of the other mode refused. */
+ * exact resume at every cut, a saved state of the other mode refused, and
+ * a state of the previous version (1) still read. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -318,10 +319,10 @@ static void test_surrogate_resume(void **state) {
   static const size_t sizes[10] = {3, 5, 1, 8, 2, 4, 7, 3, 9, 1};
   fixture *f = fx_ncm();
   invdes_space *sp = must_space(&f->c);
-  static const char *const kinds[2] = {"rf", "knn"};
+  static const char *const kinds[3] = {"rf", "knn", "gp"};
   for (int ga = 0; ga < 2; ga++)
-    for (int k = 0; k < 2; k++) {
-      invdes_strategy_spec spec = sa_spec(ga, kinds[(ga + k) % 2]);
+    for (int k = 0; k < 3; k++) {
+      invdes_strategy_spec spec = sa_spec(ga, kinds[k]);
       harness_check_resume(sp, &spec, 10, sizes, 1);
     }
   /* a state saved by a plain run is refused by a surrogate run, and the
@@ -354,6 +355,66 @@ static void test_surrogate_resume(void **state) {
   fx_free(f);
 }
 
+/* A version 1 state (no mode word; written by plain runs before surrogates
+ * existed) is still read, and the run continues as from the version 2
+ * state; an unknown version is refused naming the versions read. */
+static void test_old_blobs(void **state) {
+  (void)state;
+  fixture *f = fx_ncm();
+  invdes_space *sp = must_space(&f->c);
+  for (int ga = 0; ga < 2; ga++) {
+    invdes_strategy_spec spec = harness_evo_spec(invdes_strategy_kind_find(ga ? "ga" : "pso"));
+    invdes_strategy *a = must_strategy_spec(sp, &spec, NT, 8);
+    invdes_strategy *b = must_strategy_spec(sp, &spec, NT, 8);
+    invdes_proposals *p = invdes_proposals_new(a, 9), *q = invdes_proposals_new(a, 9);
+    assert_int_equal(invdes_strategy_ask(a, 0, 9, NULL, 0, p, NULL), 0);
+    void *blob;
+    size_t len;
+    invdes_error err;
+    invdes_error_clear(&err);
+    assert_int_equal(invdes_strategy_save_state(a, &blob, &len, &err), 0);
+    /* the registry's frame (a tag, the kind's name and a NUL), then the
+     * payload: u32 version 2, u32 dim, u64 mode (0), ..., u64 checksum */
+    const char *name = ga ? "ga" : "pso";
+    size_t off = 0, nl = strlen(name);
+    while (off + nl < len && (memcmp((char *)blob + off, name, nl) || ((char *)blob)[off + nl]))
+      off++;
+    off += nl + 1;
+    unsigned char *v2 = (unsigned char *)blob + off, *frame = malloc(len);
+    size_t plen = len - off;
+    assert_int_equal(v2[0], 2);
+    memcpy(frame, blob, off);
+    unsigned char *v1 = frame + off;
+    memcpy(v1, v2, 8);
+    memcpy(v1 + 8, v2 + 16, plen - 16);
+    v1[0] = 1;
+    uint64_t h = invdes_evo_fnv1a(v1, plen - 16);
+    for (int i = 0; i < 8; i++) v1[plen - 16 + (size_t)i] = (unsigned char)(h >> (8 * i));
+    assert_int_equal(invdes_strategy_load_state(b, frame, len - 8, &err), 0);
+    double *pz = malloc(9 * p->dim * sizeof *pz);
+    memcpy(pz, p->z, 9 * p->dim * sizeof *pz);
+    assert_int_equal(invdes_strategy_ask(a, 1, 9, pz, 9, p, NULL), 0);
+    assert_int_equal(invdes_strategy_ask(b, 1, 9, pz, 9, q, NULL), 0);
+    assert_memory_equal(p->z, q->z, 9 * p->dim * sizeof *p->z);
+    /* version 3 is not known */
+    v2[0] = 3;
+    h = invdes_evo_fnv1a(v2, plen - 8);
+    for (int i = 0; i < 8; i++) v2[plen - 8 + (size_t)i] = (unsigned char)(h >> (8 * i));
+    assert_int_equal(invdes_strategy_load_state(b, blob, len, &err), INVDES_ERR_INVALID);
+    if (!strstr(err.message, "version 3")) fail_msg("%s", err.message);
+    assert_non_null(strstr(err.message, "versions 1 to 2"));
+    free(pz);
+    free(frame);
+    free(blob);
+    invdes_proposals_free(p);
+    invdes_proposals_free(q);
+    invdes_strategy_free(a);
+    invdes_strategy_free(b);
+  }
+  invdes_space_free(sp);
+  fx_free(f);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_sbx),
@@ -364,6 +425,7 @@ int main(void) {
       cmocka_unit_test(test_surrogate_key),
       cmocka_unit_test(test_surrogate_runs),
       cmocka_unit_test(test_surrogate_resume),
+      cmocka_unit_test(test_old_blobs),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

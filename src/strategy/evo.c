@@ -290,7 +290,7 @@ void invdes_evo_random_z(const invdes_strategy *s, gsl_rng *r, double *x,
 
 /* ---- saved state ------------------------------------------------------------- */
 
-static uint64_t fnv1a(const unsigned char *b, size_t n) {
+uint64_t invdes_evo_fnv1a(const unsigned char *b, size_t n) {
   uint64_t h = 0xcbf29ce484222325ULL;
   for (size_t i = 0; i < n; i++) {
     h ^= b[i];
@@ -332,7 +332,7 @@ void invdes_evo_write_begin(invdes_evo_writer *w, size_t dim, uint64_t mode) {
 uint64_t invdes_evo_mode(const invdes_surrogate_type *surrogate) {
   if (!surrogate) return 0;
   const char *name = invdes_model_kind_name(surrogate);
-  return fnv1a((const unsigned char *)name, strlen(name)) | 1;
+  return invdes_evo_fnv1a((const unsigned char *)name, strlen(name)) | 1;
 }
 
 void invdes_evo_write_u64(invdes_evo_writer *w, uint64_t v) { put_le(w, v, 8); }
@@ -353,7 +353,7 @@ void invdes_evo_write_bytes(invdes_evo_writer *w, const unsigned char *v,
 invdes_status invdes_evo_write_end(invdes_evo_writer *w,
                                    unsigned char **payload, size_t *len,
                                    invdes_error *err) {
-  if (!w->nomem) put_le(w, fnv1a(w->b, w->len), 8);
+  if (!w->nomem) put_le(w, invdes_evo_fnv1a(w->b, w->len), 8);
   if (w->nomem) {
     free(w->b);
     memset(w, 0, sizeof *w);
@@ -388,7 +388,7 @@ invdes_status invdes_evo_read_begin(invdes_evo_reader *r,
   r->len = len - 8;
   uint64_t sum = 0;
   for (int i = 0; i < 8; i++) sum |= (uint64_t)payload[r->len + i] << (8 * i);
-  if (sum != fnv1a(payload, r->len))
+  if (sum != invdes_evo_fnv1a(payload, r->len))
     return invdes_error_set(err, INVDES_ERR_INVALID, "the saved %s state is "
                             "corrupt (checksum mismatch)", what);
   uint64_t version = get_le(r, 4), d = get_le(r, 4);

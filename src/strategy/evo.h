@@ -237,6 +237,9 @@ typedef struct invdes_evo_reader {
   int bad;                  /* a read ran past the end */
 } invdes_evo_reader;
 
+/* FNV-1a 64-bit of n bytes: the states' checksum. */
+uint64_t invdes_evo_fnv1a(const unsigned char *b, size_t n);
+
 /* The mode word of a state: 0 plain, else a hash of the surrogate's name. */
 uint64_t invdes_evo_mode(const invdes_surrogate_type *surrogate);
 
