@@ -218,6 +218,7 @@ static void test_budget_sizes(void **state) {
     if (k < 2) {
       assert_int_equal(st, INVDES_ERR_INVALID);
       assert_non_null(strstr(err.message, "of 10, the campaign 20"));
+      assert_non_null(strstr(err.message, "follows the budget"));
     } else {
       assert_int_equal(st, INVDES_OK);
     }

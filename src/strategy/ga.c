@@ -342,7 +342,9 @@ static invdes_status ga_load(invdes_strategy *s, const unsigned char *payload,
   uint64_t pop = invdes_evo_read_u64(&r);
   if (!r.bad && pop != g->pop)
     return invdes_error_set(err, INVDES_ERR_INVALID, "the saved ga state "
-                            "has a population of %llu, the campaign %zu",
+                            "has a population of %llu, the campaign %zu (an "
+                            "unset population follows the budget since state "
+                            "version 2; before, it was 40)",
                             (unsigned long long)pop, g->pop);
   ga_state *q = &g->wk;
   q->generation = invdes_evo_read_u64(&r);

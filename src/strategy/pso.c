@@ -531,7 +531,9 @@ static invdes_status pso_load(invdes_strategy *s,
   uint64_t np = invdes_evo_read_u64(&r);
   if (!r.bad && np != p->np)
     return invdes_error_set(err, INVDES_ERR_INVALID, "the saved pso state "
-                            "has a swarm of %llu, the campaign %zu",
+                            "has a swarm of %llu, the campaign %zu (an "
+                            "unset swarm follows the budget since state "
+                            "version 2; before, it was 24)",
                             (unsigned long long)np, p->np);
   q->born = invdes_evo_read_u64(&r);
   q->serial = invdes_evo_read_u64(&r);
