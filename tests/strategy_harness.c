@@ -51,10 +51,10 @@ invdes_strategy_spec harness_evo_spec_sized(const invdes_strategy_type *kind,
   spec.initial_count = 4;
   size_t i = n_opts++ % 64;
   if (kind == invdes_strategy_kind_find("pso")) {
-    pso_opts[i] = (invdes_pso_options){size, 0.72, 1.49, 1.49};
+    pso_opts[i] = (invdes_pso_options){size, 0.72, 1.49, 1.49, NULL};
     spec.options = &pso_opts[i];
   } else {
-    ga_opts[i] = (invdes_ga_options){size, 0.9, mutation};
+    ga_opts[i] = (invdes_ga_options){size, 0.9, mutation, NULL};
     spec.options = &ga_opts[i];
   }
   return spec;

@@ -11,8 +11,9 @@
  * after which it was still in flight, and all extra calls together are at
  * most the number of kills times the evaluations in flight at once); and the proposals (ids, batches, iterations,
  * parameters, z bit for bit) equal those of an uninterrupted run with the
- * same seed. For every strategy (random, sobol, lhs, bo, pso, ga), with
- * batch 1 and with batch 4 run by 2 parallel evaluators. */
+ * same seed. For every strategy (random, sobol, lhs, bo, pso, ga, and pso
+ * and ga surrogate-assisted), with batch 1 and with batch 4 run by 2
+ * parallel evaluators. */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -252,12 +253,14 @@ static void assert_same_proposals(const invdes_store_rows *ref, const invdes_sto
 static void exact_resume(const char *kind, const char *keys, int batch, int parallel,
                          uint64_t seed) {
   char ref_yaml[512], ref_db[512], ref_log[512], yaml[512], db[512], log[512];
-  snprintf(ref_yaml, sizeof ref_yaml, "%s/ref-%s-%d.yaml", dir, kind, batch);
-  snprintf(ref_db, sizeof ref_db, "%s/ref-%s-%d.db", dir, kind, batch);
-  snprintf(ref_log, sizeof ref_log, "%s/ref-%s-%d.log", dir, kind, batch);
-  snprintf(yaml, sizeof yaml, "%s/kill-%s-%d.yaml", dir, kind, batch);
-  snprintf(db, sizeof db, "%s/kill-%s-%d.db", dir, kind, batch);
-  snprintf(log, sizeof log, "%s/kill-%s-%d.log", dir, kind, batch);
+  /* a kind listed twice (plain and with more keys) gets files of its own */
+  const char *tag = *keys ? "-k" : "";
+  snprintf(ref_yaml, sizeof ref_yaml, "%s/ref-%s%s-%d.yaml", dir, kind, tag, batch);
+  snprintf(ref_db, sizeof ref_db, "%s/ref-%s%s-%d.db", dir, kind, tag, batch);
+  snprintf(ref_log, sizeof ref_log, "%s/ref-%s%s-%d.log", dir, kind, tag, batch);
+  snprintf(yaml, sizeof yaml, "%s/kill-%s%s-%d.yaml", dir, kind, tag, batch);
+  snprintf(db, sizeof db, "%s/kill-%s%s-%d.db", dir, kind, tag, batch);
+  snprintf(log, sizeof log, "%s/kill-%s%s-%d.log", dir, kind, tag, batch);
   write_campaign(ref_yaml, kind, keys, batch, parallel, ref_log);
   write_campaign(yaml, kind, keys, batch, parallel, log);
 
@@ -316,7 +319,9 @@ typedef struct resume_kind {
   const char *name, *keys;
 } resume_kind;
 #if RESUME_MODELS
-static const resume_kind kinds[] = {{"bo", ""}, {"pso", ""}, {"ga", ""}};
+static const resume_kind kinds[] = {{"bo", ""}, {"pso", ""}, {"ga", ""},
+                                    {"pso", ", pso: {surrogate: rf}"},
+                                    {"ga", ", ga: {surrogate: knn}"}};
 #else
 static const resume_kind kinds[] = {
     {"random", ""}, {"sobol", ""}, {"lhs", ""}, {"grid", ", grid: {levels: 9}"}};

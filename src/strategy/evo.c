@@ -100,6 +100,7 @@ void invdes_evo_blocks_free(invdes_evo_blocks *b) {
   free(b->start);
   free(b->len);
   free(b->onehot);
+  free(b->levels);
   memset(b, 0, sizeof *b);
 }
 
@@ -109,7 +110,8 @@ invdes_status invdes_evo_blocks_init(const invdes_strategy *s,
   b->start = malloc((s->dim + 1) * sizeof *b->start);
   b->len = malloc((s->dim + 1) * sizeof *b->len);
   b->onehot = malloc(s->dim + 1);
-  if (!b->start || !b->len || !b->onehot) {
+  b->levels = calloc(s->dim + 1, sizeof *b->levels);
+  if (!b->start || !b->len || !b->onehot || !b->levels) {
     invdes_evo_blocks_free(b);
     return nomem(err);
   }
@@ -117,9 +119,16 @@ invdes_status invdes_evo_blocks_init(const invdes_strategy *s,
   size_t j = 0;
   if (!c->pool) {
     for (size_t i = 0; i < c->n_params && j < s->dim; i++) {
-      int cat = c->params[i].type == INVDES_PARAM_CATEGORICAL;
-      size_t len = cat ? c->params[i].n_values : 1;
+      const invdes_param *pa = &c->params[i];
+      int cat = pa->type == INVDES_PARAM_CATEGORICAL;
+      size_t len = cat ? pa->n_values : 1;
       if (j + len > s->dim) break;
+      /* equal cells (space_codec.c): linear integers and discrete values */
+      if (pa->type == INVDES_PARAM_DISCRETE)
+        b->levels[b->n] = pa->n_values;
+      else if (pa->type == INVDES_PARAM_INTEGER && !pa->log_scale &&
+               pa->hi - pa->lo < 1e9)
+        b->levels[b->n] = (size_t)(floor(pa->hi) - ceil(pa->lo) + 1);
       b->start[b->n] = j;
       b->len[b->n] = len;
       b->onehot[b->n++] = (unsigned char)cat;
@@ -133,6 +142,13 @@ invdes_status invdes_evo_blocks_init(const invdes_strategy *s,
     b->onehot[b->n++] = 0;
   }
   return INVDES_OK;
+}
+
+size_t invdes_evo_budget_size(int budget, size_t genes, size_t no_budget) {
+  if (budget < 1) return no_budget;
+  size_t p = (size_t)lround(sqrt((double)budget)), lo = EVO_SIZE_MIN + genes;
+  if (p < lo) p = lo;
+  return p > EVO_SIZE_MAX ? EVO_SIZE_MAX : p;
 }
 
 /* ---- handing out ------------------------------------------------------------ */
@@ -196,6 +212,66 @@ invdes_status invdes_evo_push(invdes_strategy *s, invdes_strategy_ctx *ctx,
   return invdes_strategy_design_fill(s, ctx, p->fallback, 1, out, err);
 }
 
+/* Squared Euclidean distance from z to the nearest of n rows of Z. */
+static double nearest2(const double *Z, size_t n, const double *z, size_t D) {
+  double best = INFINITY;
+  for (size_t i = 0; i < n; i++) {
+    double d = 0;
+    for (size_t j = 0; j < D && d < best; j++) {
+      double t = Z[i * D + j] - z[j];
+      d += t * t;
+    }
+    if (d < best) best = d;
+  }
+  return best;
+}
+
+typedef struct acq_rank {
+  double a;
+  size_t i;
+} acq_rank;
+
+static int acq_cmp(const void *pa, const void *pb) {
+  const acq_rank *a = pa, *b = pb;
+  if (a->a != b->a) return a->a < b->a ? -1 : 1;
+  return a->i < b->i ? -1 : a->i > b->i;
+}
+
+invdes_status invdes_evo_push_best(invdes_strategy *s, invdes_strategy_ctx *ctx,
+                                   invdes_evo_pusher *p, invdes_proposals *out,
+                                   const double *Z, const double *acq,
+                                   size_t m, size_t want, size_t *made,
+                                   invdes_error *err) {
+  size_t D = s->dim;
+  const double tol2 = EVO_MODEL_MIN_DIST * EVO_MODEL_MIN_DIST;
+  *made = 0;
+  acq_rank *rk = malloc((m + 1) * sizeof *rk);
+  if (!rk) return nomem(err);
+  for (size_t i = 0; i < m; i++)
+    rk[i] = (acq_rank){isnan(acq[i]) ? INFINITY : acq[i], i};
+  qsort(rk, m, sizeof *rk, acq_cmp);
+  invdes_status st = INVDES_OK;
+  for (size_t k = 0; k < m && *made < want && !st; k++) {
+    const double *z = Z + rk[k].i * D;
+    if ((st = invdes_strategy_canonical(s, z, p->x, p->z, err))) break;
+    if (s->cands) {
+      size_t g = invdes_zset_find(&s->cands->index, p->z);
+      if (g == SIZE_MAX || ctx->count[g] >= s->cands->g_size[g]) continue;
+      invdes_strategy_push_group(s, ctx, out, g);
+      ++*made;
+      continue;
+    }
+    if (!invdes_strategy_ctx_free_z(s, ctx, p->z) ||
+        nearest2(s->h_z, s->n_hist, p->z, D) < tol2 ||
+        nearest2(ctx->pending_z, ctx->n_pending, p->z, D) < tol2 ||
+        nearest2(out->z, out->n, p->z, D) < tol2)
+      continue;
+    if (!(st = invdes_strategy_push(s, ctx, out, p->x, p->z, err))) ++*made;
+  }
+  free(rk);
+  return st;
+}
+
 void invdes_evo_random_z(const invdes_strategy *s, gsl_rng *r, double *x,
                          double *z) {
   if (invdes_space_is_pool(s->space)) {
@@ -214,7 +290,7 @@ void invdes_evo_random_z(const invdes_strategy *s, gsl_rng *r, double *x,
 
 /* ---- saved state ------------------------------------------------------------- */
 
-static uint64_t fnv1a(const unsigned char *b, size_t n) {
+uint64_t invdes_evo_fnv1a(const unsigned char *b, size_t n) {
   uint64_t h = 0xcbf29ce484222325ULL;
   for (size_t i = 0; i < n; i++) {
     h ^= b[i];
@@ -246,10 +322,17 @@ static void put_le(invdes_evo_writer *w, uint64_t v, int bytes) {
   put(w, b, (size_t)bytes);
 }
 
-void invdes_evo_write_begin(invdes_evo_writer *w, size_t dim) {
+void invdes_evo_write_begin(invdes_evo_writer *w, size_t dim, uint64_t mode) {
   memset(w, 0, sizeof *w);
   put_le(w, EVO_STATE_VERSION, 4);
   put_le(w, (uint64_t)dim, 4);
+  put_le(w, mode, 8);
+}
+
+uint64_t invdes_evo_mode(const invdes_surrogate_type *surrogate) {
+  if (!surrogate) return 0;
+  const char *name = invdes_model_kind_name(surrogate);
+  return invdes_evo_fnv1a((const unsigned char *)name, strlen(name)) | 1;
 }
 
 void invdes_evo_write_u64(invdes_evo_writer *w, uint64_t v) { put_le(w, v, 8); }
@@ -270,7 +353,7 @@ void invdes_evo_write_bytes(invdes_evo_writer *w, const unsigned char *v,
 invdes_status invdes_evo_write_end(invdes_evo_writer *w,
                                    unsigned char **payload, size_t *len,
                                    invdes_error *err) {
-  if (!w->nomem) put_le(w, fnv1a(w->b, w->len), 8);
+  if (!w->nomem) put_le(w, invdes_evo_fnv1a(w->b, w->len), 8);
   if (w->nomem) {
     free(w->b);
     memset(w, 0, sizeof *w);
@@ -295,7 +378,7 @@ static uint64_t get_le(invdes_evo_reader *r, int bytes) {
 
 invdes_status invdes_evo_read_begin(invdes_evo_reader *r,
                                     const unsigned char *payload, size_t len,
-                                    size_t dim, const char *what,
+                                    size_t dim, uint64_t mode, const char *what,
                                     invdes_error *err) {
   memset(r, 0, sizeof *r);
   if (len < 16)
@@ -305,18 +388,33 @@ invdes_status invdes_evo_read_begin(invdes_evo_reader *r,
   r->len = len - 8;
   uint64_t sum = 0;
   for (int i = 0; i < 8; i++) sum |= (uint64_t)payload[r->len + i] << (8 * i);
-  if (sum != fnv1a(payload, r->len))
+  if (sum != invdes_evo_fnv1a(payload, r->len))
     return invdes_error_set(err, INVDES_ERR_INVALID, "the saved %s state is "
                             "corrupt (checksum mismatch)", what);
   uint64_t version = get_le(r, 4), d = get_le(r, 4);
-  if (version != EVO_STATE_VERSION)
+  if (version != 1 && version != EVO_STATE_VERSION)
     return invdes_error_set(err, INVDES_ERR_INVALID, "the saved %s state has "
-                            "version %llu; this build reads version %d", what,
-                            (unsigned long long)version, EVO_STATE_VERSION);
+                            "version %llu; this build reads versions 1 to %d",
+                            what, (unsigned long long)version,
+                            EVO_STATE_VERSION);
   if (d != dim)
     return invdes_error_set(err, INVDES_ERR_INVALID, "the saved %s state is "
                             "for %llu dimensions, the space has %zu", what,
                             (unsigned long long)d, dim);
+  /* version 1 had no mode word: it was written by a plain run */
+  uint64_t saved = version == 1 ? 0 : get_le(r, 8);
+  if (!r->bad && saved && mode && saved != mode)
+    return invdes_error_set(err, INVDES_ERR_INVALID, "the saved %s state was "
+                            "written with another surrogate than the "
+                            "campaign's", what);
+  if (!r->bad && saved != mode)
+    return invdes_error_set(err, INVDES_ERR_INVALID, "the saved %s state was "
+                            "written %s a surrogate, the campaign runs %s one",
+                            what, saved ? "with" : "without",
+                            mode ? "with" : "without");
+  if (saved != mode)
+    return invdes_error_set(err, INVDES_ERR_INVALID, "the saved %s state is "
+                            "truncated", what);
   return INVDES_OK;
 }
 

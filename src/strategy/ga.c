@@ -1,32 +1,47 @@
 /* ga.c — the `ga` strategy: a real-coded genetic algorithm on the
  * encoded z in [0,1]^D, with elitist (mu + lambda) survival over the whole
- * told history, for stations and batches of any size.
+ * told history, for stations and batches of any size; optionally
+ * surrogate-assisted.
  *
  * An ask first hands out the shared initial design (strategy_impl.h). Then
  * children come from a queue; when it is empty a generation of
- * population (the options) children is bred from the population, which is the
- * best `population` told points of the history (ranked by
- * target.h; failures rank last, results without any value not at
- * all) — so the best point found always survives (elitism), and results
- * that arrive late join the next generation. A child pair comes from two
- * binary tournaments (the better rank wins), simulated binary crossover
- * (SBX, eta 15, each gene exchanged with probability 1/2) with probability
- * crossover, and polynomial mutation (eta 20) of each gene with
- * probability mutation. A categorical parameter's one-hot block is
- * one gene: crossover swaps whole blocks, mutation sets a random label, so
- * a child's block stays one-hot. A child equal to a parent gets one gene
- * mutated. With fewer than two ranked points the children are uniform
- * points of the space. Children stay continuous in the queue; what is
- * handed out is their canonical feasible point (evo.h: nearest
- * untried candidate in finite spaces, jitter when taken). A generation is
- * bred from the results told at that moment: children of the previous one
- * that are still pending do not wait to be included.
+ * population / 2 children (rounded up: a generation gap of one half, so
+ * that the parents are renewed twice as often as a full generation
+ * would) is bred from the population, which is the best
+ * `population` told points of the history (ga_population: ranked by
+ * target.h; failures rank last, results without any value not at all) — so
+ * the best point found always survives (elitism), and results that arrive
+ * late join the next generation. Breeding is evo_vary.c's: binary
+ * tournaments on the population's ranks, SBX (eta_c 15) with probability
+ * crossover, polynomial mutation (eta_m 20) of each block with probability
+ * mutation (default 1 / blocks: one gene per child on average, Deb's
+ * choice); a categorical block stays one-hot and an integer or discrete
+ * gene that mutates takes another value. With fewer than two ranked points
+ * the children are uniform points of the space. Children stay continuous in
+ * the queue; what is handed out is their canonical feasible point (evo.h).
+ *
+ * Population size. Unless the campaign sets one: invdes_evo_budget_size
+ * (about sqrt(budget)), GA_POP_NO_BUDGET without a budget. 40 members,
+ * the old default, left 2 generations of a 100-evaluation run to random
+ * picks of mediocre parents (measured, 10 seeds at 100 evaluations: the
+ * smaller populations and the half generation gap were better on every one
+ * of six functions). The kind therefore uses the budget
+ * (INVDES_STRATEGY_USES_BUDGET).
+ *
+ * Surrogate-assisted (option surrogate): each ask fits the model to the
+ * history (evo_model.c) and runs GA_INNER_GENERATIONS generations of the
+ * same breeding on the model alone, starting from the told population and
+ * keeping the best `population` points by the optimistic bound (parents
+ * and children together: the model's best is never lost); its best points
+ * that are not told, pending or already proposed are handed out. Until
+ * the model can be fitted, and when the inner population holds too few new
+ * points, the plain queue fills the ask.
  *
  * Randomness: ask at iteration t draws jitter from (t, 1), the uniform
- * fallback from (t, 2) and the j-th generation it breeds from (t, 16 + j).
- * The queue (children, position, generation count) is the saved state (b).
- * A spec whose population is below 2 (not filled in) takes the defaults
- * 40, 0.9, 0.1. This file fits no model. */
+ * fallback from (t, 2), the j-th generation it breeds from (t, 16 + j) and
+ * the inner generations from (t, 8). The queue (children, position,
+ * generation count) is the saved state (b); a surrogate run's model is
+ * refitted from the history, not saved. */
 #include "evo.h"
 
 #include <math.h>
@@ -39,6 +54,9 @@
 #define GA_ETA_C 15.0
 #define GA_ETA_M 20.0
 #define GA_K_BREED 16
+#define GA_K_INNER 8
+#define GA_INNER_GENERATIONS 10
+#define GA_POP_NO_BUDGET 40
 
 typedef struct ga_state {
   uint64_t generation, head, n_queue;
@@ -46,12 +64,22 @@ typedef struct ga_state {
                                rows head..n_queue-1 are still to hand out */
 } ga_state;
 
+typedef struct ga_rank {
+  double acq;
+  size_t i;
+} ga_rank;
+
 typedef struct ga_impl {
-  size_t pop;
-  double px, pm;
+  size_t pop, brood;        /* population, children per generation */
+  invdes_evo_vary vary;
   ga_state st, wk;
   invdes_evo_hist hist;
   invdes_evo_blocks blocks;
+  const invdes_surrogate_type *surrogate;
+  invdes_evo_model model;
+  size_t *members;          /* pop: the population's history indices */
+  double *par, *pacq;       /* 2 pop + 1 rows: parents and a brood, acq */
+  ga_rank *ord;             /* 2 pop + 1: sort scratch */
   double *x;                /* n_vars scratch */
 } ga_impl;
 
@@ -66,19 +94,25 @@ static void ga_destroy(invdes_strategy *s) {
   free(g->wk.queue);
   invdes_evo_hist_free(&g->hist);
   invdes_evo_blocks_free(&g->blocks);
+  invdes_evo_model_free(&g->model);
+  free(g->members);
+  free(g->par);
+  free(g->pacq);
+  free(g->ord);
   free(g->x);
   free(g);
   s->impl = NULL;
 }
 
-static const invdes_ga_options ga_defaults = {40, 0.9, 0.1};
+static const invdes_ga_options ga_defaults = {0, 0.9, -1, NULL};
 
 static void *ga_options_new(void) {
   return invdes_strategy_options_dup(&ga_defaults, sizeof ga_defaults);
 }
 
 static void ga_options_read(invdes_cload *L, const invdes_ynode *strategy, void *options) {
-  static const char *const keys[] = {"population", "crossover", "mutation", NULL};
+  static const char *const keys[] = {"population", "crossover", "mutation",
+                                     "surrogate", NULL};
   invdes_ga_options *o = options;
   const invdes_ynode *n = invdes_cload_get(strategy, "ga"), *v;
   if (!n || !invdes_cload_expect_mapping(L, n, "'ga'")) return;
@@ -95,12 +129,20 @@ static void ga_options_read(invdes_cload *L, const invdes_ynode *strategy, void 
       (o->mutation < 0 || o->mutation > 1))
     invdes_cload_error(L, v, INVDES_ERR_INVALID, "'mutation' is a probability in [0, 1], not %g",
                        o->mutation);
+  if ((v = invdes_cload_get(n, "surrogate")))
+    invdes_evo_read_surrogate(L, v, "ga", &o->surrogate);
 }
 
 static void ga_options_describe(const void *options, char *buf, size_t size) {
   const invdes_ga_options *o = options ? options : &ga_defaults;
-  snprintf(buf, size, "population %d, crossover %g, mutation %g", o->population,
-           o->crossover, o->mutation);
+  char pop[32], mut[32];
+  if (o->population >= 2) snprintf(pop, sizeof pop, "%d", o->population);
+  else snprintf(pop, sizeof pop, "from the budget");
+  if (o->mutation >= 0) snprintf(mut, sizeof mut, "%g", o->mutation);
+  else snprintf(mut, sizeof mut, "1/genes");
+  snprintf(buf, size, "population %s, crossover %g, mutation %s%s%s", pop,
+           o->crossover, mut, o->surrogate ? ", surrogate " : "",
+           o->surrogate ? invdes_model_kind_name(o->surrogate) : "");
 }
 
 static invdes_status ga_init(invdes_strategy *s, invdes_error *err) {
@@ -108,131 +150,120 @@ static invdes_status ga_init(invdes_strategy *s, invdes_error *err) {
   if (!g) return nomem(err);
   s->impl = g;
   const invdes_ga_options *o = s->spec.options ? s->spec.options : &ga_defaults;
-  g->pop = (size_t)o->population;
-  g->px = o->crossover;
-  g->pm = o->mutation;
   invdes_evo_hist_init(&g->hist, s->dim);
+  invdes_status st = invdes_evo_blocks_init(s, &g->blocks, err);
+  if (st) return st;
+  g->pop = o->population >= 2
+               ? (size_t)o->population
+               : invdes_evo_budget_size(s->c->budget.evaluations, g->blocks.n,
+                                        GA_POP_NO_BUDGET);
+  g->brood = (g->pop + 1) / 2;
+  g->vary = (invdes_evo_vary){o->crossover,
+                              o->mutation >= 0 ? o->mutation
+                                               : 1.0 / (double)g->blocks.n,
+                              GA_ETA_C, GA_ETA_M};
+  g->surrogate = o->surrogate;
+  invdes_evo_model_init(&g->model, o->surrogate, s->seed);
+  size_t rows = 2 * g->pop + 1;
   g->st.queue = calloc((g->pop + 1) * s->dim + 1, sizeof *g->st.queue);
   g->wk.queue = calloc((g->pop + 1) * s->dim + 1, sizeof *g->wk.queue);
+  g->members = malloc(g->pop * sizeof *g->members);
+  g->par = malloc((rows * s->dim + 1) * sizeof *g->par);
+  g->pacq = malloc(rows * sizeof *g->pacq);
+  g->ord = malloc(rows * sizeof *g->ord);
   g->x = malloc((s->n_vars + 1) * sizeof *g->x);
-  if (!g->st.queue || !g->wk.queue || !g->x) return nomem(err);
-  return invdes_evo_blocks_init(s, &g->blocks, err);
+  if (!g->st.queue || !g->wk.queue || !g->members || !g->par || !g->pacq ||
+      !g->ord || !g->x)
+    return nomem(err);
+  return INVDES_OK;
 }
 
-/* ---- variation ----------------------------------------------------------------- */
+/* ---- selection ----------------------------------------------------------------- */
 
-static double clamp01(double v) { return v < 0 ? 0 : v > 1 ? 1 : v; }
-
-/* SBX on [0,1] of one gene pair (Deb and Agrawal's bounded form). */
-static void sbx(double *a, double *b, gsl_rng *r) {
-  double y1 = *a < *b ? *a : *b, y2 = *a < *b ? *b : *a;
-  double u = gsl_rng_uniform(r), swap = gsl_rng_uniform(r);
-  if (y2 - y1 < 1e-14) return;
-  double e = 1.0 / (GA_ETA_C + 1), d = y2 - y1;
-  double beta = 1 + 2 * y1 / d;
-  double alpha = 2 - pow(beta, -(GA_ETA_C + 1));
-  double bq = u <= 1 / alpha ? pow(u * alpha, e) : pow(1 / (2 - u * alpha), e);
-  double c1 = 0.5 * (y1 + y2 - bq * d);
-  beta = 1 + 2 * (1 - y2) / d;
-  alpha = 2 - pow(beta, -(GA_ETA_C + 1));
-  bq = u <= 1 / alpha ? pow(u * alpha, e) : pow(1 / (2 - u * alpha), e);
-  double c2 = 0.5 * (y1 + y2 + bq * d);
-  c1 = clamp01(c1);
-  c2 = clamp01(c2);
-  *a = swap < 0.5 ? c2 : c1;
-  *b = swap < 0.5 ? c1 : c2;
-}
-
-/* Polynomial mutation on [0,1] of one gene. */
-static double poly_mutate(double y, gsl_rng *r) {
-  double u = gsl_rng_uniform(r), e = 1.0 / (GA_ETA_M + 1), dq;
-  if (u < 0.5) {
-    double v = 2 * u + (1 - 2 * u) * pow(1 - y, GA_ETA_M + 1);
-    dq = pow(v, e) - 1;
-  } else {
-    double v = 2 * (1 - u) + 2 * (u - 0.5) * pow(y, GA_ETA_M + 1);
-    dq = 1 - pow(v, e);
+/* The population: up to g->pop history indices into g->members, best
+ * first, of distinct told z (the best-ranked result of each z); returns
+ * how many. The one place ga ranks results: the tournaments compare
+ * places in this list, so another ranking (non-dominated sorting with
+ * crowding for several objectives) replaces this function alone. */
+static size_t ga_population(const invdes_strategy *s, ga_impl *g) {
+  size_t P = 0;
+  for (size_t k = 0; k < g->hist.n_ranked && P < g->pop; k++) {
+    size_t i = g->hist.order[k];
+    if (invdes_evo_hist_find(&g->hist, s->h_z + i * s->dim) == i)
+      g->members[P++] = i;
   }
-  return clamp01(y + dq);
+  return P;
 }
 
-/* Mutates block k of child c: a one-hot block to another random label
- * (when it has one), a single gene polynomially. */
-static void mutate_block(const invdes_evo_blocks *bl, size_t k, double *c,
-                         gsl_rng *r) {
-  double *z = c + bl->start[k];
-  size_t len = bl->len[k];
-  if (!bl->onehot[k]) {
-    z[0] = poly_mutate(z[0], r);
-    return;
-  }
-  size_t cur = 0;
-  for (size_t j = 1; j < len; j++)
-    if (z[j] > z[cur]) cur = j;
-  size_t pick = len > 1 ? (size_t)gsl_rng_uniform_int(r, (unsigned long)(len - 1))
-                        : 0;
-  if (len > 1 && pick >= cur) pick++;
-  for (size_t j = 0; j < len; j++) z[j] = j == pick ? 1 : 0;
-}
-
-static int same(const double *a, const double *b, size_t D) {
-  return memcmp(a, b, D * sizeof *a) == 0;
-}
-
-/* Binary tournament over ranks 0..P-1: the lower rank wins. */
-static size_t tournament(gsl_rng *r, size_t P) {
-  size_t i = (size_t)gsl_rng_uniform_int(r, (unsigned long)P);
-  size_t j = (size_t)gsl_rng_uniform_int(r, (unsigned long)P);
-  return i < j ? i : j;
-}
-
-/* Fills q's queue with a new generation. */
+/* Fills q's queue with a new generation bred from the population. */
 static void breed(const invdes_strategy *s, ga_impl *g, ga_state *q,
                   gsl_rng *r) {
-  size_t D = s->dim, P = g->hist.n_ranked < g->pop ? g->hist.n_ranked : g->pop;
-  const invdes_evo_blocks *bl = &g->blocks;
+  size_t D = s->dim, P = ga_population(s, g);
   if (P < 2) {
-    for (size_t c = 0; c < g->pop; c++)
+    for (size_t c = 0; c < g->brood; c++)
       invdes_evo_random_z(s, r, g->x, q->queue + c * D);
   } else {
-    for (size_t c = 0; c < g->pop; c += 2) {
-      size_t a = tournament(r, P), b = tournament(r, P);
-      for (int t = 0; t < 4 && b == a; t++) b = tournament(r, P);
-      const double *pa = s->h_z + g->hist.order[a] * D;
-      const double *pb = s->h_z + g->hist.order[b] * D;
-      /* an odd population's last second child is bred in the spare row
-       * past the end and dropped */
-      double *kids[2] = {q->queue + c * D, q->queue + (c + 1) * D};
-      memcpy(kids[0], pa, D * sizeof *pa);
-      memcpy(kids[1], pb, D * sizeof *pb);
-      if (gsl_rng_uniform(r) < g->px) {
-        for (size_t k = 0; k < bl->n; k++) {
-          size_t j0 = bl->start[k], len = bl->len[k];
-          if (bl->onehot[k]) {
-            if (gsl_rng_uniform(r) < 0.5)
-              for (size_t j = j0; j < j0 + len; j++) {
-                double t = kids[0][j];
-                kids[0][j] = kids[1][j];
-                kids[1][j] = t;
-              }
-          } else if (gsl_rng_uniform(r) < 0.5) {
-            sbx(&kids[0][j0], &kids[1][j0], r);
-          }
-        }
-      }
-      for (int m = 0; m < 2; m++) {
-        double *kid = kids[m];
-        for (size_t k = 0; k < bl->n; k++)
-          if (gsl_rng_uniform(r) < g->pm) mutate_block(bl, k, kid, r);
-        if (same(kid, pa, D) || same(kid, pb, D))
-          mutate_block(bl, (size_t)gsl_rng_uniform_int(r, (unsigned long)bl->n),
-                       kid, r);
-      }
-    }
+    for (size_t k = 0; k < P; k++)
+      memcpy(g->par + k * D, s->h_z + g->members[k] * D, D * sizeof *g->par);
+    invdes_evo_breed(&g->blocks, D, g->par, P, &g->vary, q->queue, g->brood, r);
   }
-  q->n_queue = g->pop;
+  q->n_queue = g->brood;
   q->head = 0;
   q->generation++;
+}
+
+/* ---- on the model ---------------------------------------------------------------- */
+
+static int by_acq(const void *pa, const void *pb) {
+  const ga_rank *a = pa, *b = pb;
+  if (a->acq != b->acq) return a->acq < b->acq ? -1 : 1;
+  return a->i < b->i ? -1 : a->i > b->i;
+}
+
+/* Keeps the best P of the m rows of g->par by g->pacq (ties: the lower
+ * row, so parents before their children), in that order. */
+static void survive(ga_impl *g, size_t D, size_t m, size_t P, double *tmp) {
+  for (size_t i = 0; i < m; i++) g->ord[i] = (ga_rank){g->pacq[i], i};
+  qsort(g->ord, m, sizeof *g->ord, by_acq);
+  double *acq = tmp + m * D;
+  for (size_t k = 0; k < P; k++) {
+    memcpy(tmp + k * D, g->par + g->ord[k].i * D, D * sizeof *tmp);
+    acq[k] = g->ord[k].acq;
+  }
+  memcpy(g->par, tmp, P * D * sizeof *tmp);
+  memcpy(g->pacq, acq, P * sizeof *acq);
+}
+
+/* The surrogate-assisted part of an ask: up to want proposals, *made of
+ * them handed out. */
+static invdes_status ga_ask_model(invdes_strategy *s, invdes_strategy_ctx *ctx,
+                                  ga_impl *g, invdes_evo_pusher *push,
+                                  size_t want, invdes_proposals *out,
+                                  size_t *made, invdes_error *err) {
+  size_t D = s->dim;
+  *made = 0;
+  invdes_status st = invdes_evo_model_update(s, &g->hist, &g->model, err);
+  size_t P = ga_population(s, g);
+  if (st || !g->model.m || P < 2) return st;
+  double *tmp = malloc(((2 * g->pop + 1) * (D + 1) + 1) * sizeof *tmp);
+  gsl_rng *r = invdes_rng_new(s->seed, invdes_rng_stream_id(ctx->iteration, GA_K_INNER));
+  if (!tmp || !r) st = nomem(err);
+  for (size_t k = 0; !st && k < P; k++)
+    memcpy(g->par + k * D, s->h_z + g->members[k] * D, D * sizeof *g->par);
+  if (!st) st = invdes_evo_model_acq(&g->model, g->par, P, g->pacq, err);
+  if (!st) survive(g, D, P, P, tmp);
+  for (int gen = 0; !st && gen < GA_INNER_GENERATIONS; gen++) {
+    double *kids = g->par + P * D;
+    invdes_evo_breed(&g->blocks, D, g->par, P, &g->vary, kids, P, r);
+    st = invdes_evo_model_acq(&g->model, kids, P, g->pacq + P, err);
+    if (!st) survive(g, D, 2 * P, P, tmp);
+  }
+  if (!st)
+    st = invdes_evo_push_best(s, ctx, push, out, g->par, g->pacq, P, want,
+                              made, err);
+  if (r) gsl_rng_free(r);
+  free(tmp);
+  return st;
 }
 
 static invdes_status ga_ask(invdes_strategy *s, invdes_strategy_ctx *ctx,
@@ -256,6 +287,11 @@ static invdes_status ga_ask(invdes_strategy *s, invdes_strategy_ctx *ctx,
   if (!st)
     st = invdes_evo_push_begin(s, &push, rj,
                                invdes_rng_stream_id(ctx->iteration, 2), err);
+  if (!st && g->surrogate) {
+    size_t got = 0;
+    st = ga_ask_model(s, ctx, g, &push, n - made, out, &got, err);
+    made += got;
+  }
   uint64_t breeds = 0;
   for (size_t k = made; !st && k < n; k++) {
     if (q->head >= q->n_queue) {
@@ -283,7 +319,7 @@ static invdes_status ga_save(const invdes_strategy *s, unsigned char **payload,
                              size_t *len, invdes_error *err) {
   const ga_impl *g = s->impl;
   invdes_evo_writer w;
-  invdes_evo_write_begin(&w, s->dim);
+  invdes_evo_write_begin(&w, s->dim, invdes_evo_mode(g->surrogate));
   invdes_evo_write_u64(&w, g->pop);
   invdes_evo_write_u64(&w, g->st.generation);
   invdes_evo_write_u64(&w, g->st.head);
@@ -300,12 +336,15 @@ static invdes_status ga_load(invdes_strategy *s, const unsigned char *payload,
     return INVDES_OK;
   }
   invdes_evo_reader r;
-  invdes_status st = invdes_evo_read_begin(&r, payload, len, s->dim, "ga", err);
+  invdes_status st = invdes_evo_read_begin(&r, payload, len, s->dim,
+                                           invdes_evo_mode(g->surrogate), "ga", err);
   if (st) return st;
   uint64_t pop = invdes_evo_read_u64(&r);
   if (!r.bad && pop != g->pop)
     return invdes_error_set(err, INVDES_ERR_INVALID, "the saved ga state "
-                            "has a population of %llu, the campaign %zu",
+                            "has a population of %llu, the campaign %zu (an "
+                            "unset population follows the budget since state "
+                            "version 2; before, it was 40)",
                             (unsigned long long)pop, g->pop);
   ga_state *q = &g->wk;
   q->generation = invdes_evo_read_u64(&r);
@@ -336,5 +375,6 @@ const invdes_strategy_type invdes_strategy_ga = {
     .options_read = ga_options_read, .options_free = free,
     .options_describe = ga_options_describe,
     .initial_default = invdes_strategy_initial_default,
-    .flags = INVDES_STRATEGY_POOL, .init = ga_init, .destroy = ga_destroy,
+    .flags = INVDES_STRATEGY_POOL | INVDES_STRATEGY_USES_BUDGET,
+    .init = ga_init, .destroy = ga_destroy,
     .ask = ga_ask, .save = ga_save, .load = ga_load};
