@@ -25,8 +25,9 @@
  * the old default, left 2 generations of a 100-evaluation run to random
  * picks of mediocre parents (measured, 10 seeds at 100 evaluations: the
  * smaller populations and the half generation gap were better on every one
- * of six functions). The kind therefore uses the budget
- * (INVDES_STRATEGY_USES_BUDGET).
+ * of six functions. The size is fixed when the campaign begins: the saved
+ * state keeps it, so a budget grown later changes nothing (the kind does
+ * not set INVDES_STRATEGY_USES_BUDGET).
  *
  * Surrogate-assisted (option surrogate): each ask fits the model to the
  * history (evo_model.c) and runs GA_INNER_GENERATIONS generations of the
@@ -57,6 +58,7 @@
 #define GA_K_INNER 8
 #define GA_INNER_GENERATIONS 10
 #define GA_POP_NO_BUDGET 40
+#define GA_POP_LIMIT 1000000 /* the largest 'population' a campaign may set */
 
 typedef struct ga_state {
   uint64_t generation, head, n_queue;
@@ -71,6 +73,7 @@ typedef struct ga_rank {
 
 typedef struct ga_impl {
   size_t pop, brood;        /* population, children per generation */
+  int sized;                /* the campaign set the population */
   invdes_evo_vary vary;
   ga_state st, wk;
   invdes_evo_hist hist;
@@ -118,7 +121,7 @@ static void ga_options_read(invdes_cload *L, const invdes_ynode *strategy, void 
   if (!n || !invdes_cload_expect_mapping(L, n, "'ga'")) return;
   invdes_cload_keys(L, n, "strategy.ga", keys);
   if ((v = invdes_cload_get(n, "population")))
-    invdes_cload_int(L, v, "'population'", 2, 1000000, &o->population);
+    invdes_cload_int(L, v, "'population'", 2, GA_POP_LIMIT, &o->population);
   if ((v = invdes_cload_get(n, "crossover")) &&
       invdes_cload_number(L, v, "'crossover'", &o->crossover) &&
       (o->crossover < 0 || o->crossover > 1))
@@ -145,6 +148,29 @@ static void ga_options_describe(const void *options, char *buf, size_t size) {
            o->surrogate ? invdes_model_kind_name(o->surrogate) : "");
 }
 
+/* (Re)allocates everything sized by the population for pop members. */
+static invdes_status population_alloc(invdes_strategy *s, ga_impl *g, size_t pop,
+                                      invdes_error *err) {
+  free(g->st.queue);
+  free(g->wk.queue);
+  free(g->members);
+  free(g->par);
+  free(g->pacq);
+  free(g->ord);
+  g->pop = pop;
+  g->brood = (g->pop + 1) / 2;
+  size_t rows = 2 * g->pop + 1;
+  g->st.queue = calloc((g->pop + 1) * s->dim + 1, sizeof *g->st.queue);
+  g->wk.queue = calloc((g->pop + 1) * s->dim + 1, sizeof *g->wk.queue);
+  g->members = malloc(g->pop * sizeof *g->members);
+  g->par = malloc((rows * s->dim + 1) * sizeof *g->par);
+  g->pacq = malloc(rows * sizeof *g->pacq);
+  g->ord = malloc(rows * sizeof *g->ord);
+  if (!g->st.queue || !g->wk.queue || !g->members || !g->par || !g->pacq || !g->ord)
+    return nomem(err);
+  return INVDES_OK;
+}
+
 static invdes_status ga_init(invdes_strategy *s, invdes_error *err) {
   ga_impl *g = calloc(1, sizeof *g);
   if (!g) return nomem(err);
@@ -157,25 +183,16 @@ static invdes_status ga_init(invdes_strategy *s, invdes_error *err) {
                ? (size_t)o->population
                : invdes_evo_budget_size(s->c->budget.evaluations, g->blocks.n,
                                         GA_POP_NO_BUDGET);
-  g->brood = (g->pop + 1) / 2;
   g->vary = (invdes_evo_vary){o->crossover,
                               o->mutation >= 0 ? o->mutation
                                                : 1.0 / (double)g->blocks.n,
                               GA_ETA_C, GA_ETA_M};
   g->surrogate = o->surrogate;
   invdes_evo_model_init(&g->model, o->surrogate, s->seed);
-  size_t rows = 2 * g->pop + 1;
-  g->st.queue = calloc((g->pop + 1) * s->dim + 1, sizeof *g->st.queue);
-  g->wk.queue = calloc((g->pop + 1) * s->dim + 1, sizeof *g->wk.queue);
-  g->members = malloc(g->pop * sizeof *g->members);
-  g->par = malloc((rows * s->dim + 1) * sizeof *g->par);
-  g->pacq = malloc(rows * sizeof *g->pacq);
-  g->ord = malloc(rows * sizeof *g->ord);
+  g->sized = o->population >= 2;
   g->x = malloc((s->n_vars + 1) * sizeof *g->x);
-  if (!g->st.queue || !g->wk.queue || !g->members || !g->par || !g->pacq ||
-      !g->ord || !g->x)
-    return nomem(err);
-  return INVDES_OK;
+  if (!g->x) return nomem(err);
+  return population_alloc(s, g, g->pop, err);
 }
 
 /* ---- selection ----------------------------------------------------------------- */
@@ -340,11 +357,15 @@ static invdes_status ga_load(invdes_strategy *s, const unsigned char *payload,
                                            invdes_evo_mode(g->surrogate), "ga", err);
   if (st) return st;
   uint64_t pop = invdes_evo_read_u64(&r);
+  /* An unset population was sized when the campaign began (by its budget
+   * then, or 40 before state version 2): the saved one keeps its size, so a
+   * grown budget or a newer build resumes the same population. */
+  if (!r.bad && pop != g->pop && !g->sized && pop >= 2 && pop <= GA_POP_LIMIT &&
+      (st = population_alloc(s, g, (size_t)pop, err)))
+    return st;
   if (!r.bad && pop != g->pop)
     return invdes_error_set(err, INVDES_ERR_INVALID, "the saved ga state "
-                            "has a population of %llu, the campaign %zu (an "
-                            "unset population follows the budget since state "
-                            "version 2; before, it was 40)",
+                            "has a population of %llu, the campaign %zu",
                             (unsigned long long)pop, g->pop);
   ga_state *q = &g->wk;
   q->generation = invdes_evo_read_u64(&r);
@@ -375,6 +396,6 @@ const invdes_strategy_type invdes_strategy_ga = {
     .options_read = ga_options_read, .options_free = free,
     .options_describe = ga_options_describe,
     .initial_default = invdes_strategy_initial_default,
-    .flags = INVDES_STRATEGY_POOL | INVDES_STRATEGY_USES_BUDGET,
+    .flags = INVDES_STRATEGY_POOL,
     .init = ga_init, .destroy = ga_destroy,
     .ask = ga_ask, .save = ga_save, .load = ga_load};

@@ -38,7 +38,8 @@
  * evaluations), 24 without a budget. 24 particles, the old default, fly
  * fewer than 4 moves each in a 100-evaluation run; measured over 10 seeds
  * at 100 evaluations, 8 to 12 particles did better than 16 and 24 on each
- * of six functions. The kind therefore uses the budget. Inertia 0.72 and
+ * of six functions. The size is fixed when the campaign begins: the saved
+ * state keeps it, so a budget grown later changes nothing. Inertia 0.72 and
  * c1 = c2 = 1.49 are Clerc's constriction values.
  *
  * Surrogate-assisted (option surrogate), as the review's NCM study ran PSO
@@ -83,6 +84,7 @@ typedef struct pso_state {
 
 typedef struct pso_impl {
   size_t np, ni;            /* particles; of the swarm on the model */
+  int sized;                /* the campaign set the swarm */
   double w, c1, c2;
   pso_state st, wk;         /* committed state, working copy of an ask */
   pso_state inner;          /* the swarm on the model (scratch of an ask) */
@@ -158,6 +160,7 @@ static void pso_destroy(invdes_strategy *s) {
 }
 
 #define PSO_SWARM_NO_BUDGET 24
+#define PSO_SWARM_LIMIT 1000000 /* the largest 'swarm' a campaign may set */
 static const invdes_pso_options pso_defaults = {0, 0.72, 1.49, 1.49, NULL};
 
 static void *pso_options_new(void) {
@@ -171,7 +174,7 @@ static void pso_options_read(invdes_cload *L, const invdes_ynode *strategy, void
   const invdes_ynode *n = invdes_cload_get(strategy, "pso"), *v;
   if (!n || !invdes_cload_expect_mapping(L, n, "'pso'")) return;
   invdes_cload_keys(L, n, "strategy.pso", keys);
-  if ((v = invdes_cload_get(n, "swarm"))) invdes_cload_int(L, v, "'swarm'", 2, 1000000, &o->swarm);
+  if ((v = invdes_cload_get(n, "swarm"))) invdes_cload_int(L, v, "'swarm'", 2, PSO_SWARM_LIMIT, &o->swarm);
   if ((v = invdes_cload_get(n, "inertia")) && invdes_cload_number(L, v, "'inertia'", &o->inertia) &&
       (o->inertia < 0 || o->inertia >= 1))
     invdes_cload_error(L, v, INVDES_ERR_INVALID, "'inertia' must be in [0, 1), not %g", o->inertia);
@@ -191,6 +194,25 @@ static void pso_options_describe(const void *options, char *buf, size_t size) {
   snprintf(buf, size, "swarm %s, inertia %g, c1 %g, c2 %g%s%s", swarm, o->inertia, o->c1,
            o->c2, o->surrogate ? ", surrogate " : "",
            o->surrogate ? invdes_model_kind_name(o->surrogate) : "");
+}
+
+/* (Re)allocates everything sized by the swarm for np particles. */
+static invdes_status swarm_alloc(invdes_strategy *s, pso_impl *p, size_t np,
+                                 invdes_error *err) {
+  state_free(&p->st);
+  state_free(&p->wk);
+  state_free(&p->inner);
+  free(p->pacq);
+  free(p->xacq);
+  p->np = np;
+  p->ni = p->np > PSO_INNER_SWARM ? p->np : PSO_INNER_SWARM;
+  p->pacq = malloc((p->ni + 1) * sizeof *p->pacq);
+  p->xacq = malloc((p->ni + 1) * sizeof *p->xacq);
+  if (!p->pacq || !p->xacq ||
+      state_alloc(&p->st, p->np, s->dim) || state_alloc(&p->wk, p->np, s->dim) ||
+      (p->surrogate && state_alloc(&p->inner, p->ni, s->dim)))
+    return nomem(err);
+  return INVDES_OK;
 }
 
 static invdes_status pso_init(invdes_strategy *s, invdes_error *err) {
@@ -215,15 +237,10 @@ static invdes_status pso_init(invdes_strategy *s, invdes_error *err) {
   invdes_zset_init(&p->pend, s->dim);
   p->surrogate = o->surrogate;
   invdes_evo_model_init(&p->model, o->surrogate, s->seed);
-  p->ni = p->np > PSO_INNER_SWARM ? p->np : PSO_INNER_SWARM;
-  p->pacq = malloc((p->ni + 1) * sizeof *p->pacq);
-  p->xacq = malloc((p->ni + 1) * sizeof *p->xacq);
+  p->sized = o->swarm >= 2;
   p->gbuf = malloc((s->dim + 1) * sizeof *p->gbuf);
-  if (!p->pacq || !p->xacq || !p->gbuf ||
-      state_alloc(&p->st, p->np, s->dim) || state_alloc(&p->wk, p->np, s->dim) ||
-      (p->surrogate && state_alloc(&p->inner, p->ni, s->dim)))
-    return nomem(err);
-  return INVDES_OK;
+  if (!p->gbuf) return nomem(err);
+  return swarm_alloc(s, p, p->np, err);
 }
 
 /* ---- the swarm ------------------------------------------------------------- */
@@ -526,15 +543,19 @@ static invdes_status pso_load(invdes_strategy *s,
       invdes_evo_read_begin(&r, payload, len, s->dim,
                             invdes_evo_mode(p->surrogate), "pso", err);
   if (st) return st;
-  pso_state *q = &p->wk;
-  size_t nd = p->np * s->dim;
   uint64_t np = invdes_evo_read_u64(&r);
+  /* An unset swarm was sized when the campaign began (by its budget then,
+   * or 24 before state version 2): the saved swarm keeps its size, so a
+   * grown budget or a newer build resumes the same swarm. */
+  if (!r.bad && np != p->np && !p->sized && np >= 2 && np <= PSO_SWARM_LIMIT &&
+      (st = swarm_alloc(s, p, (size_t)np, err)))
+    return st;
   if (!r.bad && np != p->np)
     return invdes_error_set(err, INVDES_ERR_INVALID, "the saved pso state "
-                            "has a swarm of %llu, the campaign %zu (an "
-                            "unset swarm follows the budget since state "
-                            "version 2; before, it was 24)",
+                            "has a swarm of %llu, the campaign %zu",
                             (unsigned long long)np, p->np);
+  pso_state *q = &p->wk;
+  size_t nd = p->np * s->dim;
   q->born = invdes_evo_read_u64(&r);
   q->serial = invdes_evo_read_u64(&r);
   q->cursor = invdes_evo_read_u64(&r);
@@ -574,6 +595,6 @@ const invdes_strategy_type invdes_strategy_pso = {
     .options_read = pso_options_read, .options_free = free,
     .options_describe = pso_options_describe,
     .initial_default = invdes_strategy_initial_default,
-    .flags = INVDES_STRATEGY_POOL | INVDES_STRATEGY_USES_BUDGET,
+    .flags = INVDES_STRATEGY_POOL,
     .init = pso_init, .destroy = pso_destroy,
     .ask = pso_ask, .save = pso_save, .load = pso_load};
