@@ -21,6 +21,7 @@
 
 #include "campaign.h"
 #include "target.h"
+#include "pareto.h"
 #include "space.h"
 #include "sample.h"
 
