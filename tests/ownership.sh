@@ -168,7 +168,10 @@ vdb="$tmp/v1.db"
 sqlite3 "$vdb" <"$top_srcdir/tests/databases/schema_v1.sql"
 [ "$(sqlite3 "$vdb" "PRAGMA user_version")" = 1 ] && ok || bad "the fixture is version 1"
 expect_exit 0 "status of a version-1 database" "$INVDES" status --db "$vdb"
-[ "$(sqlite3 "$vdb" "PRAGMA user_version")" = 3 ] && ok || bad "upgraded to version 3"
+[ "$(sqlite3 "$vdb" "PRAGMA user_version")" = 4 ] && ok || bad "upgraded to version 4"
+# its campaign names no weight: the weight recorded as 1 becomes NULL (not given)
+[ "$(sqlite3 "$vdb" "SELECT count(*) FROM targets WHERE weight IS NULL AND reference IS NULL AND goal = 'maximize'")" = 1 ] &&
+  ok || bad "version 4: weights not given are NULL"
 [ "$(sqlite3 "$vdb" "SELECT count(*) FROM events WHERE station IS NULL")" -ge 2 ] && ok || bad "old events kept, station NULL"
 [ "$(sqlite3 "$vdb" "SELECT group_concat(status) FROM (SELECT status FROM proposals ORDER BY id)")" = done,done,failed,abandoned ] &&
   ok || bad "old statuses kept: $(sqlite3 "$vdb" "SELECT group_concat(status) FROM proposals")"

@@ -2,6 +2,7 @@
 #include "store_fixture.h"
 #include "strategy.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +28,8 @@ void store_fixture_init(store_fixture *f) {
   memset(f, 0, sizeof *f);
   f->params[0] = (invdes_param){.name = "x", .type = INVDES_PARAM_CONTINUOUS, .lo = 0, .hi = 1};
   f->params[1] = (invdes_param){.name = "y", .type = INVDES_PARAM_CONTINUOUS, .lo = 0, .hi = 1};
-  f->targets[0] = (invdes_target){.name = "capacity", .goal = INVDES_GOAL_MAXIMIZE, .weight = 1};
+  f->targets[0] = (invdes_target){.name = "capacity", .goal = INVDES_GOAL_MAXIMIZE, .weight = 1,
+                                  .reference = NAN};
   f->targets[1] = (invdes_target){.name = "voltage", .goal = INVDES_GOAL_WINDOW, .lo = 3.6,
                                   .hi = 3.9, .weight = 1};
   f->targets[2] = (invdes_target){.name = "e_red", .goal = INVDES_GOAL_BELOW,

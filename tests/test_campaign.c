@@ -430,6 +430,30 @@ static void test_stop_levels(void **state) {
   invdes_campaign_free(c);
 }
 
+/* Several objectives: no weight anywhere makes the campaign multi-objective,
+ * `reference` is read in the target's units (NAN when not given), and one
+ * weight keeps the weighted sum. */
+static void test_pareto_targets(void **state) {
+  (void)state;
+  invdes_campaign *c = load_good("pareto.yaml");
+  assert_true(invdes_targets_pareto(c->targets, c->n_targets));
+  assert_false(c->targets[0].weight_set);
+  assert_true(isnan(c->targets[0].reference));
+  assert_true(isnan(c->targets[1].reference));
+  assert_true(c->targets[2].reference == 70);
+  double ref[2];
+  assert_int_equal(invdes_targets_reference(c->targets, c->n_targets, NULL, 0, 2, ref, NULL),
+                   INVDES_OK);
+  assert_true(isnan(ref[0]) && ref[1] == -70); /* maximized: minimized as -v */
+  invdes_campaign_free(c);
+  c = load_good("all_types.yaml");
+  size_t weighted = 0;
+  for (size_t t = 0; t < c->n_targets; t++) weighted += c->targets[t].weight_set;
+  assert_int_equal(weighted, 1);
+  assert_false(invdes_targets_pareto(c->targets, c->n_targets));
+  invdes_campaign_free(c);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_all_types),        cmocka_unit_test(test_defaults),
@@ -437,7 +461,7 @@ int main(void) {
       cmocka_unit_test(test_dataset),          cmocka_unit_test(test_pool),
       cmocka_unit_test(test_collects_several), cmocka_unit_test(test_never_crashes),
       cmocka_unit_test(test_names),            cmocka_unit_test(test_space_kept),
-      cmocka_unit_test(test_stop_levels),
+      cmocka_unit_test(test_stop_levels),      cmocka_unit_test(test_pareto_targets),
   };
   int failed = cmocka_run_group_tests_name("campaigns", tests, NULL, NULL);
   failed += run_bad_files();

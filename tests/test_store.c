@@ -41,6 +41,9 @@ static void test_create_and_reopen(void **state) {
   assert_true(isnan(tw->threshold) && isnan(tw->weight));
   assert_true(tb->threshold == -3.35 && isnan(tb->lo));
   assert_true(invdes_store_target(c->s, 0)->weight == 1);
+  /* no weight given: recorded as such (NULL), no reference either */
+  assert_false(invdes_store_target(c->s, 0)->weight_set);
+  assert_true(isnan(invdes_store_target(c->s, 0)->reference));
   assert_null(invdes_store_target(c->s, 3));
   assert_int_equal(invdes_store_n_variables(c->s), 2);
   assert_string_equal(invdes_store_variable_name(c->s, 1), "y");

@@ -42,6 +42,17 @@ static void test_campaign_diff_of_models(void **state) {
   g.c.budget.stop_when_satisfied = 0;
   g.c.budget.stop_levels = NULL;
   invdes_error_clear(&ch);
+  /* a reference only measures the front: allowed; a weight given where
+   * none was turns a front into a weighted sum: refused */
+  g.targets[0].reference = 150;
+  assert_int_equal(invdes_store_campaign_diff(&c->f.c, &g.c, &ch), INVDES_OK);
+  assert_non_null(strstr(ch.message, "target 'capacity': reference: nan -> 150 (allowed)"));
+  g.targets[0].weight_set = 1;
+  assert_int_equal(invdes_store_campaign_diff(&c->f.c, &g.c, &ch), INVDES_ERR_INVALID);
+  assert_non_null(strstr(ch.message, "target 'capacity': weight given (a weighted sum now)"));
+  g.targets[0].weight_set = 0;
+  g.targets[0].reference = NAN;
+  invdes_error_clear(&ch);
   /* lhs strata are cut by the budget: there a new budget is refused. */
   invdes_campaign lhs_old = c->f.c, lhs_new = g.c;
   lhs_old.strategy.kind = lhs_new.strategy.kind = invdes_strategy_kind_find("lhs");

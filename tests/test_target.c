@@ -58,7 +58,8 @@ static void test_goal_names(void **state) {
   assert_false(invdes_goal_is_objective(INVDES_GOAL_WINDOW));
   assert_false(invdes_goal_is_objective(INVDES_GOAL_BELOW));
   assert_false(invdes_goal_is_objective(INVDES_GOAL_ABOVE));
-  assert_int_equal(invdes_goal_keys(INVDES_GOAL_MAXIMIZE), INVDES_GOAL_KEY_WEIGHT);
+  assert_int_equal(invdes_goal_keys(INVDES_GOAL_MAXIMIZE),
+                   INVDES_GOAL_KEY_WEIGHT | INVDES_GOAL_KEY_REFERENCE);
   assert_int_equal(invdes_goal_keys(INVDES_GOAL_WINDOW), INVDES_GOAL_KEY_WINDOW);
   assert_int_equal(invdes_goal_keys(INVDES_GOAL_ABOVE), INVDES_GOAL_KEY_THRESHOLD);
   assert_int_equal(invdes_target_direction(&T_MAX), 1);

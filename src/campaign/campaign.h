@@ -83,6 +83,16 @@ typedef struct invdes_target {
   double lo, hi;        /* window: lo < hi */
   double threshold;     /* below/above */
   double weight;        /* maximize/minimize: weight when several combine (> 0) */
+  /* 1 when the campaign file gave `weight` (a hand-built target: set it to
+   * ask for the weighted sum). Two or more maximize/minimize targets none of
+   * which has it make the campaign multi-objective (target.h's
+   * invdes_targets_pareto); one weight anywhere keeps the weighted sum. */
+  int weight_set;
+  /* maximize/minimize: the hypervolume's reference value (`reference:`, in
+   * the target's units: the worst value worth counting); NAN when not given
+   * (target.h's invdes_targets_reference then takes it from the data). A
+   * target built by hand must set NAN here: 0 is a reference. */
+  double reference;
   char *unit;           /* may be NULL */
   /* The plausible values (`range: [lo, hi]`): a value outside is refused by
    * tell, amend and import. Declared when range_lo < range_hi (both finite);

@@ -365,7 +365,7 @@ void invdes_cload_constraints(invdes_cload *L, const invdes_ynode *n) {
 }
 
 static const char *const target_keys[] = {"name", "goal", "window", "threshold", "weight",
-                                          "unit", "range", NULL};
+                                          "reference", "unit", "range", NULL};
 
 /* `range: [lo, hi]`: the values a measurement can plausibly take. */
 static void read_range(invdes_cload *L, const invdes_ynode *m, invdes_target *t) {
@@ -404,9 +404,35 @@ static void check_reachable(invdes_cload *L, const invdes_target *t, const invde
                        t->range_hi);
 }
 
+/* `reference: <number>` on a maximize/minimize target: the hypervolume's
+ * reference value; whether the campaign is multi-objective is checked once
+ * every target is read (check_references). */
+static void read_reference(invdes_cload *L, const invdes_ynode *m, invdes_target *t) {
+  const invdes_ynode *r = invdes_cload_get(m, "reference");
+  double v;
+  if (r && invdes_cload_number(L, r, "'reference'", &v)) t->reference = v;
+}
+
+/* A reference serves only a multi-objective campaign's hypervolume: on a
+ * single objective or a weighted sum it would be silently ignored, so it
+ * is refused where it is written. */
+static void check_references(invdes_cload *L, const invdes_ynode *list) {
+  const invdes_campaign *c = L->c;
+  if (invdes_targets_pareto(c->targets, c->n_targets)) return;
+  for (size_t i = 0; i < c->n_targets; i++) {
+    if (isnan(c->targets[i].reference)) continue;
+    const invdes_ynode *r = invdes_cload_get(list->items[i], "reference");
+    invdes_cload_error(L, r ? r : list->items[i], INVDES_ERR_INVALID,
+                       "target '%s': 'reference' serves the hypervolume of a multi-objective "
+                       "campaign (two or more maximize/minimize targets, none with 'weight'); "
+                       "this campaign is not one", shown(c->targets[i].name));
+  }
+}
+
 static void read_target(invdes_cload *L, const invdes_ynode *m, invdes_target *t) {
   t->mark = invdes_cload_mark(m);
   t->weight = 1;
+  t->reference = NAN;
   if (!invdes_cload_expect_mapping(L, m, "a target")) return;
   invdes_cload_keys(L, m, "target", target_keys);
   t->name = read_name(L, m, "a target");
@@ -434,10 +460,13 @@ static void read_target(invdes_cload *L, const invdes_ynode *m, invdes_target *t
   if (!(keys & INVDES_GOAL_KEY_WINDOW)) stray(L, m, "window", why);
   if (!(keys & INVDES_GOAL_KEY_THRESHOLD)) stray(L, m, "threshold", why);
   if (!(keys & INVDES_GOAL_KEY_WEIGHT)) stray(L, m, "weight", why);
+  if (!(keys & INVDES_GOAL_KEY_REFERENCE)) stray(L, m, "reference", why);
   if (keys & INVDES_GOAL_KEY_WEIGHT) {
+    t->weight_set = wt != NULL;
     if (wt && invdes_cload_number(L, wt, "'weight'", &t->weight) && t->weight <= 0)
       invdes_cload_error(L, wt, INVDES_ERR_INVALID, "target '%s': 'weight' must be above 0, not %g",
                          shown(t->name), t->weight);
+    read_reference(L, m, t);
   } else if (keys & INVDES_GOAL_KEY_WINDOW) {
     if (!w) {
       invdes_cload_error(L, m, INVDES_ERR_INVALID, "target '%s' with goal 'window' needs "
@@ -468,4 +497,5 @@ void invdes_cload_targets(invdes_cload *L, const invdes_ynode *n) {
     c->n_targets++;
     read_target(L, n->items[i], &c->targets[i]);
   }
+  if (!L->nomem) check_references(L, n);
 }

@@ -31,6 +31,7 @@
 #include <stddef.h>
 
 #include "campaign.h"
+#include "error.h"
 #include "invdes_export.h"
 
 /* ---- goals ---------------------------------------------------------------- */
@@ -48,11 +49,13 @@ INVDES_API
 int invdes_goal_parse(const char *name, invdes_goal *g);
 
 /* The campaign keys a goal takes besides name, goal and unit: window for a
- * window, threshold for below/above, weight for maximize/minimize. */
+ * window, threshold for below/above, weight and reference for
+ * maximize/minimize. */
 enum {
   INVDES_GOAL_KEY_WINDOW = 1,
   INVDES_GOAL_KEY_THRESHOLD = 2,
-  INVDES_GOAL_KEY_WEIGHT = 4
+  INVDES_GOAL_KEY_WEIGHT = 4,
+  INVDES_GOAL_KEY_REFERENCE = 8
 };
 INVDES_API
 unsigned invdes_goal_keys(invdes_goal g);
@@ -232,5 +235,77 @@ int invdes_stop_when_met(const invdes_target *targets, size_t n_targets, const d
 INVDES_API
 int invdes_stop_when_describe(const invdes_target *targets, size_t n_targets, int stop,
                               const double *levels, char *buf, size_t len);
+
+/* ---- several objectives: the Pareto front ---------------------------------
+ *
+ * A campaign is multi-objective when it has two or more maximize/minimize
+ * targets and none of them has `weight` (weight_set): its answer is the set
+ * of results no other result beats on every objective, not one number.
+ * Conditions (window/below/above) still filter: the front's candidates are
+ * the results that did not fail and have a value for every target, each
+ * condition's meeting it (invdes_targets_met). Objectives are turned into
+ * minimized coordinates for pareto.h: v for minimize, -v for maximize, in
+ * campaign order.
+ *
+ * The hypervolume's reference point, per minimized objective j: the
+ * target's `reference` (negated for maximize) when given; otherwise the
+ * worst value among the candidates plus 10% of their range on j (a range
+ * of 0: plus 1e-6 × max(1, |worst|)), so every candidate lies strictly
+ * inside and each one on the front adds volume. That default moves as
+ * results arrive (a new worst point widens it): hypervolumes are comparable
+ * across runs and over time only with `reference` given. NAN when neither
+ * exists (no candidate and no reference).
+ *
+ * The one ranking (invdes_rank_result) of a multi-objective campaign keeps
+ * the equal-weight sum of the minimized objectives: it names the result
+ * that legacy callers wanting one (invdes_store_best_result, the driver's
+ * best) get, and that result is always on the front (a minimizer of a sum
+ * with positive weights is dominated by no candidate), but it is one
+ * point of the trade-off, not the answer: `best`, `status` and the progress
+ * line show the front instead. */
+
+/* 1 when t (T targets) is multi-objective (rules above), else 0. */
+INVDES_API
+int invdes_targets_pareto(const invdes_target *t, size_t T);
+
+/* The minimized objective vector of one result: for each maximize/minimize
+ * target in order, v for minimize and -v for maximize (NAN stays NAN).
+ * values: T doubles (NULL: all missing). y: room for the count, or NULL to
+ * only count. Returns m, the number of objectives. */
+INVDES_API
+size_t invdes_targets_objectives(const invdes_target *t, size_t T, const double *values,
+                                 double *y);
+
+/* 1 when a result enters the front: not failed and every target has a
+ * value meeting its goal (invdes_targets_met). */
+INVDES_API
+int invdes_targets_front_candidate(const invdes_target *t, size_t T, const double *values,
+                                   int failed);
+
+/* The reference point (rules above) into ref (m doubles). Y: the n
+ * minimized objective vectors of the front's candidates (rows with a NaN
+ * are skipped); only each column's smallest and largest value matter. m
+ * must be invdes_targets_objectives' count (else INVDES_ERR_USAGE). */
+INVDES_API
+invdes_status invdes_targets_reference(const invdes_target *t, size_t T, const double *Y,
+                                       size_t n, size_t m, double *ref, invdes_error *err);
+
+typedef struct invdes_front_summary {
+  size_t m;            /* objectives */
+  size_t candidates;   /* results that enter the front */
+  size_t size;         /* results on it (rank 0; equal results all count) */
+  double hypervolume;  /* of the front below the reference; 0 without candidates */
+} invdes_front_summary;
+
+/* The Pareto ranks of n results. values: n × T row-major (NAN: missing);
+ * failed: n flags or NULL (none failed). rank (n entries, or NULL): the
+ * non-dominated rank among the candidates (pareto.h), SIZE_MAX for a result
+ * that is no candidate. ref (m doubles, or NULL): the reference point used.
+ * sum (may be NULL): the summary. Needs at least one objective
+ * (INVDES_ERR_USAGE otherwise); O(m n^2). */
+INVDES_API
+invdes_status invdes_targets_front(const invdes_target *t, size_t T, const double *values,
+                                   const int *failed, size_t n, size_t *rank, double *ref,
+                                   invdes_front_summary *sum, invdes_error *err);
 
 #endif

@@ -354,7 +354,8 @@ static invdes_status load_campaign(invdes_store *s, invdes_error *err) {
   if (!ok || !s->name || !s->text) goto nomem;
 
   if (sqlite3_prepare_v2(s->db,
-                         "SELECT name, goal, lo, hi, threshold, weight, unit, range_lo, range_hi"
+                         "SELECT name, goal, lo, hi, threshold, weight, unit, range_lo, range_hi,"
+                         " reference"
                          " FROM targets"
                          " ORDER BY position",
                          -1, &st, NULL) != SQLITE_OK)
@@ -375,7 +376,11 @@ static invdes_status load_campaign(invdes_store *s, invdes_error *err) {
     t->lo = store_column_real(st, 2);
     t->hi = store_column_real(st, 3);
     t->threshold = store_column_real(st, 4);
-    t->weight = store_column_real(st, 5);
+    /* NULL: the campaign gave no weight (files made before weight_set
+     * existed recorded 1 and read as given: a weighted sum, as then) */
+    t->weight_set = invdes_goal_is_objective(t->goal) && sqlite3_column_type(st, 5) != SQLITE_NULL;
+    t->weight = t->weight_set || !invdes_goal_is_objective(t->goal) ? store_column_real(st, 5) : 1;
+    t->reference = store_column_real(st, 9);
     t->unit = store_column_strdup(st, 6, &ok);
     if (sqlite3_column_type(st, 7) != SQLITE_NULL) {
       t->range_lo = sqlite3_column_double(st, 7);

@@ -27,7 +27,7 @@
 #include "target.h"
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define INVDES_STORE_SCHEMA_VERSION 3
+#define INVDES_STORE_SCHEMA_VERSION 4
 /* The longest lease a station may take or extend to (seconds): ten years. */
 #define INVDES_STORE_LEASE_MAX 315576000.0
 /* Bytes of an evaluator's stderr kept per event; longer text keeps its tail. */

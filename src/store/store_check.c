@@ -153,6 +153,10 @@ static void targets(diff *d, const invdes_campaign *a, const invdes_campaign *b)
     real(d, w, "window high", p->hi, q->hi, 0);
     real(d, w, "threshold", p->threshold, q->threshold, 0);
     real(d, w, "weight", p->weight, q->weight, 0);
+    if (p->weight_set != q->weight_set)
+      note(d, 0, "%s: weight %s", w, q->weight_set ? "given (a weighted sum now)" : "removed");
+    /* the reference only measures the front: the update records the new one */
+    real(d, w, "reference", p->reference, q->reference, 1);
     text(d, w, "unit", p->unit, q->unit, 0);
     real(d, w, "range low", p->range_lo, q->range_lo, 0);
     real(d, w, "range high", p->range_hi, q->range_hi, 0);
@@ -290,6 +294,26 @@ invdes_status invdes_store_check_campaign(invdes_store *s, const invdes_campaign
   return INVDES_OK;
 }
 
+/* The targets' references as c has them (the one target field a campaign
+ * may change in place). Inside the caller's transaction. */
+static invdes_status update_references(invdes_store *s, const invdes_campaign *c,
+                                       invdes_error *err) {
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(s->db, "UPDATE targets SET reference = ?1 WHERE position = ?2", -1, &st,
+                         NULL) != SQLITE_OK)
+    return store_db_error(s, err, "updating the targets' references");
+  invdes_status status = INVDES_OK;
+  for (size_t i = 0; status == INVDES_OK && i < c->n_targets && i < s->n_targets; i++) {
+    sqlite3_reset(st);
+    store_bind_real(st, 1, invdes_goal_is_objective(c->targets[i].goal) ? c->targets[i].reference
+                                                                         : NAN);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
+    status = store_step_done(s, st, err, "updating the targets' references");
+  }
+  sqlite3_finalize(st);
+  return status;
+}
+
 invdes_status invdes_store_update_campaign(invdes_store *s, const invdes_campaign *c,
                                            invdes_error *changes) {
   int pool_changed = 0;
@@ -320,6 +344,7 @@ invdes_status invdes_store_update_campaign(invdes_store *s, const invdes_campaig
     sqlite3_bind_double(st, 4, store_now(s));
     status = store_step_done(s, st, sum, "updating the campaign");
   }
+  if (status == INVDES_OK) status = update_references(s, c, sum);
   if (status == INVDES_OK)
     status = invdes_store_event(s, "campaign_changed", 0, sum->message, NULL, 0, sum);
   status = store_txn_end(s, status, sum);
@@ -327,6 +352,9 @@ invdes_status invdes_store_update_campaign(invdes_store *s, const invdes_campaig
     free(text_copy);
     return status;
   }
+  for (size_t i = 0; i < c->n_targets && i < s->n_targets; i++)
+    s->targets[i].reference =
+        invdes_goal_is_objective(c->targets[i].goal) ? c->targets[i].reference : NAN;
   free(s->text);
   s->text = text_copy;
   memcpy(s->sha256, hash, sizeof hash);

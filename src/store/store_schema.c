@@ -7,7 +7,8 @@
  * INVDES_STORE_SCHEMA_VERSION; it never edits an earlier step. Version 2
  * added the targets' plausible ranges and result_history (every version of
  * every result: corrections, retractions, carried-over results); version 3
- * the station of every event and the status `partial`. Also
+ * the station of every event and the status `partial`; version 4 the
+ * targets' hypervolume reference and NULL weights (not given). Also
  * here: copying a campaign's identity, variables and targets in at creation.
  * docs/database.md documents every table and column. */
 #include "store_internal.h"
@@ -163,9 +164,26 @@ static invdes_status upgrade_2_to_3(invdes_store *s, invdes_error *err) {
   return store_exec(s, sql, err);
 }
 
+/* Version 4: several objectives (target.h). `reference` holds a target's
+ * hypervolume reference (NULL: none given), and an objective's `weight` is
+ * NULL when the campaign gave none, which is what makes a campaign of
+ * several objectives multi-objective. Versions up to 3 recorded 1 for a
+ * weight not given; a campaign text in which "weight" appears nowhere gave
+ * none, so those become NULL, and any other keeps its weights (a text that
+ * names a weight, or merely says the word, reads as a weighted sum). */
+static const char schema_v4[] =
+    "ALTER TABLE targets ADD COLUMN reference REAL;\n"
+    "UPDATE targets SET weight = NULL\n"
+    "  WHERE goal IN ('maximize', 'minimize')\n"
+    "    AND (SELECT instr(text, 'weight') FROM campaign WHERE id = 1) = 0;\n";
+
+static invdes_status upgrade_3_to_4(invdes_store *s, invdes_error *err) {
+  return store_exec(s, schema_v4, err);
+}
+
 typedef invdes_status (*upgrade_fn)(invdes_store *s, invdes_error *err);
 static const upgrade_fn upgrades[INVDES_STORE_SCHEMA_VERSION] = {
-    upgrade_0_to_1, upgrade_1_to_2, upgrade_2_to_3};
+    upgrade_0_to_1, upgrade_1_to_2, upgrade_2_to_3, upgrade_3_to_4};
 
 invdes_status store_schema_upgrade(invdes_store *s, int from, invdes_error *err) {
   for (int v = from; v < INVDES_STORE_SCHEMA_VERSION; v++) {
@@ -250,8 +268,8 @@ static invdes_status fill_variables(invdes_store *s, const invdes_campaign *c,
 static invdes_status fill_targets(invdes_store *s, const invdes_campaign *c, invdes_error *err) {
   sqlite3_stmt *st = NULL;
   if (sqlite3_prepare_v2(s->db, "INSERT INTO targets(position, name, goal, lo, hi, threshold,"
-                         " weight, unit, range_lo, range_hi)"
-                         " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", -1, &st,
+                         " weight, unit, range_lo, range_hi, reference)"
+                         " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)", -1, &st,
                          NULL) != SQLITE_OK)
     return store_db_error(s, err, "recording the targets");
   invdes_status status = INVDES_OK;
@@ -265,11 +283,14 @@ static invdes_status fill_targets(invdes_store *s, const invdes_campaign *c, inv
     store_bind_real(st, 4, keys & INVDES_GOAL_KEY_WINDOW ? t->lo : NAN);
     store_bind_real(st, 5, keys & INVDES_GOAL_KEY_WINDOW ? t->hi : NAN);
     store_bind_real(st, 6, keys & INVDES_GOAL_KEY_THRESHOLD ? t->threshold : NAN);
-    store_bind_real(st, 7, keys & INVDES_GOAL_KEY_WEIGHT ? t->weight : NAN);
+    /* NULL on an objective: no `weight` given (a multi-objective campaign
+     * when no objective has one; target.h's invdes_targets_pareto) */
+    store_bind_real(st, 7, keys & INVDES_GOAL_KEY_WEIGHT && t->weight_set ? t->weight : NAN);
     store_bind_text(st, 8, t->unit);
     int ranged = t->range_lo < t->range_hi;
     store_bind_real(st, 9, ranged ? t->range_lo : NAN);
     store_bind_real(st, 10, ranged ? t->range_hi : NAN);
+    store_bind_real(st, 11, keys & INVDES_GOAL_KEY_REFERENCE ? t->reference : NAN);
     if (sqlite3_step(st) != SQLITE_DONE)
       status = invdes_error_set(err, INVDES_ERR_DB, "%s: recording target '%s': %s", s->path,
                                 t->name, sqlite3_errmsg(s->db));
