@@ -6,6 +6,7 @@
  *  bo_model.c  training sets, fits, fantasies / lies;
  *  bo_score.c  the score and the reported predictions;
  *  bo_opt.c    candidates, local optimization, the batch loop;
+ *  bo_mo.c     several objectives: the front, EHVI (ehvi.c) or ParEGO;
  *  acquisition.c        EI, log EI, PI, UCB, probabilities of windows.
  *
  * Random streams of an ask (strategy.h): (iteration, k) with the k below;
@@ -36,6 +37,7 @@ void bo_options_defaults(invdes_bo_options *o);
 #define BO_K_CANDS 1     /* the Sobol candidates of an ask */
 #define BO_K_LOCAL 2     /* perturbations around the best points */
 #define BO_K_FALLBACK 3  /* random proposals while no model can be fitted */
+#define BO_K_PAREGO 4    /* ParEGO's weights and draws (bo_mo.c) */
 #define BO_K_MODEL 16    /* + target index: the model's seed */
 #define BO_TOP_MAX 16     /* most rows bo_model_top_rows ranks */
 
@@ -70,6 +72,8 @@ typedef struct bo_target {
   uint64_t seed;
 } bo_target;
 
+typedef struct bo_mo bo_mo; /* bo_mo.c */
+
 typedef struct bo_model {
   invdes_strategy *s;
   uint64_t iteration;
@@ -88,6 +92,7 @@ typedef struct bo_model {
   size_t cap;             /* room in the scratch below, points */
   double *mu, *var;       /* T × cap */
   double *dmu, *dvar;     /* T × D (gradients at one point) */
+  bo_mo *mo;              /* several objectives (bo_mo.c), else NULL */
 } bo_model;
 
 /* Builds and fits the model of an ask from the told history: returns
@@ -124,6 +129,19 @@ invdes_status bo_model_report(bo_model *m, const double *Z, size_t k,
  * BO_TOP_MAX entries into rows, *n_rows set. */
 void bo_model_top_rows(const bo_model *m, size_t k, size_t *rows,
                        size_t *n_rows);
+
+/* Several objectives (bo_mo.c). bo_mo_build: on a multi-objective
+ * campaign, the front, reference and acquisition of this ask into m->mo
+ * (left NULL otherwise); bo_mo_acq: the objective part of the score of
+ * column i of m->mu/m->var (k columns); bo_mo_condition: adds pending or
+ * chosen points' predicted objectives to the front; bo_mo_top_rows: rows of
+ * the observed front for local candidates. */
+invdes_status bo_mo_build(bo_model *m, invdes_error *err);
+void bo_mo_free(bo_mo *mo);
+double bo_mo_acq(const bo_model *m, size_t i, size_t k);
+invdes_status bo_mo_condition(bo_model *m, const double *Z, size_t k,
+                              invdes_error *err);
+void bo_mo_top_rows(const bo_model *m, size_t k, size_t *rows, size_t *n_rows);
 
 /* Appends n model-chosen proposals to out (acquisition filled, predictions
  * filled later by the caller). */

@@ -8,7 +8,8 @@
  * prediction normal with the summed means and variances (models taken as
  * independent). Window/below/above targets are constraints: the chance that
  * a new measurement (latent variance plus the learned noise) falls inside.
- * The score built from them is bo_score.c's.
+ * The score built from them is bo_score.c's. A multi-objective campaign
+ * (target.h) keeps the objectives apart instead: bo_mo.c.
  * Failed experiments enter every target's training set with the worst value
  * observed for that target (the simple, robust choice: the model learns to
  * avoid the region, no extra classifier); their own values are ignored.
@@ -169,6 +170,10 @@ void bo_model_top_rows(const bo_model *m, size_t k, size_t *rows,
       s->c->n_targets == s->n_targets ? s->c->targets : NULL;
   invdes_score sv[BO_TOP_MAX];
   if (k > BO_TOP_MAX) k = BO_TOP_MAX;
+  if (m->mo) { /* several objectives: spread over the front */
+    bo_mo_top_rows(m, k, rows, n_rows);
+    return;
+  }
   *n_rows = 0;
   for (size_t i = 0; i < s->n_hist && k; i++) {
     invdes_score sc = invdes_score_observation(
@@ -205,6 +210,7 @@ void bo_model_free(bo_model *m) {
   free(m->var);
   free(m->dmu);
   free(m->dvar);
+  bo_mo_free(m->mo);
   memset(m, 0, sizeof *m);
 }
 
@@ -261,12 +267,14 @@ invdes_status bo_model_build(invdes_strategy *s, uint64_t iteration,
   }
   m->feas_only = !m->has_objective || m->best == -INFINITY;
   m->beta = invdes_acq_ucb_beta(m->D, n_counted);
-  return INVDES_OK;
+  return bo_mo_build(m, err);
 }
 
 invdes_status bo_model_condition(bo_model *m, const double *Z, size_t k,
                                  invdes_error *err) {
   if (!k) return INVDES_OK;
+  invdes_status mst = bo_mo_condition(m, Z, k, err);
+  if (mst) return mst;
   for (size_t t = 0; t < m->T; t++) {
     bo_target *bt = &m->t[t];
     if (!bt->sur) continue;
