@@ -3,7 +3,7 @@
  * against a brute-force non-dominated filter, with ties and results that
  * miss a condition), boundary points first; bo with EHVI spreads its
  * proposals over the front (ZDT1: a hypervolume no single point can
- * reach); ParEGO runs for four objectives; and bo and ga resume exactly
+ * reach) and keeps to a condition; ParEGO runs for four objectives; and bo and ga resume exactly
  * from the told history and their saved state, with pending points. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -136,8 +136,9 @@ static void test_nsga2_order_keeps_the_front(void **state) {
 /* ---- bo with EHVI ----------------------------------------------------------- */
 
 /* Runs `evals` sequential evaluations of a builtin on r; objective values
- * into Y (evals × m). */
-static void drive(run *r, const char *fn, size_t d, int evals, double *Y, size_t m) {
+ * times sign into Y (evals × m). */
+static void drive(run *r, const char *fn, size_t d, int evals, double *Y, size_t m,
+                  double sign) {
   const invdes_builtin *b = invdes_builtin_find(fn);
   invdes_error err;
   for (int i = 0; i < evals; i++) {
@@ -145,7 +146,7 @@ static void drive(run *r, const char *fn, size_t d, int evals, double *Y, size_t
       fail_msg("ask %d: %s", i, err.message);
     double f[INVDES_BUILTIN_MAX_OUT];
     invdes_builtin_eval_all(b, r->p->x, d, NULL, f);
-    memcpy(Y + (size_t)i * m, f, m * sizeof *f);
+    for (size_t j = 0; j < m; j++) Y[(size_t)i * m + j] = sign * f[j];
     invdes_observation o = {i + 1, r->p->z, r->p->x, Y + (size_t)i * m, 0};
     assert_int_equal(invdes_strategy_tell(r->s, &o, 1, &err), INVDES_OK);
   }
@@ -156,19 +157,53 @@ static void drive(run *r, const char *fn, size_t d, int evals, double *Y, size_t
  * 0.78 of the best possible 0.8767. */
 static void test_bo_spreads_over_the_front(void **state) {
   (void)state;
+  static const char *const targets[2] = {
+      "  - {name: f1, goal: minimize}\n  - {name: f2, goal: minimize}\n",
+      /* the same problem maximized, with a reference: signs must not matter */
+      "  - {name: f1, goal: maximize, reference: -1.1}\n"
+      "  - {name: f2, goal: maximize, reference: -1.1}\n"};
+  for (int v = 0; v < 2; v++) {
+    char text[2048];
+    campaign_text(text, sizeof text, 2, targets[v], "  kind: bo\n");
+    run r;
+    run_open(&r, text, 2, 5, 1);
+    double Y[60], ref[2] = {1.1, 1.1}, hv, best1 = 0;
+    drive(&r, "zdt1", 2, 30, Y, 2, v ? -1 : 1);
+    for (int i = 0; v && i < 60; i++) Y[i] = -Y[i];
+    invdes_error err;
+    assert_int_equal(invdes_hypervolume(Y, 30, 2, ref, &hv, &err), INVDES_OK);
+    for (int i = 0; i < 30; i++) best1 = fmax(best1, (1.1 - Y[2 * i]) * (1.1 - Y[2 * i + 1]));
+    if (!(hv > 0.78)) fail_msg("hypervolume %.4f after 30 (best single point %.4f)", hv, best1);
+    assert_true(best1 < 0.52);
+    run_close(&r);
+  }
+}
+
+/* A condition multiplies in as the chance of meeting it: with c = x1 below
+ * 0.3 (ZDT1's f1 = x1), bo's own proposals keep to it, although most of
+ * the unconstrained front lies beyond. */
+static void test_bo_condition_multiplies_in(void **state) {
+  (void)state;
   char text[2048];
   campaign_text(text, sizeof text, 2,
-                "  - {name: f1, goal: minimize}\n  - {name: f2, goal: minimize}\n",
+                "  - {name: f1, goal: minimize}\n  - {name: f2, goal: minimize}\n"
+                "  - {name: c, goal: below, threshold: 0.3}\n",
                 "  kind: bo\n");
   run r;
-  run_open(&r, text, 2, 5, 1);
-  double Y[60], ref[2] = {1.1, 1.1}, hv, best1 = 0;
-  drive(&r, "zdt1", 2, 30, Y, 2);
+  run_open(&r, text, 3, 2, 1);
+  const invdes_builtin *b = invdes_builtin_find("zdt1");
   invdes_error err;
-  assert_int_equal(invdes_hypervolume(Y, 30, 2, ref, &hv, &err), INVDES_OK);
-  for (int i = 0; i < 30; i++) best1 = fmax(best1, (1.1 - Y[2 * i]) * (1.1 - Y[2 * i + 1]));
-  if (!(hv > 0.78)) fail_msg("hypervolume %.4f after 30 (best single point %.4f)", hv, best1);
-  assert_true(best1 < 0.52);
+  int met = 0, chosen = 0;
+  for (int i = 0; i < 26; i++) {
+    assert_int_equal(invdes_strategy_ask(r.s, (uint64_t)i, 1, NULL, 0, r.p, &err), INVDES_OK);
+    double y[3];
+    invdes_builtin_eval_all(b, r.p->x, 2, NULL, y);
+    y[2] = r.p->x[0];
+    if (i >= 6) chosen++, met += y[2] <= 0.3;
+    invdes_observation o = {i + 1, r.p->z, r.p->x, y, 0};
+    assert_int_equal(invdes_strategy_tell(r.s, &o, 1, &err), INVDES_OK);
+  }
+  if (met < chosen * 8 / 10) fail_msg("%d of %d proposals meet the condition", met, chosen);
   run_close(&r);
 }
 
@@ -264,6 +299,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_nsga2_order_keeps_the_front),
       cmocka_unit_test(test_bo_spreads_over_the_front),
+      cmocka_unit_test(test_bo_condition_multiplies_in),
       cmocka_unit_test(test_parego_four_objectives),
       cmocka_unit_test(test_resume_bo),
       cmocka_unit_test(test_resume_ga),
