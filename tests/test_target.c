@@ -16,8 +16,10 @@
 
 #include "target.h"
 
-static const invdes_target T_MAX = {.name = "capacity", .goal = INVDES_GOAL_MAXIMIZE, .weight = 1};
-static const invdes_target T_MIN = {.name = "fade", .goal = INVDES_GOAL_MINIMIZE, .weight = 0.5};
+static const invdes_target T_MAX = {.name = "capacity", .goal = INVDES_GOAL_MAXIMIZE, .weight = 1,
+                                    .reference = NAN};
+static const invdes_target T_MIN = {.name = "fade", .goal = INVDES_GOAL_MINIMIZE, .weight = 0.5,
+                                    .reference = NAN};
 static const invdes_target T_WIN = {.name = "voltage", .goal = INVDES_GOAL_WINDOW, .lo = 3.6,
                                     .hi = 3.9};
 static const invdes_target T_BELOW = {.name = "e_red", .goal = INVDES_GOAL_BELOW,
@@ -292,9 +294,20 @@ static void test_describe(void **state) {
   invdes_target_describe(&odd, buf, sizeof buf);
   assert_string_equal(buf, "window [0.30000000000000004, 170]");
   /* a weight the store did not record (NaN) is not shown */
-  invdes_target nw = {.name = "n", .goal = INVDES_GOAL_MAXIMIZE, .weight = NAN};
+  invdes_target nw = {.name = "n", .goal = INVDES_GOAL_MAXIMIZE, .weight = NAN, .reference = NAN};
   invdes_target_describe(&nw, buf, sizeof buf);
   assert_string_equal(buf, "maximize");
+  /* a reference when given (0 is one), on the objectives only */
+  nw.reference = 0;
+  invdes_target_describe(&nw, buf, sizeof buf);
+  assert_string_equal(buf, "maximize, reference 0");
+  nw.weight = 2, nw.reference = 0.25;
+  invdes_target_describe(&nw, buf, sizeof buf);
+  assert_string_equal(buf, "maximize, weight 2, reference 0.25");
+  invdes_target wr = T_WIN;
+  wr.reference = 1;
+  invdes_target_describe(&wr, buf, sizeof buf);
+  assert_string_equal(buf, "window [3.6, 3.9]");
   char small[8];
   assert_int_equal(invdes_target_describe(&T_WIN, small, sizeof small),
                    (int)strlen("window [3.6, 3.9]"));

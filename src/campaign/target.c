@@ -149,11 +149,13 @@ int invdes_target_describe(const invdes_target *t, char *buf, size_t len) {
     invdes_decimal_format(t->threshold, a);
     return snprintf(buf, len, "%s %s", name, a);
   }
-  if ((keys & INVDES_GOAL_KEY_WEIGHT) && isfinite(t->weight) && t->weight != 1) {
-    invdes_decimal_format(t->weight, a);
-    return snprintf(buf, len, "%s, weight %s", name, a);
-  }
-  return snprintf(buf, len, "%s", name);
+  /* a weight when given and not 1; a reference when given */
+  int weighted = (keys & INVDES_GOAL_KEY_WEIGHT) && isfinite(t->weight) && t->weight != 1;
+  int referenced = (keys & INVDES_GOAL_KEY_REFERENCE) && isfinite(t->reference);
+  if (weighted) invdes_decimal_format(t->weight, a);
+  if (referenced) invdes_decimal_format(t->reference, b);
+  return snprintf(buf, len, "%s%s%s%s%s", name, weighted ? ", weight " : "", weighted ? a : "",
+                  referenced ? ", reference " : "", referenced ? b : "");
 }
 
 /* ---- a result over all targets -------------------------------------------- */

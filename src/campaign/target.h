@@ -110,8 +110,9 @@ int invdes_target_sql_order(const invdes_target *t, const char *column, int firs
                             char *buf, size_t len, double bind[2], int *n_bind);
 
 /* The goal in words: "maximize", "minimize, weight 0.5", "window [3.6, 3.9]",
- * "below -3.35", "above 0.8" (numbers in the fewest digits that read back
- * exactly; a weight only when it is not 1). Neither the name nor the unit:
+ * "below -3.35", "above 0.8", "maximize, reference 150" (numbers in the
+ * fewest digits that read back exactly; a weight only when it is not 1, a
+ * reference only when given). Neither the name nor the unit:
  * each caller lays those out itself. Returns what snprintf returns. */
 INVDES_API
 int invdes_target_describe(const invdes_target *t, char *buf, size_t len);

@@ -30,7 +30,8 @@ static const char run_usage[] =
     "stations may ask and tell meanwhile.\n\n"
     "  -d, --db FILE the campaign database (default: NAME.db beside the campaign)\n"
     "  -q, --quiet   no progress lines on stderr (each names the best result so\n"
-    "                far, ranked as invdes best ranks it)\n"
+    "                far, ranked as invdes best ranks it; for a multi-objective\n"
+    "                campaign the Pareto front's size and hypervolume)\n"
     "  -h, --help    this text\n"
     "  -V, --version print the version\n\n"
     "Ctrl-C (SIGINT) or SIGTERM: stop once the evaluations in flight are recorded;\n"
@@ -82,15 +83,17 @@ static void print_progress(const invdes_run_progress *p, void *data) {
   fmt_time(p->eta, eta, sizeof eta);
   fprintf(stderr, "invdes run: %" PRId64 "/%" PRId64 " results", p->evaluated, p->budget);
   if (p->failed) fprintf(stderr, " (%" PRId64 " failed)", p->failed);
+  /* several objectives: the front, as `invdes status` shows it */
+  if (p->pareto) fprintf(stderr, "; front %zu, hypervolume %.6g", p->front_size, p->hypervolume);
   /* the one ranking, as `invdes best` shows it */
-  if (!p->best_id) fprintf(stderr, "; best -");
+  else if (!p->best_id) fprintf(stderr, "; best -");
   else fprintf(stderr, "; best #%" PRId64, p->best_id);
-  for (size_t t2 = 0; p->best_id && t2 < p->n_targets; t2++) {
+  for (size_t t2 = 0; !p->pareto && p->best_id && t2 < p->n_targets; t2++) {
     if (isnan(p->best[t2])) fprintf(stderr, " %s=-", p->target_names[t2]);
     else fprintf(stderr, " %s=%.6g", p->target_names[t2], p->best[t2]);
   }
-  if (p->best_id && p->best_meets) fprintf(stderr, " (meets every condition)");
-  else if (p->best_id) fprintf(stderr, " (least violation %.3g)", p->best_violation);
+  if (!p->pareto && p->best_id && p->best_meets) fprintf(stderr, " (meets every condition)");
+  else if (!p->pareto && p->best_id) fprintf(stderr, " (least violation %.3g)", p->best_violation);
   fprintf(stderr, "; elapsed %s, ETA %s\n", el, p->final ? "0.0s" : eta);
 }
 

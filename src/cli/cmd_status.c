@@ -1,7 +1,8 @@
 /* cmd_status.c — `invdes status`: where a campaign stands, read from its
  * database alone: results against the budget, proposals by status, the best
- * result so far by the one ranking (cli_best.h, as `invdes best`), and the
- * pending proposals with
+ * result so far by the one ranking (cli_best.h, as `invdes best`; for a
+ * multi-objective campaign the Pareto front's size and hypervolume instead,
+ * cli_front.h), and the pending proposals with
  * their stations and leases (expired ones marked). As text for people or as
  * one JSON object for scripts. Reads only; never changes the database. */
 #include <inttypes.h>
@@ -14,6 +15,7 @@
 #include <jansson.h>
 
 #include "cli_best.h"
+#include "cli_front.h"
 #include "cli_options.h"
 #include "cli_station.h"
 #include "commands.h"
@@ -29,11 +31,15 @@ static const char status_usage[] =
     "Shows a campaign database: results so far against the budget, proposals by\n"
     "status, the best result so far (ranked as `invdes best` ranks) and the\n"
     "pending proposals with their stations and leases (expired leases marked;\n"
-    "the next ask offers those again).\n\n"
+    "the next ask offers those again). A multi-objective campaign has no single\n"
+    "best: status gives its Pareto front's size and hypervolume (invdes best\n"
+    "lists the front).\n\n"
     "  -d, --db FILE      the campaign database (required; never created)\n"
     "  -f, --format F     text (default) or json: {\"campaign\", \"database\",\n"
     "                     \"evaluated\", \"budget\", \"counts\": {...}, \"best\": {...}\n"
-    "                     (as invdes best --format json), \"pending\": [...]}\n"
+    "                     (as invdes best --format json: the front's summary\n"
+    "                     and rows for a multi-objective campaign),\n"
+    "                     \"pending\": [...]}\n"
     "  -h, --help         this text\n"
     "  -V, --version      print the version\n";
 
@@ -45,6 +51,8 @@ typedef struct status_data {
   invdes_store_best best;
   invdes_store_rows *best_row; /* the best proposal, NULL: none */
   invdes_store_rows *pending;
+  int pareto;                 /* multi-objective: `front` replaces the best */
+  invdes_cli_front_list front;
   double now;
 } status_data;
 
@@ -56,6 +64,16 @@ static double wall_clock(void) {
 
 static int expired(const invdes_store_proposal *p, double now) {
   return isfinite(p->lease_expires) && p->lease_expires < now;
+}
+
+/* The front in two lines: its size and the hypervolume. */
+static void front_text(const status_data *d) {
+  const invdes_front_summary *m = &d->front.sum;
+  char hv[INVDES_REPORT_NUM_MAX];
+  invdes_decimal_format(m->hypervolume, hv);
+  printf("front      %zu result%s on the Pareto front, of %zu meeting every condition "
+         "(invdes best lists them)\n", m->size, m->size == 1 ? "" : "s", m->candidates);
+  printf("hypervolume %s\n", hv);
 }
 
 static void print_text(const status_data *d) {
@@ -74,7 +92,8 @@ static void print_text(const status_data *d) {
   printf(", %" PRId64 " done, %" PRId64 " failed, %" PRId64 " abandoned\n", k->done, k->failed,
          k->abandoned);
   printf("\n");
-  invdes_cli_best_text(d->s, &d->best, d->best_row ? &d->best_row->items[0] : NULL);
+  if (d->pareto) front_text(d);
+  else invdes_cli_best_text(d->s, &d->best, d->best_row ? &d->best_row->items[0] : NULL);
   const invdes_store_rows *p = d->pending;
   printf("\npending\n");
   if (!p->n) {
@@ -96,7 +115,9 @@ static void print_text(const status_data *d) {
 static json_t *status_json(const status_data *d) {
   const invdes_store_counts *k = &d->counts;
   json_t *o = json_object(), *counts = json_object(),
-         *best = invdes_cli_best_json(d->s, &d->best, d->best_row ? &d->best_row->items[0] : NULL),
+         *best = d->pareto ? invdes_cli_front_json(d->s, &d->front, NULL)
+                           : invdes_cli_best_json(d->s, &d->best,
+                                                  d->best_row ? &d->best_row->items[0] : NULL),
          *pend = json_array();
   int bad = !o || !counts || !best || !pend;
   if (bad) {
@@ -153,7 +174,9 @@ int invdes_cmd_status(int argc, char **argv) {
   /* Separate reads: a tell arriving meanwhile may show in some and not others. */
   if (st == INVDES_OK) st = invdes_store_counts_get(d.s, &d.counts, &err);
   if (st == INVDES_OK) st = invdes_store_n_evaluated(d.s, &d.evaluated, &err);
-  if (st == INVDES_OK) st = invdes_cli_best_read(d.s, &d.best, &d.best_row, &err);
+  d.pareto = invdes_cli_pareto(d.s);
+  if (st == INVDES_OK && d.pareto) st = invdes_cli_front_read(d.s, &d.front, &err);
+  if (st == INVDES_OK && !d.pareto) st = invdes_cli_best_read(d.s, &d.best, &d.best_row, &err);
   if (st == INVDES_OK) st = invdes_store_list(d.s, INVDES_PROPOSAL_PENDING, 0, &d.pending, &err);
   d.now = wall_clock();
   if (st == INVDES_OK) {
@@ -176,6 +199,7 @@ int invdes_cmd_status(int argc, char **argv) {
   invdes_campaign_free(d.c);
   invdes_store_rows_free(d.pending);
   invdes_store_rows_free(d.best_row);
+  invdes_cli_front_list_free(&d.front);
   invdes_store_close(d.s);
   return rc;
 }

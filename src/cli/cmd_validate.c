@@ -120,6 +120,8 @@ static void describe(const invdes_campaign *c, const invdes_space *space) {
     printf("%-*s  %-28s  %s\n", w, c->targets[t].name, goal,
            c->targets[t].unit ? c->targets[t].unit : "");
   }
+  if (invdes_targets_pareto(c->targets, c->n_targets))
+    printf("%-*s  several objectives, no weights: the answer is their Pareto front\n", w, "");
   printf("\n");
   print_objective(c);
   print_strategy(c);

@@ -6,10 +6,12 @@
 
 #include <inttypes.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "cli_front.h"
 #include "table.h"
 
 void invdes_report_time(double t, char *buf) {
@@ -66,6 +68,7 @@ json_t *invdes_report_columns(const invdes_store *s) {
   for (size_t i = 0; i < nv; i++)
     bad |= add_column(cols, invdes_report_variable_column(s, i, var, sizeof var), "");
   for (size_t i = 0; i < nt; i++) bad |= add_column(cols, invdes_store_target_name(s, i), "");
+  if (invdes_cli_pareto(s)) bad |= add_column(cols, "pareto_rank", "");
   for (size_t i = 0; i < nt; i++) bad |= add_column(cols, invdes_store_target_name(s, i), "_sd");
   for (size_t i = 0; i < nt; i++) {
     bad |= add_column(cols, invdes_store_target_name(s, i), "_pred_mean");
@@ -100,7 +103,8 @@ static int put(json_t *obj, const char *name, const char *suffix, json_t *v) {
 }
 
 json_t *invdes_report_row(const invdes_store *s, const invdes_store_rows *rows,
-                          const invdes_store_proposal *p, invdes_error *err) {
+                          const invdes_store_proposal *p, const size_t *pareto_rank,
+                          invdes_error *err) {
   json_error_t jerr;
   json_t *params = json_loads(p->parameters ? p->parameters : "{}", 0, &jerr);
   if (!params || !json_is_object(params)) {
@@ -124,6 +128,10 @@ json_t *invdes_report_row(const invdes_store *s, const invdes_store_rows *rows,
                  v ? json_incref(v) : json_null());
     }
     for (size_t t = 0; t < nt; t++) bad |= put(row, rows->target_names[t], "", real_or_null(p->value[t]));
+    if (pareto_rank)
+      bad |= put(row, "pareto_rank", "", *pareto_rank == SIZE_MAX
+                                             ? json_null()
+                                             : json_integer((json_int_t)*pareto_rank));
     for (size_t t = 0; t < nt; t++) bad |= put(row, rows->target_names[t], "_sd", real_or_null(p->sd[t]));
     for (size_t t = 0; t < nt; t++) {
       bad |= put(row, rows->target_names[t], "_pred_mean", real_or_null(p->pred_mean[t]));
@@ -145,21 +153,36 @@ json_t *invdes_report_row(const invdes_store *s, const invdes_store_rows *rows,
   return row;
 }
 
+invdes_status invdes_report_ranks(const invdes_store *s, const invdes_store_rows *rows,
+                                  size_t **ranks, invdes_error *err) {
+  *ranks = NULL;
+  if (!invdes_cli_pareto(s)) return INVDES_OK;
+  if (!(*ranks = malloc((rows->n ? rows->n : 1) * sizeof **ranks)))
+    return invdes_error_set(err, INVDES_ERR_NOMEM, "out of memory building the export");
+  invdes_status st = invdes_cli_front(s, rows, *ranks, NULL, NULL, err);
+  if (st != INVDES_OK) {
+    free(*ranks);
+    *ranks = NULL;
+  }
+  return st;
+}
+
 json_t *invdes_report_rows_json(const invdes_store *s, const invdes_store_rows *rows,
                                 invdes_error *err) {
-  json_t *arr = json_array();
-  if (!arr) {
+  size_t *ranks = NULL;
+  json_t *arr = NULL;
+  if (invdes_report_ranks(s, rows, &ranks, err) != INVDES_OK) return NULL;
+  if (!(arr = json_array()))
     invdes_error_set(err, INVDES_ERR_NOMEM, "out of memory building the export");
-    return NULL;
-  }
-  for (size_t i = 0; i < rows->n; i++) {
-    json_t *row = invdes_report_row(s, rows, &rows->items[i], err);
+  for (size_t i = 0; arr && i < rows->n; i++) {
+    json_t *row = invdes_report_row(s, rows, &rows->items[i], ranks ? ranks + i : NULL, err);
     if (!row || json_array_append_new(arr, row)) {
       if (row) invdes_error_set(err, INVDES_ERR_NOMEM, "out of memory building the export");
       json_decref(arr);
-      return NULL;
+      arr = NULL;
     }
   }
+  free(ranks);
   return arr;
 }
 
@@ -214,9 +237,29 @@ invdes_status invdes_report_write_csv(FILE *f, const invdes_store *s,
   return invdes_report_write_csv_units(f, s, rows, NULL, err);
 }
 
+static invdes_status write_csv(FILE *f, const invdes_store *s, const invdes_store_rows *rows,
+                               const size_t *ranks, const json_t *units, invdes_error *err);
+
+invdes_status invdes_report_write_csv_ranked(FILE *f, const invdes_store *s,
+                                             const invdes_store_rows *rows, const size_t *ranks,
+                                             invdes_error *err) {
+  return write_csv(f, s, rows, invdes_cli_pareto(s) ? ranks : NULL, NULL, err);
+}
+
 invdes_status invdes_report_write_csv_units(FILE *f, const invdes_store *s,
                                             const invdes_store_rows *rows, const json_t *units,
                                             invdes_error *err) {
+  size_t *ranks = NULL;
+  invdes_status st = invdes_report_ranks(s, rows, &ranks, err);
+  if (st != INVDES_OK) return st;
+  st = write_csv(f, s, rows, ranks, units, err);
+  free(ranks);
+  return st;
+}
+
+/* The export's CSV with the given ranks (NULL: no pareto_rank column). */
+static invdes_status write_csv(FILE *f, const invdes_store *s, const invdes_store_rows *rows,
+                               const size_t *ranks, const json_t *units, invdes_error *err) {
   json_t *cols = invdes_report_columns(s);
   if (!cols) return invdes_error_set(err, INVDES_ERR_NOMEM, "out of memory building the export");
   size_t j;
@@ -241,7 +284,7 @@ invdes_status invdes_report_write_csv_units(FILE *f, const invdes_store *s,
   }
   fputc('\n', f);
   for (size_t i = 0; i < rows->n; i++) {
-    json_t *row = invdes_report_row(s, rows, &rows->items[i], err);
+    json_t *row = invdes_report_row(s, rows, &rows->items[i], ranks ? ranks + i : NULL, err);
     if (!row) {
       json_decref(cols);
       return err ? err->status : INVDES_ERR_NOMEM;

@@ -3,10 +3,15 @@
  * formatting the station verbs (status, best, export) share.
  *
  * A row is a jansson object whose keys are the export columns in order:
- *   id, batch, status, <each variable>, <each target>, <each target>_sd,
+ *   id, batch, status, <each variable>, <each target>, [pareto_rank],
+ *   <each target>_sd,
  *   <each target>_pred_mean and <each target>_pred_sd (in pairs, target by
  *   target), acquisition, strategy, station, reason, created, updated
  * with JSON null for anything missing (no value, no sd, no model, no reason).
+ * pareto_rank is there only for a multi-objective campaign (target.h): the
+ * proposal's non-dominated rank among all listed results (0: on the front),
+ * null when it is off every front (failed, a condition not met, a value
+ * missing, or no result yet).
  * Variables are the store's (parameters, then composition components; a
  * pool's id column) with the value as recorded in the proposal: numbers, and
  * categorical labels as strings. Times are ISO 8601 UTC to the second
@@ -47,10 +52,18 @@ const char *invdes_report_variable_column(const invdes_store *s, size_t i, char 
 json_t *invdes_report_columns(const invdes_store *s);
 
 /* Proposal p (from a list of store s) as a new object with exactly the
- * columns above, in that order. Returns NULL with err set when out of memory
- * or when the recorded parameters are not a JSON object. */
+ * columns above, in that order; pareto_rank: p's rank (SIZE_MAX: none) for
+ * a multi-objective campaign, NULL otherwise. Returns NULL with err set when
+ * out of memory or when the recorded parameters are not a JSON object. */
 json_t *invdes_report_row(const invdes_store *s, const invdes_store_rows *rows,
-                          const invdes_store_proposal *p, invdes_error *err);
+                          const invdes_store_proposal *p, const size_t *pareto_rank,
+                          invdes_error *err);
+
+/* The Pareto ranks of every row (cli_front.h) into a new array *ranks (the
+ * caller frees it), or *ranks = NULL when the campaign is not
+ * multi-objective. */
+invdes_status invdes_report_ranks(const invdes_store *s, const invdes_store_rows *rows,
+                                  size_t **ranks, invdes_error *err);
 
 /* Writes the header and one line per row of `rows` to f as CSV (RFC 4180,
  * LF line ends). INVDES_ERR_IO when writing fails. */
@@ -63,6 +76,13 @@ invdes_status invdes_report_write_csv(FILE *f, const invdes_store *s,
 invdes_status invdes_report_write_csv_units(FILE *f, const invdes_store *s,
                                             const invdes_store_rows *rows, const json_t *units,
                                             invdes_error *err);
+
+/* The same with the given ranks (rows->n entries; NULL: none) as the
+ * pareto_rank column of a multi-objective campaign, e.g. for a subset of the
+ * rows whose ranks were taken over all of them. */
+invdes_status invdes_report_write_csv_ranked(FILE *f, const invdes_store *s,
+                                             const invdes_store_rows *rows, const size_t *ranks,
+                                             invdes_error *err);
 
 /* The units of the export columns as a new object, column -> unit as written
  * in the campaign, for the columns that have one: variables, and every

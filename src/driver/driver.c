@@ -103,6 +103,7 @@ void invdes_driver_free(invdes_driver *d) {
   free(d->pend_id);
   free(d->pend_z);
   free(d->best);
+  driver_front_free(&d->front);
   free(d);
 }
 
@@ -330,8 +331,10 @@ invdes_status driver_params_to_x(invdes_driver *d, const char *text, double *x,
 /* ---- the mirror ------------------------------------------------------------ */
 
 /* Folds one result into the best so far (target.h's one ranking, ties to
- * the older proposal) and the first result passing stop_when. */
-static void note_result(invdes_driver *d, int64_t id, const double *y) {
+ * the older proposal), the first result passing stop_when and, for several
+ * objectives, the Pareto front. */
+static invdes_status note_result(invdes_driver *d, int64_t id, const double *y,
+                                 invdes_error *err) {
   const invdes_target *tg = d->c->targets;
   invdes_rank r = invdes_rank_result(tg, d->n_targets, y, 0);
   if (r.ranked) {
@@ -345,6 +348,7 @@ static void note_result(invdes_driver *d, int64_t id, const double *y) {
   if (invdes_stop_when_met(tg, d->n_targets, d->c->budget.stop_levels, y) &&
       (d->satisfied_id == 0 || id < d->satisfied_id))
     d->satisfied_id = id;
+  return driver_front_add(&d->front, tg, d->n_targets, y, err);
 }
 
 static invdes_status pend_add(invdes_driver *d, int64_t id, const double *z, invdes_error *err) {
@@ -405,6 +409,7 @@ invdes_status driver_sync(invdes_driver *d, invdes_error *err) {
   d->satisfied_id = 0;
   d->best_id = 0;
   for (size_t t = 0; t < d->n_targets; t++) d->best[t] = NAN;
+  driver_front_reset(&d->front, d->c->targets, d->n_targets);
   size_t n_obs = 0;
   for (size_t i = 0; i < rows->n && st == INVDES_OK; i++) {
     const invdes_store_proposal *p = &rows->items[i];
@@ -422,7 +427,7 @@ invdes_status driver_sync(invdes_driver *d, invdes_error *err) {
       obs[n_obs++] = (invdes_observation){.id = p->id, .z = p->z, .x = NULL, .y = p->value,
                                           .failed = p->status == INVDES_PROPOSAL_FAILED};
       d->n_evaluated += p->status != INVDES_PROPOSAL_PARTIAL;
-      if (p->status != INVDES_PROPOSAL_FAILED) note_result(d, p->id, p->value);
+      if (p->status != INVDES_PROPOSAL_FAILED) st = note_result(d, p->id, p->value, err);
     } else {
       st = pend_add(d, p->id, p->z, err);
     }
@@ -529,7 +534,7 @@ invdes_status driver_record(invdes_driver *d, const driver_outcome *o, size_t n,
     obs[m++].z = z;
     pend_remove(d, k);
     d->n_evaluated++;
-    if (any) note_result(d, o[i].id, o[i].y);
+    if (any && note_result(d, o[i].id, o[i].y, err) != INVDES_OK) d->synced = 0;
   }
   if (m && invdes_strategy_tell(d->strat, obs, m, err) != INVDES_OK) d->synced = 0;
   for (size_t i = 0; i < m; i++) free((void *)obs[i].z);

@@ -183,6 +183,13 @@ typedef struct invdes_run_progress {
   double elapsed;         /* seconds since this run started */
   double eta;             /* seconds to the budget at this run's pace; NAN: unknown */
   int final;              /* 1 for the last call of the run */
+  /* A multi-objective campaign (target.h) has no single best: pareto is 1
+   * and front_size and hypervolume say where its Pareto front stands (the
+   * best fields above then hold the one ranking's pick, a point of the
+   * front, for callers that need one result). 0, 0, 0 otherwise. */
+  int pareto;
+  size_t front_size;      /* results on the front (equal ones all count) */
+  double hypervolume;     /* below the reference of target.h's rule */
 } invdes_run_progress;
 
 typedef struct invdes_run_options {

@@ -12,6 +12,27 @@
 /* The evaluator of a run (driver_eval.c); opaque outside it. */
 typedef struct driver_eval driver_eval;
 
+/* The running Pareto front of a multi-objective campaign (driver_front.c). */
+typedef struct driver_front {
+  int on;                 /* the campaign is multi-objective */
+  size_t m;               /* objectives */
+  double *arch;           /* n × m non-dominated minimized vectors (room for cap + 1) */
+  size_t n, cap;
+  double *bounds;         /* 2 × m: each objective's best, then worst, over the candidates */
+  size_t candidates;      /* results folded in that entered the front */
+} driver_front;
+
+/* Empties the front (keeping its memory) for campaign targets t. */
+void driver_front_reset(driver_front *f, const invdes_target *t, size_t T);
+void driver_front_free(driver_front *f);
+/* Folds in one result's values (not failed); a result that is no candidate
+ * changes nothing. */
+invdes_status driver_front_add(driver_front *f, const invdes_target *t, size_t T,
+                               const double *values, invdes_error *err);
+/* The front's size and hypervolume (0 and 0 when it is off or empty). */
+invdes_status driver_front_summary(const driver_front *f, const invdes_target *t, size_t T,
+                                   size_t *size, double *hv, invdes_error *err);
+
 struct invdes_driver {
   invdes_campaign *c;
   const invdes_space *space;  /* the campaign's (invdes_campaign_space), borrowed */
@@ -36,6 +57,7 @@ struct invdes_driver {
   int64_t best_id;            /* the best result by target.h's one ranking, 0: none */
   invdes_rank best_rank;      /* its key */
   int64_t satisfied_id;       /* first result passing stop_when, 0: none */
+  driver_front front;         /* multi-objective: the results' Pareto front */
 
   /* Scratch of one propose call. */
   invdes_proposals *props;

@@ -73,7 +73,11 @@ static void progress(run_ctx *r, int final) {
                            .best = d->best, .best_id = d->best_id,
                            .best_meets = d->best_rank.meets,
                            .best_violation = d->best_rank.violation, .elapsed = el, .eta = eta,
-                           .final = final};
+                           .final = final, .pareto = d->front.on};
+  /* a front that cannot be measured (out of memory) is shown as unknown */
+  if (p.pareto && driver_front_summary(&d->front, d->c->targets, d->n_targets, &p.front_size,
+                                       &p.hypervolume, NULL) != INVDES_OK)
+    p.hypervolume = NAN;
   r->opt->progress(&p, r->opt->data);
 }
 
