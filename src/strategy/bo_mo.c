@@ -208,13 +208,13 @@ invdes_status bo_mo_build(bo_model *m, invdes_error *err) {
   int constrained = 0;
   for (size_t t = 0; t < m->T; t++)
     constrained |= m->t[t].role == BO_ROLE_CONSTRAINT && m->t[t].sur;
-  m->grad = 0; /* EHVI is searched without gradients */
-  m->feas_only = !mo->n_rows && constrained;
   if (!mo->n_rows && !constrained) { /* no complete result: the weighted sum */
     bo_mo_free(mo);
     m->mo = NULL;
     return INVDES_OK;
   }
+  m->grad = 0; /* EHVI is searched without gradients */
+  m->feas_only = !mo->n_rows;
   if (mo->M > EHVI_MAX_M && (st = parego_setup(m, mo, err))) return st;
   return front_changed(mo, err);
 }
