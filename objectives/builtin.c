@@ -12,8 +12,9 @@
  * The objective kind (at the end): `name`, an optional `shift` and `noise`,
  * the standard deviation of Gaussian noise drawn from the stream (seed,
  * stream_id(NOISE_TAG, proposal id)), so that a proposal evaluated again
- * after a resume gets the same value. The value is the campaign's single
- * target; the function sees the raw point (parameters, then components). */
+ * after a resume gets the same value. The values are the campaign's targets
+ * in order (one, or each objective of a multi-objective function); the
+ * function sees the raw point (parameters, then components). */
 #include "builtin.h"
 
 #include <math.h>
@@ -159,23 +160,103 @@ static double levy_eval(const double *x, size_t d) {
   return f;
 }
 
+/* --- Two-objective problems (the first objective is `eval`, both are
+ * `eval_all`'s). Definitions as BoTorch's test_functions.multi_objective. -- */
+
+/* BraninCurrin on [0,1]^2: Branin on the rescaled point (15 x0 - 5, 15 x1)
+ * and Currin's exponential function; both minimized. */
+static double currin_eval(const double *x) {
+  double f1 = 1.0 - exp(-1.0 / (2.0 * x[1])); /* x1 = 0: exp(-inf) = 0 */
+  double num = 2300.0 * x[0] * x[0] * x[0] + 1900.0 * x[0] * x[0] + 2092.0 * x[0] + 60.0;
+  double den = 100.0 * x[0] * x[0] * x[0] + 500.0 * x[0] * x[0] + 4.0 * x[0] + 20.0;
+  return f1 * num / den;
+}
+
+static double branincurrin_eval(const double *x, size_t d) {
+  (void)d;
+  double u[2] = {15.0 * x[0] - 5.0, 15.0 * x[1]};
+  return branin_eval(u, 2);
+}
+
+static void branincurrin_all(const double *x, size_t d, double *f) {
+  f[0] = branincurrin_eval(x, d);
+  f[1] = currin_eval(x);
+}
+
+static void branincurrin_argmin(size_t d, double *x) {
+  (void)d;
+  x[0] = (M_PI + 5.0) / 15.0;
+  x[1] = 2.275 / 15.0;
+}
+
+/* DTLZ2 with two objectives, any d >= 2 on [0,1]^d:
+ * g = sum_{i>=1} (x_i - 0.5)^2, f = (1 + g) (cos(pi x0 / 2), sin(pi x0 / 2)). */
+static double dtlz2_g(const double *x, size_t d) {
+  double g = 0.0;
+  for (size_t i = 1; i < d; i++) g += (x[i] - 0.5) * (x[i] - 0.5);
+  return g;
+}
+
+static double dtlz2_eval(const double *x, size_t d) {
+  return (1.0 + dtlz2_g(x, d)) * cos(0.5 * M_PI * x[0]);
+}
+
+static void dtlz2_all(const double *x, size_t d, double *f) {
+  double g = dtlz2_g(x, d);
+  f[0] = (1.0 + g) * cos(0.5 * M_PI * x[0]);
+  f[1] = (1.0 + g) * sin(0.5 * M_PI * x[0]);
+}
+
+static void dtlz2_argmin(size_t d, double *x) {
+  fill(d, x, 0.5);
+  x[0] = 1.0;
+}
+
+/* ZDT1, any d >= 2 on [0,1]^d: f1 = x0, g = 1 + 9 sum_{i>=1} x_i / (d - 1),
+ * f2 = g (1 - sqrt(f1 / g)). */
+static double zdt1_eval(const double *x, size_t d) {
+  (void)d;
+  return x[0];
+}
+
+static void zdt1_all(const double *x, size_t d, double *f) {
+  double g = 0.0;
+  for (size_t i = 1; i < d; i++) g += x[i];
+  g = 1.0 + 9.0 * g / (double)(d - 1);
+  f[0] = x[0];
+  f[1] = g * (1.0 - sqrt(x[0] / g));
+}
+
 /* --- the registry -------------------------------------------------------- */
 
 static const invdes_builtin registry[] = {
     {"branin", 2, 2, branin_domain, 0.39788735772973816, branin_argmin, branin_eval,
      "Branin-Hoo, 2-D on [-5,10]x[0,15]; three global minima f* = 0.397887 at "
-     "(-pi, 12.275), (pi, 2.275), (9.42478, 2.475)"},
+     "(-pi, 12.275), (pi, 2.275), (9.42478, 2.475)", 0, NULL},
     {"hartmann6", 6, 6, unit_domain, -3.32236801141551, hartmann6_argmin, hartmann6_eval,
      "Hartmann 6-D on [0,1]^6; f* = -3.32237 at (0.20169, 0.150011, 0.476874, "
-     "0.275332, 0.311652, 0.6573); six local minima"},
+     "0.275332, 0.311652, 0.6573); six local minima", 0, NULL},
     {"ackley", 0, 1, ackley_domain, 0.0, zero_argmin, ackley_eval,
      "Ackley (a=20, b=0.2, c=2pi), any d on [-32.768,32.768]^d; f* = 0 at the origin; "
-     "many local minima"},
+     "many local minima", 0, NULL},
     {"rosenbrock", 0, 2, rosenbrock_domain, 0.0, one_argmin, rosenbrock_eval,
      "Rosenbrock, any d >= 2 on [-2.048,2.048]^d; f* = 0 at (1,...,1) in a curved "
-     "narrow valley"},
+     "narrow valley", 0, NULL},
     {"levy", 0, 1, levy_domain, 0.0, one_argmin, levy_eval,
-     "Levy, any d on [-10,10]^d; f* = 0 at (1,...,1); many local minima"},
+     "Levy, any d on [-10,10]^d; f* = 0 at (1,...,1); many local minima", 0, NULL},
+    {"branincurrin", 2, 2, unit_domain, 0.39788735772973816, branincurrin_argmin,
+     branincurrin_eval,
+     "BraninCurrin (BoTorch), 2-D on [0,1]^2, two objectives minimized: Branin at "
+     "(15 x0 - 5, 15 x1) and Currin; hypervolume to (18, 6) at most 59.36",
+     2, branincurrin_all},
+    {"dtlz2", 0, 2, unit_domain, 0.0, dtlz2_argmin, dtlz2_eval,
+     "DTLZ2 with two objectives, any d >= 2 on [0,1]^d, both minimized; front: the "
+     "quarter circle f1^2 + f2^2 = 1 (x1.. = 0.5)",
+     2, dtlz2_all},
+    {"zdt1", 0, 2, unit_domain, 0.0, zero_argmin, zdt1_eval,
+     "ZDT1, any d >= 2 on [0,1]^d, two objectives minimized; front: f2 = 1 - sqrt(f1) "
+     "(x1.. = 0)",
+     2, zdt1_all},
 };
 
 size_t invdes_builtin_count(void) { return sizeof registry / sizeof registry[0]; }
@@ -199,22 +280,36 @@ int invdes_builtin_accepts(const invdes_builtin *b, size_t d) {
   return b->dim == 0 || d == b->dim;
 }
 
+size_t invdes_builtin_outputs(const invdes_builtin *b) {
+  return b && b->n_out > 1 ? b->n_out : 1;
+}
+
+int invdes_builtin_eval_all(const invdes_builtin *b, const double *x, size_t d,
+                            const double *shift, double *f) {
+  size_t m = invdes_builtin_outputs(b);
+  for (size_t k = 0; k < m; k++) f[k] = NAN;
+  if (!invdes_builtin_accepts(b, d) || !x)
+    return -1;
+  double local[64];
+  double *y = !shift ? (double *)x : d <= 64 ? local : malloc(d * sizeof *y);
+  if (!y)
+    return -1;
+  for (size_t i = 0; shift && i < d; i++)
+    y[i] = x[i] - shift[i];
+  if (b->eval_all)
+    b->eval_all(y, d, f);
+  else
+    f[0] = b->eval(y, d);
+  if (y != local && y != x)
+    free(y);
+  return 0;
+}
+
 double invdes_builtin_eval(const invdes_builtin *b, const double *x, size_t d,
                            const double *shift) {
-  if (!invdes_builtin_accepts(b, d) || !x)
-    return NAN;
-  if (!shift)
-    return b->eval(x, d);
-  double local[64];
-  double *y = d <= 64 ? local : malloc(d * sizeof *y);
-  if (!y)
-    return NAN;
-  for (size_t i = 0; i < d; i++)
-    y[i] = x[i] - shift[i];
-  double f = b->eval(y, d);
-  if (y != local)
-    free(y);
-  return f;
+  double f[INVDES_BUILTIN_MAX_OUT];
+  invdes_builtin_eval_all(b, x, d, shift, f);
+  return f[0];
 }
 
 /* ---- the objective kind `builtin` ---------------------------------------------- */
@@ -283,7 +378,7 @@ static void unknown_name(invdes_cload *L, const invdes_ynode *at, const char *na
 }
 
 /* The function fits the campaign: a parameter space of an accepted
- * dimension (the shift one value per variable) and one target. */
+ * dimension (the shift one value per variable) and one target per value. */
 static void spec_check(invdes_cload *L, const invdes_ynode *n, void *spec) {
   const invdes_campaign *c = L->c;
   builtin_spec *o = spec;
@@ -315,11 +410,17 @@ static void spec_check(invdes_cload *L, const invdes_ynode *n, void *spec) {
     invdes_cload_error(L, invdes_cload_get(n, "shift"), INVDES_ERR_INVALID,
                        "'shift' has %zu values but the campaign has %zu variables", o->n_shift,
                        d);
-  if (c->n_targets > 1)
-    invdes_cload_error_at(L, c->targets[1].mark.line, c->targets[1].mark.column,
+  size_t m = invdes_builtin_outputs(b);
+  if (c->n_targets > m)
+    invdes_cload_error_at(L, c->targets[m].mark.line, c->targets[m].mark.column,
                           INVDES_ERR_INVALID,
-                          "a builtin objective gives one value, so the campaign takes one "
-                          "target, not %zu", c->n_targets);
+                          "builtin '%s' gives %zu value%s, so the campaign takes %zu "
+                          "target%s (its objectives in order), not %zu", b->name, m,
+                          m == 1 ? "" : "s", m, m == 1 ? "" : "s", c->n_targets);
+  else if (c->n_targets && c->n_targets < m)
+    invdes_cload_error(L, nn, INVDES_ERR_INVALID,
+                       "builtin '%s' gives %zu values (its objectives in order), so the "
+                       "campaign takes %zu targets, not %zu", b->name, m, m, c->n_targets);
 }
 
 static void spec_describe(const void *spec, char *buf, size_t size) {
@@ -352,8 +453,9 @@ static invdes_status eval_open(const invdes_objective_setup *s, void **state,
   invdes_status st = INVDES_OK;
   if (!e->fn)
     st = invdes_error_set(err, INVDES_ERR_INVALID, "no builtin function '%s'", o->name);
-  else if (s->n_targets != 1)
-    st = invdes_error_set(err, INVDES_ERR_INVALID, "a builtin objective has one target");
+  else if (s->n_targets != invdes_builtin_outputs(e->fn))
+    st = invdes_error_set(err, INVDES_ERR_INVALID, "builtin '%s' gives %zu value(s), "
+                          "not %zu", o->name, invdes_builtin_outputs(e->fn), s->n_targets);
   else if (!(e->rng = invdes_rng_new(e->seed, 0)))
     st = invdes_error_set(err, INVDES_ERR_NOMEM, "out of memory");
   if (st != INVDES_OK) {
@@ -367,18 +469,21 @@ static invdes_status eval_open(const invdes_objective_setup *s, void **state,
 static void eval_one(void *state, const invdes_objective_point *p, double *y, char *reason,
                      size_t rn) {
   builtin_eval *e = state;
-  double v = invdes_builtin_eval(e->fn, p->x, e->n_vars, e->o->n_shift ? e->o->shift : NULL);
-  if (isfinite(v) && e->o->noise_sd > 0) {
+  size_t m = invdes_builtin_outputs(e->fn);
+  invdes_builtin_eval_all(e->fn, p->x, e->n_vars, e->o->n_shift ? e->o->shift : NULL, y);
+  if (e->o->noise_sd > 0) /* one stream per proposal, drawn in output order */
     invdes_rng_reset(e->rng, e->seed, invdes_rng_stream_id(NOISE_TAG, (uint64_t)p->id));
-    v += gsl_ran_gaussian(e->rng, e->o->noise_sd);
+  for (size_t k = 0; k < m; k++) {
+    if (isfinite(y[k]) && e->o->noise_sd > 0) y[k] += gsl_ran_gaussian(e->rng, e->o->noise_sd);
+    if (!isfinite(y[k])) snprintf(reason, rn, "%s gave a non-finite value", e->fn->name);
   }
-  if (!isfinite(v)) snprintf(reason, rn, "%s gave a non-finite value", e->fn->name);
-  y[0] = v;
 }
 
 static invdes_status eval_batch(void *state, const invdes_objective_point *p, size_t n,
                                 invdes_objective_done_fn done, void *data, invdes_error *err) {
-  return invdes_objective_each(state, 1, eval_one, p, n, done, data, err);
+  const builtin_eval *e = state;
+  return invdes_objective_each(state, invdes_builtin_outputs(e->fn), eval_one, p, n, done,
+                               data, err);
 }
 
 static const invdes_objective_field fields[] = {

@@ -47,6 +47,7 @@ static void test_shift_moves_optimum(void **state) {
   (void)state;
   for (size_t i = 0; i < invdes_builtin_count(); i++) {
     const invdes_builtin *b = invdes_builtin_at(i);
+    if (invdes_builtin_outputs(b) > 1) continue; /* optima on the box's edge */
     size_t d = dims_for(b, 1);
     double x[16], shift[16], lo[16], hi[16];
     b->argmin(d, x);
@@ -108,11 +109,51 @@ static void test_reference_values(void **state) {
   assert_true(fabs(at("levy", (double[]){0.0, 0.0}, 2) - 0.7158445541) < 1e-8);
 }
 
+/* The two-objective functions at points worked out from their published
+ * formulas (BoTorch's BraninCurrin; DTLZ2 and ZDT1 on their fronts). */
+static void all_at(const char *name, const double *x, size_t d, double f0, double f1) {
+  const invdes_builtin *b = invdes_builtin_find(name);
+  double f[INVDES_BUILTIN_MAX_OUT];
+  assert_non_null(b);
+  assert_int_equal(invdes_builtin_outputs(b), 2);
+  assert_int_equal(invdes_builtin_eval_all(b, x, d, NULL, f), 0);
+  if (fabs(f[0] - f0) > 1e-9 * fmax(1, fabs(f0)) || fabs(f[1] - f1) > 1e-9 * fmax(1, fabs(f1)))
+    fail_msg("%s: (%.12g, %.12g), expected (%.12g, %.12g)", name, f[0], f[1], f0, f1);
+  if (invdes_builtin_eval(b, x, d, NULL) != f[0])
+    fail_msg("%s: eval %.17g, eval_all %.17g", name, invdes_builtin_eval(b, x, d, NULL), f[0]);
+}
+
+static void test_multi_objective_values(void **state) {
+  (void)state;
+  all_at("branincurrin", (double[]){0, 0}, 2, 308.12909601160663, 3.0);
+  all_at("branincurrin", (double[]){0.5, 0.5}, 2, 24.129964413622268, 7.40512391329881);
+  all_at("branincurrin", (double[]){1, 1}, 2, 145.87219087939556, 4.005316104976526);
+  all_at("branincurrin", (double[]){0.2, 0.7}, 2, 6.644372188889907, 7.028618687638876);
+  double h = sqrt(0.5);
+  all_at("dtlz2", (double[]){0.5, 0.5, 0.5, 0.5, 0.5, 0.5}, 6, h, h);
+  all_at("dtlz2", (double[]){0, 0.5, 0.5, 0.5, 0.5, 0.5}, 6, 1, 0);
+  /* 1 + g = 1 + 5 * 0.25 = 2.25: off the front */
+  all_at("dtlz2", (double[]){1.0 / 3, 0, 0, 0, 0, 0}, 6, 2.25 * cos(M_PI / 6), 2.25 * 0.5);
+  all_at("zdt1", (double[]){0.25, 0, 0, 0, 0, 0}, 6, 0.25, 0.5);
+  all_at("zdt1", (double[]){1, 1, 1, 1, 1, 1}, 6, 1, 10 * (1 - sqrt(0.1)));
+  all_at("zdt1", (double[]){0, 0.5, 0.5, 0.5, 0.5, 0.5}, 6, 0, 5.5);
+  /* one-output functions give one value through eval_all too */
+  double f[INVDES_BUILTIN_MAX_OUT];
+  assert_int_equal(invdes_builtin_outputs(invdes_builtin_find("branin")), 1);
+  assert_int_equal(invdes_builtin_eval_all(invdes_builtin_find("branin"),
+                                           (double[]){0, 0}, 2, NULL, f), 0);
+  assert_true(fabs(f[0] - 55.60211264) < 1e-6);
+  assert_int_equal(invdes_builtin_eval_all(invdes_builtin_find("zdt1"), (double[]){0}, 1,
+                                           NULL, f), -1);
+  assert_true(isnan(f[0]) && isnan(f[1]));
+}
+
 static void test_registry(void **state) {
   (void)state;
-  static const char *names[] = {"branin", "hartmann6", "ackley", "rosenbrock", "levy"};
-  assert_int_equal(invdes_builtin_count(), 5);
-  for (size_t i = 0; i < 5; i++) {
+  static const char *names[] = {"branin", "hartmann6",    "ackley", "rosenbrock",
+                                "levy",   "branincurrin", "dtlz2",  "zdt1"};
+  assert_int_equal(invdes_builtin_count(), 8);
+  for (size_t i = 0; i < 8; i++) {
     const invdes_builtin *b = invdes_builtin_find(names[i]);
     assert_non_null(b);
     assert_string_equal(b->name, names[i]);
@@ -159,7 +200,8 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_value_at_argmin),   cmocka_unit_test(test_shift_moves_optimum),
       cmocka_unit_test(test_no_point_below_minimum), cmocka_unit_test(test_reference_values),
-      cmocka_unit_test(test_registry),          cmocka_unit_test(test_wrong_dimension_is_nan),
+      cmocka_unit_test(test_registry),
+      cmocka_unit_test(test_multi_objective_values),          cmocka_unit_test(test_wrong_dimension_is_nan),
       cmocka_unit_test(test_large_shifted),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

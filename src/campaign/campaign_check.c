@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "objective.h"
+#include "target.h"
 
 /* A name in the campaign with where it was written. */
 typedef struct named {
@@ -95,6 +96,21 @@ static const invdes_ynode *path_node(const invdes_ynode *root, const char *a, co
   return b ? invdes_cload_get(n, b) : n;
 }
 
+/* "strategy kind 'pso' follows one objective ...; use bo or ga, ...": the
+ * kinds that take several, from the registry. */
+static void one_objective_refused(invdes_cload *L, const invdes_ynode *at, const char *kind) {
+  char kinds[200] = "";
+  size_t len = 0, n = 0;
+  const invdes_strategy_type *t;
+  for (size_t i = 0; (t = invdes_strategy_type_at(i)) && len < sizeof kinds; i++)
+    if (t->flags & INVDES_STRATEGY_SEVERAL_OBJECTIVES)
+      len += (size_t)snprintf(kinds + len, sizeof kinds - len, "%s%s", n++ ? " or " : "", t->name);
+  invdes_cload_error(L, at, INVDES_ERR_INVALID,
+                     "strategy kind '%s' follows one objective, and this campaign has several "
+                     "(two or more maximize/minimize targets without 'weight'); use %s, or give "
+                     "each objective a 'weight' to optimize their weighted sum", kind, kinds);
+}
+
 static void check_strategy(invdes_cload *L, const invdes_ynode *root) {
   invdes_campaign *c = L->c;
   invdes_strategy_spec *s = &c->strategy;
@@ -113,6 +129,9 @@ static void check_strategy(invdes_cload *L, const invdes_ynode *root) {
                        "strategy kind '%s' spreads points over a parameter space; a pool is "
                        "searched with %s", s->kind->name, kinds);
   }
+  if ((s->kind->flags & INVDES_STRATEGY_ONE_OBJECTIVE) &&
+      invdes_targets_pareto(c->targets, c->n_targets))
+    one_objective_refused(L, path_node(root, "strategy", "kind"), s->kind->name);
   if (L->initial_count_given) {
     if (budget > 0 && s->initial_count > budget)
       invdes_cload_error(L, cn, INVDES_ERR_INVALID,

@@ -338,5 +338,6 @@ const invdes_strategy_type invdes_strategy_bo = {
     .options_read = bo_options_read, .options_free = free,
     .options_describe = bo_options_describe,
     .initial_default = invdes_strategy_initial_default,
-    .flags = INVDES_STRATEGY_POOL, .init = bo_init, .destroy = bo_destroy,
+    .flags = INVDES_STRATEGY_POOL | INVDES_STRATEGY_SEVERAL_OBJECTIVES,
+    .init = bo_init, .destroy = bo_destroy,
     .ask = bo_ask, .save = bo_save, .load = bo_load};

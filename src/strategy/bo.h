@@ -10,6 +10,7 @@
  *              posterior-mean incumbent and recommendation under noise;
  *  bo_batch.c  the believed incumbent and the separation of points in flight;
  *  bo_feasible.c  the chance of success (a GP classifier on failures);
+ *  bo_mo.c     several objectives: the front, EHVI (ehvi.c) or ParEGO;
  *  acquisition.c        EI, log EI, PI, UCB, probabilities of windows.
  *
  * Random streams of an ask (strategy.h): (iteration, k) with the k below;
@@ -40,6 +41,7 @@ void bo_options_defaults(invdes_bo_options *o);
 #define BO_K_CANDS 1     /* the Sobol candidates of an ask */
 #define BO_K_LOCAL 2     /* perturbations around the best points */
 #define BO_K_FALLBACK 3  /* random proposals while no model can be fitted */
+#define BO_K_PAREGO 4    /* ParEGO's weights and draws (bo_mo.c) */
 #define BO_K_MODEL 16    /* + target index: the model's seed */
 #define BO_TOP_MAX 16     /* most rows bo_model_top_rows ranks */
 
@@ -85,6 +87,7 @@ typedef struct bo_target {
 
 /* The chance that an experiment succeeds (bo_feasible.c). */
 typedef struct bo_feasible bo_feasible;
+typedef struct bo_mo bo_mo; /* bo_mo.c */
 
 typedef struct bo_model {
   invdes_strategy *s;
@@ -106,6 +109,7 @@ typedef struct bo_model {
   size_t cap;             /* room in the scratch below, points */
   double *mu, *var;       /* T × cap */
   double *dmu, *dvar;     /* T × D (gradients at one point) */
+  bo_mo *mo;              /* several objectives (bo_mo.c), else NULL */
 } bo_model;
 
 /* Builds and fits the model of an ask from the told history: returns
@@ -238,6 +242,18 @@ invdes_status bo_cache_fit(bo_cache *c, size_t t, const invdes_surrogate_type *t
 
 /* The cache of a bo strategy (bo.c), NULL when it has none. */
 bo_cache *bo_strategy_cache(invdes_strategy *s);
+/* Several objectives (bo_mo.c). bo_mo_build: on a multi-objective
+ * campaign, the front, reference and acquisition of this ask into m->mo
+ * (left NULL otherwise); bo_mo_acq: the objective part of the score of
+ * column i of m->mu/m->var (k columns); bo_mo_condition: adds pending or
+ * chosen points' predicted objectives to the front; bo_mo_top_rows: rows of
+ * the observed front for local candidates. */
+invdes_status bo_mo_build(bo_model *m, invdes_error *err);
+void bo_mo_free(bo_mo *mo);
+double bo_mo_acq(const bo_model *m, size_t i, size_t k);
+invdes_status bo_mo_condition(bo_model *m, const double *Z, size_t k,
+                              invdes_error *err);
+void bo_mo_top_rows(const bo_model *m, size_t k, size_t *rows, size_t *n_rows);
 
 /* Appends n model-chosen proposals to out (acquisition filled, predictions
  * filled later by the caller). */

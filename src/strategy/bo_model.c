@@ -8,7 +8,8 @@
  * prediction normal with the summed means and variances (models taken as
  * independent). Window/below/above targets are constraints: the chance that
  * a new measurement (latent variance plus the learned noise) falls inside.
- * The score built from them is bo_score.c's.
+ * The score built from them is bo_score.c's. A multi-objective campaign
+ * (target.h) keeps the objectives apart instead: bo_mo.c.
  * Failed experiments (their own values ignored): once one is told, a
  * classifier of success multiplies the score (bo_feasible.c). A surrogate
  * that conditions (the GP) is fitted on the successes only and then takes
@@ -218,6 +219,10 @@ void bo_model_top_rows(const bo_model *m, size_t k, size_t *rows,
       s->c->n_targets == s->n_targets ? s->c->targets : NULL;
   invdes_score sv[BO_TOP_MAX];
   if (k > BO_TOP_MAX) k = BO_TOP_MAX;
+  if (m->mo) { /* several objectives: spread over the front */
+    bo_mo_top_rows(m, k, rows, n_rows);
+    return;
+  }
   *n_rows = 0;
   for (size_t i = 0; i < s->n_hist && k; i++) {
     invdes_score sc = invdes_score_observation(
@@ -261,6 +266,7 @@ void bo_model_free(bo_model *m) {
   free(m->dmu);
   free(m->dvar);
   bo_feasible_free(m->feas);
+  bo_mo_free(m->mo);
   memset(m, 0, sizeof *m);
 }
 
@@ -322,13 +328,18 @@ invdes_status bo_model_build(invdes_strategy *s, uint64_t iteration,
   double pm = m->feas_only ? NAN : bo_noise_incumbent(m); /* noisy EI's plug-in */
   if (!isnan(pm)) m->best = pm;
   m->beta = invdes_acq_ucb_beta(m->D, n_counted);
-  if (m->feas && m->conditions) return bo_feasible_condition_failures(m, err);
-  return INVDES_OK;
+  if (m->feas && m->conditions) {
+    invdes_status fst = bo_feasible_condition_failures(m, err);
+    if (fst) return fst;
+  }
+  return bo_mo_build(m, err);
 }
 
 invdes_status bo_model_condition(bo_model *m, const double *Z, size_t k,
                                  invdes_error *err) {
   if (!k) return INVDES_OK;
+  invdes_status mst = bo_mo_condition(m, Z, k, err);
+  if (mst) return mst;
   if (m->conditions) { /* fantasies, and their values as results */
     for (size_t t = 0; t < m->T; t++) {
       invdes_status st = m->t[t].sur ? invdes_surrogate_condition(m->t[t].sur, Z, k, err)

@@ -11,6 +11,8 @@
  * the chance of success (bo_feasible.c). UCB is shifted by the smallest observed g, so that it is
  * >= 0 where it matters and a product with chances ranks sensibly. Variances
  * are floored at BO_MIN_VAR (standardized) so a score never divides by 0.
+ * On a multi-objective campaign the objective part is bo_mo.c's (EHVI or
+ * ParEGO; its logarithm for logei), times the same chances.
  * This file fits nothing and chooses no points. */
 #include "bo.h"
 
@@ -67,7 +69,8 @@ static double score_point(const bo_model *m, size_t i, size_t k, double *dS) {
   double sd_g = sqrt(floored ? BO_MIN_VAR : var_g);
   double a_mu = 0, a_sd = 0;
   double A = m->feas_only ? (logf ? 0 : 1)
-                          : objective_acq(m, mu_g, sd_g, &a_mu, &a_sd);
+             : m->mo     ? (logf ? log(bo_mo_acq(m, i, k)) : bo_mo_acq(m, i, k))
+                         : objective_acq(m, mu_g, sd_g, &a_mu, &a_sd);
   double lp_sum = 0, p_prod = 1;
   double P[m->T ? m->T : 1], p_mu[m->T ? m->T : 1], p_sd[m->T ? m->T : 1];
   double sdc[m->T ? m->T : 1];

@@ -42,8 +42,11 @@
  * fallback from (t, 2), the j-th generation it breeds from (t, 16 + j) and
  * the inner generations from (t, 8). The queue (children, position,
  * generation count) is the saved state (b); a surrogate run's model is
- * refitted from the history, not saved. */
+ * refitted from the history, not saved. On a multi-objective campaign the
+ * ranking is NSGA-II's (nsga2.h: non-dominated rank, then crowding
+ * distance), which makes this loop NSGA-II. This file fits no model. */
 #include "evo.h"
+#include "nsga2.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -291,6 +294,7 @@ static invdes_status ga_ask(invdes_strategy *s, invdes_strategy_ctx *ctx,
   invdes_status st = invdes_strategy_initial_design(s, ctx, n, out, &made, err);
   if (st || made == n) return st;
   if ((st = invdes_evo_hist_update(s, &g->hist, err))) return st;
+  if ((st = invdes_nsga2_order(s, &g->hist, err))) return st; /* several objectives */
   ga_state *q = &g->wk;
   q->generation = g->st.generation;
   q->head = g->st.head;
@@ -396,6 +400,6 @@ const invdes_strategy_type invdes_strategy_ga = {
     .options_read = ga_options_read, .options_free = free,
     .options_describe = ga_options_describe,
     .initial_default = invdes_strategy_initial_default,
-    .flags = INVDES_STRATEGY_POOL,
+    .flags = INVDES_STRATEGY_POOL | INVDES_STRATEGY_SEVERAL_OBJECTIVES,
     .init = ga_init, .destroy = ga_destroy,
     .ask = ga_ask, .save = ga_save, .load = ga_load};

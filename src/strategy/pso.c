@@ -595,6 +595,6 @@ const invdes_strategy_type invdes_strategy_pso = {
     .options_read = pso_options_read, .options_free = free,
     .options_describe = pso_options_describe,
     .initial_default = invdes_strategy_initial_default,
-    .flags = INVDES_STRATEGY_POOL,
+    .flags = INVDES_STRATEGY_POOL | INVDES_STRATEGY_ONE_OBJECTIVE,
     .init = pso_init, .destroy = pso_destroy,
     .ask = pso_ask, .save = pso_save, .load = pso_load};

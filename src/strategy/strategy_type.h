@@ -28,6 +28,12 @@ struct invdes_proposals;
 /* Its proposals depend on budget.evaluations, so a changed budget is not a
  * harmless edit of a running campaign. */
 #define INVDES_STRATEGY_USES_BUDGET 2u
+/* It follows one objective (a weighted sum at most): a multi-objective
+ * campaign (target.h's invdes_targets_pareto) is refused when it loads. */
+#define INVDES_STRATEGY_ONE_OBJECTIVE 4u
+/* It searches for the front of a multi-objective campaign (named in that
+ * refusal). Kinds with neither flag (designs) ignore the objectives. */
+#define INVDES_STRATEGY_SEVERAL_OBJECTIVES 8u
 
 struct invdes_strategy_type {
   const char *name;
