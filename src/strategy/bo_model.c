@@ -329,8 +329,8 @@ invdes_status bo_model_build(invdes_strategy *s, uint64_t iteration,
   if (!isnan(pm)) m->best = pm;
   m->beta = invdes_acq_ucb_beta(m->D, n_counted);
   if (m->feas && m->conditions) {
-    invdes_status fst = bo_feasible_condition_failures(m, err);
-    if (fst) return fst;
+    invdes_status cst = bo_feasible_condition_failures(m, err);
+    if (cst) return cst;
   }
   return bo_mo_build(m, err);
 }
