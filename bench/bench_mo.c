@@ -95,7 +95,7 @@ static int run(const problem *p, const char *kind, unsigned seed, int evals,
       break;
     }
     invdes_builtin_eval_all(b, pr->x, p->d, NULL, Y + 2 * i);
-    invdes_observation o = {i + 1, pr->z, pr->x, Y + 2 * i, 0};
+    invdes_observation o = {i + 1, pr->z, pr->x, Y + 2 * i, 0, NULL};
     if (invdes_strategy_tell(s, &o, 1, &err)) rc = -1;
   }
   *secs = bench_now() - t0;

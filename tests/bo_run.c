@@ -103,7 +103,7 @@ void run_ask(run *r, size_t n) {
 
 void tell_row(run *r, size_t i) {
   invdes_observation o = {(int64_t)i + 1, r->z + i * r->dim, r->x + i * r->nv,
-                          r->y + i * r->T, r->failed[i]};
+                          r->y + i * r->T, r->failed[i], NULL};
   invdes_error err;
   invdes_error_clear(&err);
   if (invdes_strategy_tell(r->s, &o, 1, &err)) fail_msg("tell: %s", err.message);

@@ -11,6 +11,9 @@
 #include <string.h>
 
 #include <cmocka.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #include "evo.h"
 
@@ -348,4 +351,12 @@ void harness_exhaust_pool(const invdes_space *sp, const invdes_campaign *c,
   free(seen);
   invdes_proposals_free(out);
   invdes_strategy_free(s);
+}
+
+void harness_set_threads(int n) {
+#ifdef _OPENMP
+  omp_set_num_threads(n);
+#else
+  (void)n;
+#endif
 }

@@ -119,4 +119,8 @@ void harness_check_exhaust(const invdes_space *sp,
 void harness_exhaust_pool(const invdes_space *sp, const invdes_campaign *c,
                           const invdes_strategy_spec *spec);
 
+/* Sets OpenMP's thread count for what follows (nothing without OpenMP):
+ * the tests that proposals do not depend on it. */
+void harness_set_threads(int n);
+
 #endif

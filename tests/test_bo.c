@@ -16,9 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 #include <cmocka.h>
 
@@ -83,22 +80,14 @@ static void test_feasible_distinct_with_pending(void **state) {
   }
 }
 
-static void set_threads(int n) {
-#ifdef _OPENMP
-  omp_set_num_threads(n);
-#else
-  (void)n;
-#endif
-}
-
 static void test_deterministic_any_threads(void **state) {
   run *r[3];
   for (int k = 0; k < 3; k++) {
-    set_threads(k == 2 ? 2 : 1);
+    harness_set_threads(k == 2 ? 2 : 1);
     r[k] = mixed_run("ei", 17);
     for (int i = 0; i < 6; i++) run_step(r[k], 3, 1, eval_mixed);
   }
-  set_threads(2);
+  harness_set_threads(2);
   for (int k = 1; k < 3; k++) {
     assert_int_equal(r[0]->n, r[k]->n);
     assert_memory_equal(r[0]->z, r[k]->z, r[0]->n * r[0]->dim * sizeof(double));
@@ -123,7 +112,7 @@ static void check_resume(const char *text, size_t batch, size_t steps,
     for (size_t i = r->n; i-- > 0;) {
       if (!r->told[i]) continue;
       invdes_observation o = {(int64_t)i + 1, r->z + i * r->dim, NULL,
-                              r->y + i * r->T, r->failed[i]};
+                              r->y + i * r->T, r->failed[i], NULL};
       assert_int_equal(invdes_strategy_tell(fresh, &o, 1, NULL), INVDES_OK);
     }
     assert_int_equal(invdes_strategy_load_state(fresh, r->blob, r->blob_len, NULL),

@@ -106,7 +106,7 @@ static void test_resume_long(void **state) {
     invdes_strategy *fresh = strategy_for(r, 4);
     for (size_t i = 0; i < r->n; i++) {
       invdes_observation o = {(int64_t)i + 1, r->z + i * r->dim, NULL, r->y + i * r->T,
-                              r->failed[i]};
+                              r->failed[i], NULL};
       assert_int_equal(invdes_strategy_tell(fresh, &o, 1, NULL), INVDES_OK);
     }
     assert_int_equal(invdes_strategy_load_state(fresh, r->blob, r->blob_len, NULL),

@@ -18,9 +18,6 @@
 #include <string.h>
 
 #include <cmocka.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 #include "evo.h"
 #include "rng.h"
@@ -296,14 +293,6 @@ static invdes_strategy_spec sa_spec(int ga, const char *surrogate) {
   return spec;
 }
 
-static void set_threads(int n) {
-#ifdef _OPENMP
-  omp_set_num_threads(n);
-#else
-  (void)n;
-#endif
-}
-
 static void test_surrogate_runs(void **state) {
   (void)state;
   fixture *f = fx_ncm();
@@ -314,9 +303,9 @@ static void test_surrogate_runs(void **state) {
       invdes_strategy_spec spec = sa_spec(ga, kinds[k]);
       /* feasible, distinct batches (run_campaign_spec checks each) with
        * 1 and 2 threads, the same proposals */
-      set_threads(1);
+      harness_set_threads(1);
       sim *a = run_campaign_spec(sp, &spec, 21, 8, 3);
-      set_threads(2);
+      harness_set_threads(2);
       sim *b = run_campaign_spec(sp, &spec, 21, 8, 3);
       assert_int_equal(a->n, b->n);
       assert_memory_equal(a->z, b->z, a->n * a->dim * sizeof *a->z);
@@ -324,7 +313,7 @@ static void test_surrogate_runs(void **state) {
       sim_free(a);
       sim_free(b);
     }
-  set_threads(1);
+  harness_set_threads(1);
   invdes_space_free(sp);
   fx_free(f);
 }

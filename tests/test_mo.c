@@ -96,7 +96,7 @@ static void test_nsga2_order_keeps_the_front(void **state) {
     F[2 * i + 1] = y[1];
     z[0] = gsl_rng_uniform(g);
     z[1] = gsl_rng_uniform(g);
-    invdes_observation o = {i + 1, z, NULL, y, 0};
+    invdes_observation o = {i + 1, z, NULL, y, 0, NULL};
     assert_int_equal(invdes_strategy_tell(r.s, &o, 1, &err), INVDES_OK);
   }
   invdes_evo_hist h;
@@ -152,7 +152,7 @@ static void drive(run *r, const char *fn, size_t d, int evals, double *Y, size_t
     double f[INVDES_BUILTIN_MAX_OUT];
     invdes_builtin_eval_all(b, r->p->x, d, NULL, f);
     for (size_t j = 0; j < m; j++) Y[(size_t)i * m + j] = sign * f[j];
-    invdes_observation o = {i + 1, r->p->z, r->p->x, Y + (size_t)i * m, 0};
+    invdes_observation o = {i + 1, r->p->z, r->p->x, Y + (size_t)i * m, 0, NULL};
     assert_int_equal(invdes_strategy_tell(r->s, &o, 1, &err), INVDES_OK);
   }
 }
@@ -205,7 +205,7 @@ static void test_bo_condition_multiplies_in(void **state) {
     invdes_builtin_eval_all(b, r.p->x, 2, NULL, y);
     y[2] = r.p->x[0];
     if (i >= 6) chosen++, met += y[2] <= 0.3;
-    invdes_observation o = {i + 1, r.p->z, r.p->x, y, 0};
+    invdes_observation o = {i + 1, r.p->z, r.p->x, y, 0, NULL};
     assert_int_equal(invdes_strategy_tell(r.s, &o, 1, &err), INVDES_OK);
   }
   if (met < chosen * 8 / 10) fail_msg("%d of %d proposals meet the condition", met, chosen);
@@ -237,7 +237,7 @@ static double hv3_of(const char *kind, unsigned seed) {
     y[0] = g * cos(a) * cos(b);
     y[1] = g * cos(a) * sin(b);
     y[2] = g * sin(a);
-    invdes_observation o = {i + 1, r.p->z, r.p->x, y, 0};
+    invdes_observation o = {i + 1, r.p->z, r.p->x, y, 0, NULL};
     assert_int_equal(invdes_strategy_tell(r.s, &o, 1, &err), INVDES_OK);
   }
   assert_int_equal(invdes_hypervolume(Y, N, 3, ref, &hv, &err), INVDES_OK);
@@ -271,7 +271,7 @@ static void test_parego_four_objectives(void **state) {
       double y[4] = {x[0], 1 - x[0] + x[1], x[2] - x[1], (x[0] - 0.3) * (x[0] - 0.3) + x[2]};
       memcpy((k ? z2 : z1) + 3 * i, r.p->z, 3 * sizeof *y);
       if (i >= 8) assert_true(isfinite(r.p->acquisition[0]) && r.p->acquisition[0] >= 0);
-      invdes_observation o = {i + 1, r.p->z, r.p->x, y, 0};
+      invdes_observation o = {i + 1, r.p->z, r.p->x, y, 0, NULL};
       assert_int_equal(invdes_strategy_tell(r.s, &o, 1, &err), INVDES_OK);
     }
     run_close(&r);
@@ -303,14 +303,14 @@ static void resume_case(const char *strategy, const char *fn) {
       int i = 2 * a + k;
       memcpy(Z + 2 * i, r.p->z + 2 * k, 2 * sizeof *Z);
       invdes_builtin_eval_all(b, r.p->x + 2 * k, 2, NULL, Y + 2 * i);
-      invdes_observation o = {i + 1, r.p->z + 2 * k, r.p->x + 2 * k, Y + 2 * i, 0};
+      invdes_observation o = {i + 1, r.p->z + 2 * k, r.p->x + 2 * k, Y + 2 * i, 0, NULL};
       assert_int_equal(invdes_strategy_tell(r.s, &o, 1, &err), INVDES_OK);
     }
     if (a + 1 == CUT) assert_int_equal(invdes_strategy_save_state(r.s, &blob, &len, &err), INVDES_OK);
   }
   run_open(&q, text, 2, 11, 2);
   for (int i = 2 * CUT - 1; i >= 0; i--) { /* any order of tells */
-    invdes_observation o = {i + 1, Z + 2 * i, NULL, Y + 2 * i, 0};
+    invdes_observation o = {i + 1, Z + 2 * i, NULL, Y + 2 * i, 0, NULL};
     assert_int_equal(invdes_strategy_tell(q.s, &o, 1, &err), INVDES_OK);
   }
   assert_int_equal(invdes_strategy_load_state(q.s, blob, len, &err), INVDES_OK);
@@ -319,7 +319,7 @@ static void resume_case(const char *strategy, const char *fn) {
     memcpy(Zb + 4 * a, q.p->z, 4 * sizeof *Zb);
     for (int k = 0; k < 2; k++) {
       int i = 2 * a + k;
-      invdes_observation o = {i + 1, q.p->z + 2 * k, q.p->x + 2 * k, Y + 2 * i, 0};
+      invdes_observation o = {i + 1, q.p->z + 2 * k, q.p->x + 2 * k, Y + 2 * i, 0, NULL};
       assert_int_equal(invdes_strategy_tell(q.s, &o, 1, &err), INVDES_OK);
     }
   }
