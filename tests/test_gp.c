@@ -264,7 +264,11 @@ static void add_point_equals_refit(const double *noise) {
     assert_true(fabs(ma[i] - mb[i]) <= 1e-8);
     assert_true(fabs(va[i] - vb[i]) <= 1e-8);
   }
-  assert_true(fabs(invdes_gp_log_marginal_likelihood(a) - invdes_gp_log_marginal_likelihood(b)) <= 1e-8);
+  /* Relative: the likelihood sums n log-terms and a quadratic form whose
+   * rounding grows with K's condition (the learned noise may fall to 1e-10
+   * of the signal); an -O1 sanitizer build differs by 2e-10 of |L| = 67. */
+  double la = invdes_gp_log_marginal_likelihood(a), lb = invdes_gp_log_marginal_likelihood(b);
+  assert_true(fabs(la - lb) <= 1e-9 * fmax(1.0, fabs(la)));
   assert_true(fabs(invdes_gp_mean_const(a) - invdes_gp_mean_const(b)) <= 1e-8);
   invdes_gp_free(a);
   invdes_gp_free(b);
