@@ -11,6 +11,8 @@
  * the chance of success (bo_feasible.c). UCB is shifted by the smallest observed g, so that it is
  * >= 0 where it matters and a product with chances ranks sensibly. Variances
  * are floored at BO_MIN_VAR (standardized) so a score never divides by 0.
+ * With hyper-parameter samples (bo_hyper_mcmc.c) the score is their
+ * average, taken before the chance of success multiplies it.
  * This file fits nothing and chooses no points. */
 #include "bo.h"
 
@@ -111,8 +113,8 @@ static double score_point(const bo_model *m, size_t i, size_t k, double *dS) {
   return S;
 }
 
-invdes_status bo_model_score(bo_model *m, const double *Z, size_t k,
-                             double *score, double *grad, invdes_error *err) {
+invdes_status bo_model_score_one(bo_model *m, const double *Z, size_t k,
+                                 double *score, double *grad, invdes_error *err) {
   invdes_status st = reserve_points(m, k, err);
   if (st) return st;
   int with_grad = grad && k == 1 && m->grad;
@@ -142,7 +144,15 @@ invdes_status bo_model_score(bo_model *m, const double *Z, size_t k,
       grad[j] = isfinite(g) ? g : 0;
     }
   }
-  return bo_feasible_apply(m, Z, k, score, with_grad ? grad : NULL, err);
+  return INVDES_OK;
+}
+
+invdes_status bo_model_score(bo_model *m, const double *Z, size_t k,
+                             double *score, double *grad, invdes_error *err) {
+  if (!(k == 1 && m->grad)) grad = NULL;
+  invdes_status st = m->n_samp ? bo_mcmc_score(m, Z, k, score, grad, err)
+                               : bo_model_score_one(m, Z, k, score, grad, err);
+  return st ? st : bo_feasible_apply(m, Z, k, score, grad, err);
 }
 
 invdes_status bo_model_report(bo_model *m, const double *Z, size_t k,
