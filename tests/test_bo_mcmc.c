@@ -120,6 +120,34 @@ static void test_other_points_same_for_threads(void **state) {
   for (int k = 0; k < 3; k++) run_free(r[k]);
 }
 
+static void eval_ok(const run *r, const double *x, double *y, int *failed) {
+  eval_fn(r, x, y, failed);
+  *failed = 0;
+}
+
+/* log EI averages in EI's units (log-mean-exp): finite scores, and the
+ * same first model-chosen point as EI, whose average it is the log of. */
+static void test_logei(void **state) {
+  (void)state;
+  char text[1024];
+  snprintf(text, sizeof text, TEXT, "mcmc, acquisition: logei");
+  run *l = run_new(text, 8, 64);
+  run *e = new_run("mcmc", 8);
+  for (int i = 0; i < 5; i++) {
+    run_step(l, 2, 0, eval_ok);
+    run_step(e, 2, 0, eval_ok);
+  }
+  assert_feasible_distinct(l);
+  for (size_t i = 6; i < l->n; i++) assert_true(isfinite(l->acq[i]));
+  assert_memory_equal(l->z, e->z, 6 * l->dim * sizeof(double)); /* the design */
+  /* the first model-chosen point (row 6) */
+  for (size_t j = 0; j < l->dim; j++)
+    assert_true(fabs(l->z[6 * l->dim + j] - e->z[6 * e->dim + j]) < 1e-4);
+  assert_true(fabs(l->acq[6] - log(e->acq[6])) < 1e-3 * (1 + fabs(l->acq[6])));
+  run_free(l);
+  run_free(e);
+}
+
 static void test_resume(void **state) {
   (void)state;
   run *r = new_run("mcmc", 9);
@@ -184,6 +212,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_samples),
       cmocka_unit_test(test_other_points_same_for_threads),
+      cmocka_unit_test(test_logei),
       cmocka_unit_test(test_resume),
       cmocka_unit_test(test_key_validated),
   };
