@@ -157,7 +157,7 @@ static void test_resume(void **state) {
     for (size_t i = r->n; i-- > 0;) {
       if (!r->told[i]) continue;
       invdes_observation o = {(int64_t)i + 1, r->z + i * r->dim, NULL, r->y + i * r->T,
-                              r->failed[i]};
+                              r->failed[i], NULL};
       assert_int_equal(invdes_strategy_tell(fresh, &o, 1, NULL), INVDES_OK);
     }
     assert_int_equal(invdes_strategy_load_state(fresh, r->blob, r->blob_len, NULL), INVDES_OK);
