@@ -4,7 +4,8 @@
  * Each run is a campaign with one minimize target over one of the problems
  * of bench_funcs.h (the four classic ones unless --only names another, e.g.
  * ackley20), strategy bo with a Matérn-5/2 GP
- * (by default; --surrogate rf, --kernel sqexp, --acq choose others),
+ * (by default; --surrogate rf, --kernel sqexp, --acq, --hyper mcmc choose
+ * others),
  * batch 1 (--batch q: asks of q points, each batch told before the next
  * ask), 10 initial Sobol points, driven through the ask/tell interface
  * in memory (no database: the store's cost is bench_run's business).
@@ -19,7 +20,7 @@
  * function; asserts nothing.
  *
  * usage: bench_bo [--seeds K] [--evals N] [--batch Q] [--acq ei|logei|ucb|pi]
- *                 [--surrogate gp|rf] [--kernel matern52|sqexp]
+ *                 [--surrogate gp|rf] [--kernel matern52|sqexp] [--hyper ml|mcmc]
  *                 [--strategy bo|random] [--fail-box lo1,hi1,lo2,hi2]
  *                 [--only NAME] [--verbose 1] */
 #include <math.h>
@@ -38,6 +39,7 @@
 typedef struct bench_cfg {
   int evals, batch;
   const char *acq, *surrogate, *kernel, *strategy;
+  const char *hyper;    /* gp: ml or mcmc (bo's `hyper`) */
   double fail[4];       /* failing box in unit coordinates of x1, x2:
                            [fail0, fail1] x [fail2, fail3]; fail1 <= fail0:
                            no failures */
@@ -83,9 +85,11 @@ static invdes_campaign *make_campaign(const bench_func *f, unsigned seed, const 
                                       const double *lo, const double *hi, invdes_error *err) {
   char text[4096], opts[256] = "";
   if (!strcmp(cfg->strategy, "bo"))
-    snprintf(opts, sizeof opts, ", surrogate: %s%s%s, acquisition: %s", cfg->surrogate,
+    snprintf(opts, sizeof opts, ", surrogate: %s%s%s, acquisition: %s%s%s", cfg->surrogate,
              strcmp(cfg->surrogate, "gp") ? "" : ", kernel: ",
-             strcmp(cfg->surrogate, "gp") ? "" : cfg->kernel, cfg->acq);
+             strcmp(cfg->surrogate, "gp") ? "" : cfg->kernel, cfg->acq,
+             strcmp(cfg->surrogate, "gp") ? "" : ", hyper: ",
+             strcmp(cfg->surrogate, "gp") ? "" : cfg->hyper);
   int n = snprintf(text, sizeof text, "name: bench-%s\nseed: %u\nparameters:\n",
                    f->name, seed);
   for (size_t j = 0; j < f->d; j++)
@@ -161,6 +165,7 @@ static int parse_args(int argc, char **argv, bench_cfg *cfg, int *seeds, int *ve
     else if (!strcmp(k, "--strategy")) cfg->strategy = v;
     else if (!strcmp(k, "--only")) *only = v;
     else if (!strcmp(k, "--kernel")) cfg->kernel = v;
+    else if (!strcmp(k, "--hyper")) cfg->hyper = v;
     else if (!strcmp(k, "--verbose")) *verbose = atoi(v);
     else if (!strcmp(k, "--fail-box")) {
       if (sscanf(v, "%lf,%lf,%lf,%lf", &cfg->fail[0], &cfg->fail[1], &cfg->fail[2],
@@ -174,10 +179,10 @@ static int parse_args(int argc, char **argv, bench_cfg *cfg, int *seeds, int *ve
 int main(int argc, char **argv) {
   int seeds = 5, verbose = 0;
   const char *only = NULL;
-  bench_cfg cfg = {100, 1, "ei", "gp", "matern52", "bo", {0, 0, 0, 0}};
+  bench_cfg cfg = {100, 1, "ei", "gp", "matern52", "bo", "ml", {0, 0, 0, 0}};
   if (parse_args(argc, argv, &cfg, &seeds, &verbose, &only)) {
     fprintf(stderr, "usage: bench_bo [--seeds 1..64] [--evals >= 50] [--batch >= 1] "
-                    "[--acq K] [--surrogate gp|rf] [--kernel K] [--strategy bo|random] "
+                    "[--acq K] [--surrogate gp|rf] [--kernel K] [--hyper ml|mcmc] [--strategy bo|random] "
                     "[--fail-box lo1,hi1,lo2,hi2] [--only NAME] [--verbose 1]\n");
     return 2;
   }

@@ -181,6 +181,18 @@ size_t invdes_gp_fit_evaluations(const invdes_gp *gp);
 INVDES_API
 double invdes_gp_objective(const invdes_gp *gp, const double *theta, double *grad);
 
+/* n_samples draws of the hyper-parameters from their posterior given the
+ * fitted data (real points): a slice-sampling chain (gp_sample.c) started
+ * at the fitted values, burn sweeps discarded, one sample per sweep of all
+ * coordinates, from the random stream of seed. Each sample is d+2 values
+ * into h (n_samples × (d+2)) in the layout of the carried hyper-parameters
+ * (invdes_gp_set_hyper's arguments): d length scales, the signal variance
+ * and the noise variance, units of y (0 noise when every point has its
+ * own). Deterministic for a given seed and fit. */
+INVDES_API
+invdes_status invdes_gp_sample_hyper(const invdes_gp *gp, uint64_t seed, size_t n_samples,
+                                     size_t burn, double *h, invdes_error *err);
+
 /* Number of entries of theta for invdes_gp_objective, and the fitted theta. */
 INVDES_API
 size_t invdes_gp_theta_size(const invdes_gp *gp);

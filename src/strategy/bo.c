@@ -62,6 +62,7 @@ static void bo_destroy(invdes_strategy *s) {
 
 static const char *const kernels[] = {"matern52", "sqexp", NULL};
 static const char *const acquisitions[] = {"ei", "logei", "ucb", "pi", NULL};
+static const char *const hypers[] = {"ml", "mcmc", NULL};
 
 void bo_options_defaults(invdes_bo_options *o) {
   memset(o, 0, sizeof *o);
@@ -136,6 +137,13 @@ static void bo_options_read(invdes_cload *L, const invdes_ynode *n, void *option
     int k = invdes_cload_choice(L, v, "acquisition", acquisitions);
     if (k >= 0) o->acquisition = (invdes_acquisition_kind)k;
   }
+  if ((v = invdes_cload_get(n, "hyper"))) {
+    int k = invdes_cload_choice(L, v, "hyper", hypers);
+    if (k >= 0) o->hyper = (invdes_hyper_kind)k;
+    if (o->hyper && !(invdes_surrogate_type_caps(o->surrogate) & INVDES_SURROGATE_KERNEL))
+      invdes_cload_error(L, invdes_cload_key_node(n, "hyper"), INVDES_ERR_INVALID,
+                         "'hyper: mcmc' applies to a surrogate with hyper-parameters (gp) only");
+  }
 }
 
 /* "surrogate gp, kernel matern52, acquisition ei": the kernel only for a
@@ -154,7 +162,9 @@ static void bo_options_describe(const void *options, char *buf, size_t size) {
   if (o->model.n_settings && len < size) len += (size_t)snprintf(buf + len, size - len, "}");
   if ((invdes_surrogate_type_caps(o->surrogate) & INVDES_SURROGATE_KERNEL) && len < size)
     len += (size_t)snprintf(buf + len, size - len, ", kernel %s", kernels[o->kernel]);
-  if (len < size) snprintf(buf + len, size - len, ", acquisition %s", acquisitions[o->acquisition]);
+  if (len < size) len += (size_t)snprintf(buf + len, size - len, ", acquisition %s",
+                                          acquisitions[o->acquisition]);
+  if (o->hyper && len < size) snprintf(buf + len, size - len, ", hyper %s", hypers[o->hyper]);
 }
 
 /* ---- operations ------------------------------------------------------------ */
@@ -331,7 +341,7 @@ static invdes_status bo_load(invdes_strategy *s, const unsigned char *payload,
   return INVDES_OK;
 }
 
-static const char *const bo_keys[] = {"surrogate", "kernel", "acquisition", NULL};
+static const char *const bo_keys[] = {"surrogate", "kernel", "acquisition", "hyper", NULL};
 
 const invdes_strategy_type invdes_strategy_bo = {
     .name = "bo", .keys = bo_keys, .options_new = bo_options_new,

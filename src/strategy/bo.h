@@ -26,6 +26,9 @@ typedef enum invdes_kernel_kind { INVDES_KERNEL_MATERN52, INVDES_KERNEL_SQEXP } 
 typedef enum invdes_acquisition_kind {
   INVDES_ACQ_EI, INVDES_ACQ_LOGEI, INVDES_ACQ_UCB, INVDES_ACQ_PI
 } invdes_acquisition_kind;
+/* How the GP's hyper-parameters enter the score: the ML-II point, or EI
+ * averaged over posterior samples as well (bo_hyper_mcmc.c). */
+typedef enum invdes_hyper_kind { INVDES_HYPER_ML, INVDES_HYPER_MCMC } invdes_hyper_kind;
 typedef struct invdes_bo_options {
   const invdes_surrogate_type *surrogate; /* a registered kind */
   invdes_surrogate_options model;  /* its named settings (`surrogate:
@@ -33,6 +36,7 @@ typedef struct invdes_bo_options {
                                       and rf parts itself */
   invdes_kernel_kind kernel;       /* gp */
   invdes_acquisition_kind acquisition;
+  invdes_hyper_kind hyper;         /* gp */
 } invdes_bo_options;
 
 /* The defaults: gp, matern52, ei, no settings. */
@@ -83,6 +87,8 @@ typedef struct bo_target {
                              no repeats (the surrogate learns the noise) */
   size_t n, cap;
   uint64_t seed;
+  invdes_surrogate **samp; /* BO_MCMC_SAMPLES models at sampled
+                              hyper-parameters (bo_hyper_mcmc.c), NULL: none */
 } bo_target;
 
 /* The chance that an experiment succeeds (bo_feasible.c). */
@@ -110,6 +116,8 @@ typedef struct bo_model {
   double *mu, *var;       /* T × cap */
   double *dmu, *dvar;     /* T × D (gradients at one point) */
   bo_mo *mo;              /* several objectives (bo_mo.c), else NULL */
+  size_t n_samp;          /* hyper-parameter samples scored besides the
+                             ML-II models (0 or BO_MCMC_SAMPLES) */
 } bo_model;
 
 /* Builds and fits the model of an ask from the told history: returns
@@ -193,6 +201,36 @@ int bo_batch_free(const invdes_strategy *s, const invdes_strategy_ctx *ctx,
  * lowering UCB's floor (bo_batch.c). */
 invdes_status bo_batch_believe(bo_model *m, const double *Z, size_t k,
                                invdes_error *err);
+
+/* The score of bo_model_score from the current scoring models alone,
+ * without the chance of success (bo_score.c). */
+invdes_status bo_model_score_one(bo_model *m, const double *Z, size_t k,
+                                 double *score, double *grad, invdes_error *err);
+
+/* ---- hyper-parameter samples (bo_hyper_mcmc.c) ---- */
+
+#define BO_MCMC_SAMPLES 4  /* sampled models per GP target and ask */
+#define BO_MCMC_BURN 1     /* sweeps discarded (the chain starts at ML-II) */
+#define BO_MCMC_MAX_N 200  /* more training points: the ML-II model alone */
+
+/* With `hyper: mcmc`, draws the samples of every GP target of a built model
+ * (before any conditioning) and sets m->n_samp (else 0); a target that cannot be sampled keeps
+ * its ML-II model alone. Errors: out of memory only. */
+invdes_status bo_mcmc_build(bo_model *m, invdes_error *err);
+void bo_mcmc_free_target(bo_target *bt);
+
+/* Runs fn(m, arg) once with each sample standing in as the scoring model
+ * of its target (bt->sur), then restores the ML-II models. */
+invdes_status bo_mcmc_each(bo_model *m, invdes_status (*fn)(bo_model *, void *), void *arg);
+
+/* Conditions every sampled model on k pending points Z (fantasies). */
+invdes_status bo_mcmc_condition(bo_model *m, const double *Z, size_t k, invdes_error *err);
+
+/* The average score over the ML-II models and the samples (log EI: the log
+ * of the average EI), gradient likewise when grad is not NULL (k = 1);
+ * without the chance of success. */
+invdes_status bo_mcmc_score(bo_model *m, const double *Z, size_t k, double *score,
+                            double *grad, invdes_error *err);
 
 /* The classifier of the told rows' success, or *out NULL when none failed
  * (or when no fit factors). */

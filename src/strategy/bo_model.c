@@ -246,6 +246,10 @@ void bo_model_top_rows(const bo_model *m, size_t k, size_t *rows,
 
 /* ---- building ------------------------------------------------------------ */
 
+static invdes_status condition_failures(bo_model *m, void *err) {
+  return bo_feasible_condition_failures(m, err);
+}
+
 void bo_model_free(bo_model *m) {
   for (size_t t = 0; m->t && t < m->T; t++) {
     bo_target *bt = &m->t[t];
@@ -259,6 +263,7 @@ void bo_model_free(bo_model *m) {
     free(bt->X);
     free(bt->y);
     free(bt->noise);
+    bo_mcmc_free_target(bt);
   }
   free(m->t);
   free(m->mu);
@@ -328,11 +333,12 @@ invdes_status bo_model_build(invdes_strategy *s, uint64_t iteration,
   double pm = m->feas_only ? NAN : bo_noise_incumbent(m); /* noisy EI's plug-in */
   if (!isnan(pm)) m->best = pm;
   m->beta = invdes_acq_ucb_beta(m->D, n_counted);
-  if (m->feas && m->conditions) {
-    invdes_status cst = bo_feasible_condition_failures(m, err);
-    if (cst) return cst;
+  invdes_status cst = bo_mcmc_build(m, err);
+  if (!cst && m->feas && m->conditions) {
+    cst = bo_mcmc_each(m, condition_failures, err);
+    if (!cst) cst = bo_feasible_condition_failures(m, err);
   }
-  return bo_mo_build(m, err);
+  return cst ? cst : bo_mo_build(m, err);
 }
 
 invdes_status bo_model_condition(bo_model *m, const double *Z, size_t k,
@@ -346,7 +352,8 @@ invdes_status bo_model_condition(bo_model *m, const double *Z, size_t k,
                                      : INVDES_OK;
       if (st) return st;
     }
-    return bo_batch_believe(m, Z, k, err);
+    invdes_status st = bo_mcmc_condition(m, Z, k, err);
+    return st ? st : bo_batch_believe(m, Z, k, err);
   }
   for (size_t t = 0; t < m->T; t++) {
     bo_target *bt = &m->t[t];

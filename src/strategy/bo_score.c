@@ -13,6 +13,8 @@
  * are floored at BO_MIN_VAR (standardized) so a score never divides by 0.
  * On a multi-objective campaign the objective part is bo_mo.c's (EHVI or
  * ParEGO; its logarithm for logei), times the same chances.
+ * With hyper-parameter samples (bo_hyper_mcmc.c) the score is their
+ * average, taken before the chance of success multiplies it.
  * This file fits nothing and chooses no points. */
 #include "bo.h"
 
@@ -114,8 +116,8 @@ static double score_point(const bo_model *m, size_t i, size_t k, double *dS) {
   return S;
 }
 
-invdes_status bo_model_score(bo_model *m, const double *Z, size_t k,
-                             double *score, double *grad, invdes_error *err) {
+invdes_status bo_model_score_one(bo_model *m, const double *Z, size_t k,
+                                 double *score, double *grad, invdes_error *err) {
   invdes_status st = reserve_points(m, k, err);
   if (st) return st;
   int with_grad = grad && k == 1 && m->grad;
@@ -145,7 +147,15 @@ invdes_status bo_model_score(bo_model *m, const double *Z, size_t k,
       grad[j] = isfinite(g) ? g : 0;
     }
   }
-  return bo_feasible_apply(m, Z, k, score, with_grad ? grad : NULL, err);
+  return INVDES_OK;
+}
+
+invdes_status bo_model_score(bo_model *m, const double *Z, size_t k,
+                             double *score, double *grad, invdes_error *err) {
+  if (!(k == 1 && m->grad)) grad = NULL;
+  invdes_status st = m->n_samp ? bo_mcmc_score(m, Z, k, score, grad, err)
+                               : bo_model_score_one(m, Z, k, score, grad, err);
+  return st ? st : bo_feasible_apply(m, Z, k, score, grad, err);
 }
 
 invdes_status bo_model_report(bo_model *m, const double *Z, size_t k,
