@@ -39,7 +39,7 @@
 typedef struct bench_cfg {
   int evals, batch;
   const char *acq, *surrogate, *kernel, *strategy;
-  const char *hyper;    /* gp: ml or mcmc (bo's `hyper`) */
+  const char *hyper;    /* gp: ml or mcmc (bo's `hyper`); NULL: unset */
   double fail[4];       /* failing box in unit coordinates of x1, x2:
                            [fail0, fail1] x [fail2, fail3]; fail1 <= fail0:
                            no failures */
@@ -88,8 +88,8 @@ static invdes_campaign *make_campaign(const bench_func *f, unsigned seed, const 
     snprintf(opts, sizeof opts, ", surrogate: %s%s%s, acquisition: %s%s%s", cfg->surrogate,
              strcmp(cfg->surrogate, "gp") ? "" : ", kernel: ",
              strcmp(cfg->surrogate, "gp") ? "" : cfg->kernel, cfg->acq,
-             strcmp(cfg->surrogate, "gp") ? "" : ", hyper: ",
-             strcmp(cfg->surrogate, "gp") ? "" : cfg->hyper);
+             strcmp(cfg->surrogate, "gp") || !cfg->hyper ? "" : ", hyper: ",
+             strcmp(cfg->surrogate, "gp") || !cfg->hyper ? "" : cfg->hyper);
   int n = snprintf(text, sizeof text, "name: bench-%s\nseed: %u\nparameters:\n",
                    f->name, seed);
   for (size_t j = 0; j < f->d; j++)
@@ -179,7 +179,7 @@ static int parse_args(int argc, char **argv, bench_cfg *cfg, int *seeds, int *ve
 int main(int argc, char **argv) {
   int seeds = 5, verbose = 0;
   const char *only = NULL;
-  bench_cfg cfg = {100, 1, "ei", "gp", "matern52", "bo", "ml", {0, 0, 0, 0}};
+  bench_cfg cfg = {100, 1, "ei", "gp", "matern52", "bo", NULL, {0, 0, 0, 0}};
   if (parse_args(argc, argv, &cfg, &seeds, &verbose, &only)) {
     fprintf(stderr, "usage: bench_bo [--seeds 1..64] [--evals >= 50] [--batch >= 1] "
                     "[--acq K] [--surrogate gp|rf] [--kernel K] [--hyper ml|mcmc] [--strategy bo|random] "

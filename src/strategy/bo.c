@@ -70,6 +70,7 @@ void bo_options_defaults(invdes_bo_options *o) {
   invdes_surrogate_options_init(&o->model);
   o->kernel = INVDES_KERNEL_MATERN52;
   o->acquisition = INVDES_ACQ_EI;
+  o->hyper = INVDES_HYPER_AUTO;
 }
 
 static void *bo_options_new(void) {
@@ -140,7 +141,8 @@ static void bo_options_read(invdes_cload *L, const invdes_ynode *n, void *option
   if ((v = invdes_cload_get(n, "hyper"))) {
     int k = invdes_cload_choice(L, v, "hyper", hypers);
     if (k >= 0) o->hyper = (invdes_hyper_kind)k;
-    if (o->hyper && !(invdes_surrogate_type_caps(o->surrogate) & INVDES_SURROGATE_KERNEL))
+    if (o->hyper == INVDES_HYPER_MCMC &&
+        !(invdes_surrogate_type_caps(o->surrogate) & INVDES_SURROGATE_KERNEL))
       invdes_cload_error(L, invdes_cload_key_node(n, "hyper"), INVDES_ERR_INVALID,
                          "'hyper: mcmc' applies to a surrogate with hyper-parameters (gp) only");
   }
@@ -164,7 +166,8 @@ static void bo_options_describe(const void *options, char *buf, size_t size) {
     len += (size_t)snprintf(buf + len, size - len, ", kernel %s", kernels[o->kernel]);
   if (len < size) len += (size_t)snprintf(buf + len, size - len, ", acquisition %s",
                                           acquisitions[o->acquisition]);
-  if (o->hyper && len < size) snprintf(buf + len, size - len, ", hyper %s", hypers[o->hyper]);
+  if (o->hyper != INVDES_HYPER_AUTO && len < size)
+    snprintf(buf + len, size - len, ", hyper %s", hypers[o->hyper]);
 }
 
 /* ---- operations ------------------------------------------------------------ */

@@ -27,8 +27,13 @@ typedef enum invdes_acquisition_kind {
   INVDES_ACQ_EI, INVDES_ACQ_LOGEI, INVDES_ACQ_UCB, INVDES_ACQ_PI
 } invdes_acquisition_kind;
 /* How the GP's hyper-parameters enter the score: the ML-II point, or EI
- * averaged over posterior samples as well (bo_hyper_mcmc.c). */
-typedef enum invdes_hyper_kind { INVDES_HYPER_ML, INVDES_HYPER_MCMC } invdes_hyper_kind;
+ * averaged over posterior samples as well (bo_hyper_mcmc.c); unset (AUTO,
+ * the default): samples unless the space is finite with more than
+ * BO_MCMC_MAX_CANDS candidates, each of which would be scored 5 times. */
+typedef enum invdes_hyper_kind {
+  INVDES_HYPER_ML, INVDES_HYPER_MCMC, INVDES_HYPER_AUTO
+} invdes_hyper_kind;
+#define BO_MCMC_MAX_CANDS 100000
 typedef struct invdes_bo_options {
   const invdes_surrogate_type *surrogate; /* a registered kind */
   invdes_surrogate_options model;  /* its named settings (`surrogate:
@@ -39,7 +44,7 @@ typedef struct invdes_bo_options {
   invdes_hyper_kind hyper;         /* gp */
 } invdes_bo_options;
 
-/* The defaults: gp, matern52, ei, no settings. */
+/* The defaults: gp, matern52, ei, hyper unset (AUTO), no settings. */
 void bo_options_defaults(invdes_bo_options *o);
 
 #define BO_K_CANDS 1     /* the Sobol candidates of an ask */
