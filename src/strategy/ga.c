@@ -76,7 +76,6 @@ typedef struct ga_rank {
 
 typedef struct ga_impl {
   size_t pop, brood;        /* population, children per generation */
-  int sized;                /* the campaign set the population */
   invdes_evo_vary vary;
   ga_state st, wk;
   invdes_evo_hist hist;
@@ -151,6 +150,11 @@ static void ga_options_describe(const void *options, char *buf, size_t size) {
            o->surrogate ? invdes_model_kind_name(o->surrogate) : "");
 }
 
+/* The campaign's ga options (the defaults when it gave none). */
+static const invdes_ga_options *ga_options(const invdes_strategy *s) {
+  return s->spec.options ? s->spec.options : &ga_defaults;
+}
+
 /* (Re)allocates everything sized by the population for pop members. */
 static invdes_status population_alloc(invdes_strategy *s, ga_impl *g, size_t pop,
                                       invdes_error *err) {
@@ -178,7 +182,7 @@ static invdes_status ga_init(invdes_strategy *s, invdes_error *err) {
   ga_impl *g = calloc(1, sizeof *g);
   if (!g) return nomem(err);
   s->impl = g;
-  const invdes_ga_options *o = s->spec.options ? s->spec.options : &ga_defaults;
+  const invdes_ga_options *o = ga_options(s);
   invdes_evo_hist_init(&g->hist, s->dim);
   invdes_status st = invdes_evo_blocks_init(s, &g->blocks, err);
   if (st) return st;
@@ -192,7 +196,6 @@ static invdes_status ga_init(invdes_strategy *s, invdes_error *err) {
                               GA_ETA_C, GA_ETA_M};
   g->surrogate = o->surrogate;
   invdes_evo_model_init(&g->model, o->surrogate, s->seed);
-  g->sized = o->population >= 2;
   g->x = malloc((s->n_vars + 1) * sizeof *g->x);
   if (!g->x) return nomem(err);
   return population_alloc(s, g, g->pop, err);
@@ -364,7 +367,8 @@ static invdes_status ga_load(invdes_strategy *s, const unsigned char *payload,
   /* An unset population was sized when the campaign began (by its budget
    * then, or 40 before state version 2): the saved one keeps its size, so a
    * grown budget or a newer build resumes the same population. */
-  if (!r.bad && pop != g->pop && !g->sized && pop >= 2 && pop <= GA_POP_LIMIT &&
+  if (!r.bad && pop != g->pop && ga_options(s)->population < 2 && pop >= 2 &&
+      pop <= GA_POP_LIMIT &&
       (st = population_alloc(s, g, (size_t)pop, err)))
     return st;
   if (!r.bad && pop != g->pop)

@@ -84,7 +84,6 @@ typedef struct pso_state {
 
 typedef struct pso_impl {
   size_t np, ni;            /* particles; of the swarm on the model */
-  int sized;                /* the campaign set the swarm */
   double w, c1, c2;
   pso_state st, wk;         /* committed state, working copy of an ask */
   pso_state inner;          /* the swarm on the model (scratch of an ask) */
@@ -196,6 +195,11 @@ static void pso_options_describe(const void *options, char *buf, size_t size) {
            o->surrogate ? invdes_model_kind_name(o->surrogate) : "");
 }
 
+/* The campaign's pso options (the defaults when it gave none). */
+static const invdes_pso_options *pso_options(const invdes_strategy *s) {
+  return s->spec.options ? s->spec.options : &pso_defaults;
+}
+
 /* (Re)allocates everything sized by the swarm for np particles. */
 static invdes_status swarm_alloc(invdes_strategy *s, pso_impl *p, size_t np,
                                  invdes_error *err) {
@@ -219,7 +223,7 @@ static invdes_status pso_init(invdes_strategy *s, invdes_error *err) {
   pso_impl *p = calloc(1, sizeof *p);
   if (!p) return nomem(err);
   s->impl = p;
-  const invdes_pso_options *o = s->spec.options ? s->spec.options : &pso_defaults;
+  const invdes_pso_options *o = pso_options(s);
   if (o->swarm >= 2) {
     p->np = (size_t)o->swarm;
   } else {
@@ -237,7 +241,6 @@ static invdes_status pso_init(invdes_strategy *s, invdes_error *err) {
   invdes_zset_init(&p->pend, s->dim);
   p->surrogate = o->surrogate;
   invdes_evo_model_init(&p->model, o->surrogate, s->seed);
-  p->sized = o->swarm >= 2;
   p->gbuf = malloc((s->dim + 1) * sizeof *p->gbuf);
   if (!p->gbuf) return nomem(err);
   return swarm_alloc(s, p, p->np, err);
@@ -547,7 +550,8 @@ static invdes_status pso_load(invdes_strategy *s,
   /* An unset swarm was sized when the campaign began (by its budget then,
    * or 24 before state version 2): the saved swarm keeps its size, so a
    * grown budget or a newer build resumes the same swarm. */
-  if (!r.bad && np != p->np && !p->sized && np >= 2 && np <= PSO_SWARM_LIMIT &&
+  if (!r.bad && np != p->np && pso_options(s)->swarm < 2 && np >= 2 &&
+      np <= PSO_SWARM_LIMIT &&
       (st = swarm_alloc(s, p, (size_t)np, err)))
     return st;
   if (!r.bad && np != p->np)
