@@ -82,27 +82,18 @@ static void count_close(const invdes_proposals *p, bench_out *o) {
 }
 
 static invdes_campaign *make_campaign(const bench_func *f, unsigned seed, const bench_cfg *cfg,
-                                      const double *lo, const double *hi, invdes_error *err) {
-  char text[4096], opts[256] = "";
+                                      invdes_error *err) {
+  char strategy[512], opts[256] = "";
   if (!strcmp(cfg->strategy, "bo"))
     snprintf(opts, sizeof opts, ", surrogate: %s%s%s, acquisition: %s%s%s", cfg->surrogate,
              strcmp(cfg->surrogate, "gp") ? "" : ", kernel: ",
              strcmp(cfg->surrogate, "gp") ? "" : cfg->kernel, cfg->acq,
              strcmp(cfg->surrogate, "gp") || !cfg->hyper ? "" : ", hyper: ",
              strcmp(cfg->surrogate, "gp") || !cfg->hyper ? "" : cfg->hyper);
-  int n = snprintf(text, sizeof text, "name: bench-%s\nseed: %u\nparameters:\n",
-                   f->name, seed);
-  for (size_t j = 0; j < f->d; j++)
-    n += snprintf(text + n, sizeof text - (size_t)n,
-                  "  - {name: x%zu, type: continuous, bounds: [%.17g, %.17g]}\n",
-                  j + 1, lo[j], hi[j]);
-  snprintf(text + n, sizeof text - (size_t)n,
-           "targets:\n  - {name: f, goal: minimize}\n"
-           "objective: {kind: station}\n"
-           "strategy: {kind: %s%s, batch: %d, initial: {design: sobol, count: 10}}\n"
-           "budget: {evaluations: %d}\n",
-           cfg->strategy, opts, cfg->batch, cfg->evals);
-  return invdes_campaign_parse("bench.yaml", text, strlen(text), err);
+  snprintf(strategy, sizeof strategy,
+           "{kind: %s%s, batch: %d, initial: {design: sobol, count: 10}}", cfg->strategy, opts,
+           cfg->batch);
+  return bench_func_campaign(f, strategy, seed, cfg->evals, err);
 }
 
 /* One run: asks of cfg->batch points (the last one smaller), each batch
@@ -114,7 +105,7 @@ static int run(const bench_func *f, unsigned seed, const bench_cfg *cfg, bench_o
   memset(o, 0, sizeof *o);
   invdes_error err;
   invdes_error_clear(&err);
-  invdes_campaign *c = make_campaign(f, seed, cfg, lo, hi, &err);
+  invdes_campaign *c = make_campaign(f, seed, cfg, &err);
   invdes_space *sp = c ? invdes_space_new(c, &err) : NULL;
   invdes_strategy *s = sp ? invdes_strategy_new(sp, &c->strategy, 1, seed, &err) : NULL;
   invdes_proposals *p = s ? invdes_proposals_new(s, (size_t)cfg->batch) : NULL;

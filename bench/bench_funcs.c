@@ -78,17 +78,21 @@ static int campaign_text(const bench_func *f, const char *strategy_yaml,
   return n < size ? 0 : -1;
 }
 
+invdes_campaign *bench_func_campaign(const bench_func *f, const char *strategy_yaml,
+                                     unsigned seed, int evals, invdes_error *err) {
+  char text[8192];
+  if (!invdes_builtin_find(f->name) || f->d > BENCH_FUNC_MAX_DIM ||
+      campaign_text(f, strategy_yaml, seed, evals, text, sizeof text)) {
+    invdes_error_set(err, INVDES_ERR_USAGE, "bench problem %s: cannot be set up", f->key);
+    return NULL;
+  }
+  return invdes_campaign_parse("bench.yaml", text, strlen(text), err);
+}
+
 int bench_func_run(const bench_func *f, const char *strategy_yaml,
                    unsigned seed, int evals, double *best, double *secs,
                    double *ask_secs, invdes_error *err) {
-  const invdes_builtin *b = invdes_builtin_find(f->name);
-  char text[8192];
-  if (!b || f->d > BENCH_FUNC_MAX_DIM ||
-      campaign_text(f, strategy_yaml, seed, evals, text, sizeof text)) {
-    invdes_error_set(err, INVDES_ERR_USAGE, "bench problem %s: cannot be set up", f->key);
-    return -1;
-  }
-  invdes_campaign *c = invdes_campaign_parse("bench.yaml", text, strlen(text), err);
+  invdes_campaign *c = bench_func_campaign(f, strategy_yaml, seed, evals, err);
   invdes_space *sp = c ? invdes_space_new(c, err) : NULL;
   invdes_strategy *s = sp ? invdes_strategy_new(sp, &c->strategy, 1, seed, err) : NULL;
   invdes_proposals *p = s ? invdes_proposals_new(s, 1) : NULL;

@@ -45,6 +45,14 @@ void bench_func_box(const bench_func *f, double *lo, double *hi);
  * builtin is missing. */
 double bench_func_eval(const bench_func *f, const double *x);
 
+/* The campaign of one run: the problem's box as continuous x1..xd, one
+ * minimized target f, a station objective (the caller evaluates), the
+ * strategy block (YAML) and a budget of evals. NULL with err filled when the
+ * problem cannot be set up or the campaign is refused. */
+struct invdes_campaign;
+struct invdes_campaign *bench_func_campaign(const bench_func *f, const char *strategy_yaml,
+                                            unsigned seed, int evals, invdes_error *err);
+
 /* One run of evals sequential asks with the given strategy block and seed.
  * best[i] receives the best value found after i + 1 evaluations (evals
  * entries), *secs the seconds of the whole run, ask_secs[i] (evals entries;

@@ -22,7 +22,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "bench_data.h"
-#include "builtin.h"
+#include "bench_funcs.h"
 #include "campaign.h"
 #include "recommend.h"
 #include "rng.h"
@@ -36,31 +36,15 @@ typedef struct outcome {
   double model;     /* regret of invdes_recommend's point (NAN: none) */
 } outcome;
 
-static invdes_campaign *campaign(const invdes_builtin *b, const char *name, size_t d,
-                                 unsigned seed, int evals, invdes_error *err) {
-  double lo[8], hi[8];
-  b->domain(d, lo, hi);
-  char text[4096];
-  int n = snprintf(text, sizeof text, "name: noise-%s\nseed: %u\nparameters:\n", name, seed);
-  for (size_t j = 0; j < d; j++)
-    n += snprintf(text + n, sizeof text - (size_t)n,
-                  "  - {name: x%zu, type: continuous, bounds: [%.17g, %.17g]}\n", j + 1, lo[j],
-                  hi[j]);
-  snprintf(text + n, sizeof text - (size_t)n,
-           "targets:\n  - {name: f, goal: minimize}\nobjective: {kind: station}\n"
-           "strategy: {kind: bo, surrogate: gp, acquisition: ei, batch: 1, "
-           "initial: {design: sobol, count: 10}}\nbudget: {evaluations: %d}\n", evals);
-  return invdes_campaign_parse("bench.yaml", text, strlen(text), err);
-}
-
 /* One run; report: whether the sd is told. */
-static int run(const char *name, size_t d, unsigned seed, int evals, double noise, int report,
+static int run(const bench_func *f, unsigned seed, int evals, double noise, int report,
                outcome *out) {
-  const invdes_builtin *b = invdes_builtin_find(name);
-  if (!b) return -1;
+  size_t d = f->d;
   invdes_error err;
   invdes_error_clear(&err);
-  invdes_campaign *c = campaign(b, name, d, seed, evals, &err);
+  invdes_campaign *c = bench_func_campaign(
+      f, "{kind: bo, surrogate: gp, acquisition: ei, batch: 1, "
+         "initial: {design: sobol, count: 10}}", seed, evals, &err);
   invdes_space *sp = c ? invdes_space_new(c, &err) : NULL;
   invdes_strategy *s = sp ? invdes_strategy_new(sp, &c->strategy, 1, seed, &err) : NULL;
   invdes_proposals *p = s ? invdes_proposals_new(s, 1) : NULL;
@@ -81,7 +65,7 @@ static int run(const char *name, size_t d, unsigned seed, int evals, double nois
     double *z = Z + (size_t)i * (D + d), *x = z + D;
     memcpy(z, p->z, D * sizeof *z);
     memcpy(x, p->x, d * sizeof *x);
-    F[i] = invdes_builtin_eval(b, x, d, NULL);
+    F[i] = bench_func_eval(f, x);
     Y[i] = F[i] + gsl_ran_gaussian(r, noise);
     if (Y[i] < Y[best]) best = (size_t)i;
     obs[i] = (invdes_observation){.id = i + 1, .z = z, .x = x, .y = &Y[i],
@@ -89,13 +73,13 @@ static int run(const char *name, size_t d, unsigned seed, int evals, double nois
     if (invdes_strategy_tell(s, &obs[i], 1, &err)) rc = -1;
   }
   if (!rc) {
-    out->measured = F[best] - b->f_min;
+    out->measured = F[best] - bench_func_min(f);
     invdes_recommendation rec;
     if (invdes_recommend(sp, obs, (size_t)evals, seed, &rec, &err)) {
       fprintf(stderr, "bench_noise: recommend: %s\n", err.message);
       rc = -1;
     } else {
-      out->model = rec.by_model ? F[rec.id - 1] - b->f_min : NAN;
+      out->model = rec.by_model ? F[rec.id - 1] - bench_func_min(f) : NAN;
     }
     invdes_recommendation_release(&rec);
   }
@@ -119,8 +103,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(argv[i], "--only")) only = argv[i + 1];
     else if (!strcmp(argv[i], "--verbose")) verbose = atoi(argv[i + 1]);
   }
-  static const struct { const char *name; size_t d; } funcs[] = {
-      {"branin", 2}, {"hartmann6", 6}, {"rosenbrock", 4}};
+  static const char *const funcs[] = {"branin", "hartmann6", "rosenbrock"};
   if (seeds < 1 || seeds > 64 || evals < 20 || !(noise > 0)) {
     fprintf(stderr, "usage: bench_noise [--seeds 1..64] [--evals >= 20] [--noise SD > 0] "
                     "[--only branin|hartmann6|rosenbrock|all]\n");
@@ -130,12 +113,13 @@ int main(int argc, char **argv) {
          "point at %d, noise-free, median of %d seeds)\n", "function", "sd reported",
          "not reported", "not rep.+model", noise, evals, seeds);
   for (size_t k = 0; k < sizeof funcs / sizeof funcs[0]; k++) {
-    if (strcmp(only, "all") && strcmp(only, funcs[k].name)) continue;
+    if (strcmp(only, "all") && strcmp(only, funcs[k])) continue;
+    const bench_func *f = bench_func_find(funcs[k]);
     double rep[64], meas[64], learned[64];
     for (int i = 0; i < seeds; i++) {
       outcome a, b;
-      if (run(funcs[k].name, funcs[k].d, (unsigned)(i + 1), evals, noise, 1, &a) ||
-          run(funcs[k].name, funcs[k].d, (unsigned)(i + 1), evals, noise, 0, &b))
+      if (!f || run(f, (unsigned)(i + 1), evals, noise, 1, &a) ||
+          run(f, (unsigned)(i + 1), evals, noise, 0, &b))
         return 1;
       rep[i] = isnan(a.model) ? a.measured : a.model;
       meas[i] = b.measured;
@@ -144,7 +128,7 @@ int main(int argc, char **argv) {
         printf("  seed %d: reported %.3g (measured best %.3g), not reported %.3g, "
                "learned-noise model %.3g\n", i + 1, rep[i], a.measured, meas[i], learned[i]);
     }
-    printf("%-12s %14.3g %14.3g %14.3g\n", funcs[k].name, bench_median(rep, (size_t)seeds),
+    printf("%-12s %14.3g %14.3g %14.3g\n", funcs[k], bench_median(rep, (size_t)seeds),
            bench_median(meas, (size_t)seeds), bench_median(learned, (size_t)seeds));
     fflush(stdout);
   }
