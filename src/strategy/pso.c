@@ -38,9 +38,8 @@
  * evaluations), 24 without a budget. 24 particles, the old default, fly
  * fewer than 4 moves each in a 100-evaluation run; measured over 10 seeds
  * at 100 evaluations, 8 to 12 particles did better than 16 and 24 on each
- * of six functions. The size is fixed when the campaign begins: the saved
- * state keeps it, so a budget grown later changes nothing. Inertia 0.72 and
- * c1 = c2 = 1.49 are Clerc's constriction values.
+ * of six functions. The size is fixed when the campaign begins (the saved
+ * state keeps it). Inertia 0.72, c1 = c2 = 1.49: Clerc's constriction.
  *
  * Surrogate-assisted (option surrogate), as the review's NCM study ran PSO
  * on a trained model: each ask fits the model to the history
@@ -167,8 +166,7 @@ static void *pso_options_new(void) {
 }
 
 static void pso_options_read(invdes_cload *L, const invdes_ynode *strategy, void *options) {
-  static const char *const keys[] = {"swarm", "inertia", "c1", "c2", "surrogate",
-                                     NULL};
+  static const char *const keys[] = {"swarm", "inertia", "c1", "c2", "surrogate", NULL};
   invdes_pso_options *o = options;
   const invdes_ynode *n = invdes_cload_get(strategy, "pso"), *v;
   if (!n || !invdes_cload_expect_mapping(L, n, "'pso'")) return;
@@ -195,7 +193,7 @@ static void pso_options_describe(const void *options, char *buf, size_t size) {
            o->surrogate ? invdes_model_kind_name(o->surrogate) : "");
 }
 
-/* The campaign's pso options (the defaults when it gave none). */
+/* The campaign's pso options, or the defaults. */
 static const invdes_pso_options *pso_options(const invdes_strategy *s) {
   return s->spec.options ? s->spec.options : &pso_defaults;
 }
@@ -547,12 +545,10 @@ static invdes_status pso_load(invdes_strategy *s,
                             invdes_evo_mode(p->surrogate), "pso", err);
   if (st) return st;
   uint64_t np = invdes_evo_read_u64(&r);
-  /* An unset swarm was sized when the campaign began (by its budget then,
-   * or 24 before state version 2): the saved swarm keeps its size, so a
-   * grown budget or a newer build resumes the same swarm. */
+  /* An unset swarm was sized when the campaign began (by its budget, or 24
+   * before state version 2): a grown budget or a newer build resumes it. */
   if (!r.bad && np != p->np && pso_options(s)->swarm < 2 && np >= 2 &&
-      np <= PSO_SWARM_LIMIT &&
-      (st = swarm_alloc(s, p, (size_t)np, err)))
+      np <= PSO_SWARM_LIMIT && (st = swarm_alloc(s, p, (size_t)np, err)))
     return st;
   if (!r.bad && np != p->np)
     return invdes_error_set(err, INVDES_ERR_INVALID, "the saved pso state "
