@@ -278,15 +278,19 @@ static double monotonic_s(void) {
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* 1 when every flock on fd's file listed in /proc/locks (Linux) was taken
- * by a process that no longer exists, so the lock is only an orphaned copy
- * about to close; 0 when a taker lives or the list cannot be read. */
+/* 1 when no flock on fd's file listed in /proc/locks (Linux) was taken by
+ * a living process, so the lock is only an orphaned copy about to close; 0
+ * when a taker lives or the list cannot be read. Inside a PID namespace (a
+ * container) the kernel leaves out, or shows as pid 0, a lock whose taker
+ * died and whose pid was freed, the same as one taken in another namespace;
+ * both count as gone, and the bounded wait in flock_run still refuses a
+ * live one in the end. */
 static int lock_taker_gone(int fd) {
   struct stat sb;
   FILE *f;
   if (fstat(fd, &sb) != 0 || !(f = fopen("/proc/locks", "r"))) return 0;
   char line[256];
-  int seen = 0, alive = 0;
+  int alive = 0;
   while (fgets(line, sizeof line, f)) {
     char kind[16];
     long pid;
@@ -297,11 +301,10 @@ static int lock_taker_gone(int fd) {
         strcmp(kind, "FLOCK") != 0 || ino != (unsigned long long)sb.st_ino ||
         maj != major(sb.st_dev) || min != minor(sb.st_dev))
       continue;
-    seen = 1;
-    if (pid <= 0 || kill((pid_t)pid, 0) == 0 || errno != ESRCH) alive = 1;
+    if (pid < 0 || (pid > 0 && (kill((pid_t)pid, 0) == 0 || errno != ESRCH))) alive = 1;
   }
   fclose(f);
-  return seen && !alive;
+  return !alive;
 }
 
 /* flock(LOCK_EX | LOCK_NB), retried every 20 ms for up to RUN_LOCK_WAIT
