@@ -21,6 +21,7 @@
   X(command) \
   X(dataset) \
   X(station) \
+  X(capacity) \
   /* end of the list */
 
 #define DECLARE(k) extern const invdes_objective_type invdes_objective_##k;
