@@ -22,6 +22,7 @@
   X(dataset) \
   X(station) \
   X(capacity) \
+  X(porous_electrode) \
   /* end of the list */
 
 #define DECLARE(k) extern const invdes_objective_type invdes_objective_##k;
