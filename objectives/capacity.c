@@ -11,8 +11,8 @@
  *   molar_mass  M                            g/mol
  * A proposal whose subscript variables are negative, or whose electrons or
  * voltage are not above 0, fails with the reason. The kind does not measure
- * anything: a campaign that also needs measured targets gives them to
- * another kind (docs/campaign-format.md, "Computed and measured targets"). */
+ * anything: a campaign that also needs measured targets puts it beside
+ * another kind in a `combined` objective (combined.c). */
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>

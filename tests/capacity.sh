@@ -54,4 +54,30 @@ expect_exit 0 "run" "$INVDES" run "$tmp/c.yaml" --db "$tmp/c.db" --quiet
 expect_exit 0 "export" "$INVDES" export --db "$tmp/c.db" --format csv
 [ "$(grep -c '^[0-9]*,[0-9]*,done,' "$tmp/out")" -eq 20 ] && ok || bad "export: $(head -3 "$tmp/out")"
 
+# 4. A computed capacity beside a measured retention (kind combined): every
+#    result carries both; a re-run of the same file is accepted as it is.
+cat >"$tmp/m.yaml" <<YAML
+name: nmc-measured
+compositions:
+  - {name: tm, components: {ni: [0.3, 0.95], mn: [0.02, 0.4], co: [0.02, 0.4]}}
+targets:
+  - {name: capacity, goal: window, window: [270, 280], unit: mAh/g}
+  - {name: retention, goal: maximize, unit: "%"}
+objective:
+  kind: combined
+  parts:
+    - {kind: capacity, formula: "Li(Ni{ni}Mn{mn}Co{co})O2", targets: [capacity]}
+    - {kind: command, command: $top_srcdir/tests/evaluators/retention.py, targets: [retention]}
+strategy: {kind: random}
+budget: {evaluations: 6}
+YAML
+expect_exit 0 "validate combined" "$INVDES" validate "$tmp/m.yaml"
+grep -q "combined capacity .* -> capacity; command .* -> retention" "$tmp/out" && ok ||
+  bad "validate combined: $(grep objective "$tmp/out")"
+expect_exit 0 "run combined" "$INVDES" run "$tmp/m.yaml" --db "$tmp/m.db" --quiet
+expect_exit 0 "export combined" "$INVDES" export --db "$tmp/m.db" --format csv
+awk -F, 'NR > 1 && $3 == "done" && $7 != "" && $8 != "" { n++ } END { exit n == 0 }' \
+  "$tmp/out" && ok || bad "export combined: $(head -3 "$tmp/out")"
+expect_exit 0 "run combined again" "$INVDES" run "$tmp/m.yaml" --db "$tmp/m.db" --quiet
+
 finish capacity.sh

@@ -32,9 +32,17 @@ static invdes_status keep(const invdes_objective_outcome *o, size_t n, void *dat
 
 int kind_eval(const invdes_campaign *c, const double *x, double *y, char *reason, size_t rn) {
   const invdes_objective_type *t = c->objective.type;
+  const char *vars[64], *targets[64];
+  size_t nv = 0;
+  for (size_t i = 0; i < c->n_params && nv < 64; i++) vars[nv++] = c->params[i].name;
+  for (size_t g = 0; g < c->n_compositions; g++)
+    for (size_t i = 0; i < c->compositions[g].n_components && nv < 64; i++)
+      vars[nv++] = c->compositions[g].components[i].name;
+  for (size_t k = 0; k < c->n_targets && k < 64; k++) targets[k] = c->targets[k].name;
   invdes_objective_setup s = {.c = c, .spec = c->objective.spec,
-                              .space = invdes_campaign_space(c),
-                              .n_vars = invdes_campaign_n_vars(c), .n_targets = c->n_targets};
+                              .space = invdes_campaign_space(c), .n_vars = nv,
+                              .n_targets = c->n_targets, .var_names = vars,
+                              .target_names = targets};
   void *ev = NULL;
   invdes_error err;
   invdes_error_clear(&err);
