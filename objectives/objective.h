@@ -3,7 +3,9 @@
  *
  * An objective kind says who turns a proposal into measured values: a
  * benchmark function (builtin.c), an external program (command.c), a table
- * (dataset.c), or nobody because results come by `invdes tell` (station.c).
+ * (dataset.c), a computation in process (capacity.c, porous_electrode.c),
+ * several of these for different targets (combined.c), or nobody because
+ * results come by `invdes tell` (station.c).
  * Each kind is one file defining one invdes_objective_type, in the manner of
  * curl's protocol handlers and SQLite's sqlite3_module: its name, the campaign
  * keys it accepts (the fields below), a reader from the YAML section into its
@@ -147,6 +149,10 @@ void invdes_objective_kinds_text(char *buf, size_t size);
  * ("unknown key", or "does not apply to objective kind"), then the kind's
  * reader. Reports a missing section itself. */
 void invdes_cload_objective(invdes_cload *L, const invdes_ynode *root);
+/* The same for any mapping n holding an objective section (a part of a
+ * `combined` objective) into o; `what` names it in messages. */
+void invdes_cload_objective_section(invdes_cload *L, const invdes_ynode *n, invdes_objective *o,
+                                    const char *what);
 /* The kind's cross-section check (campaign_check.c calls it last but one). */
 void invdes_cload_objective_check(invdes_cload *L, const invdes_ynode *root);
 
