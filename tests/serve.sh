@@ -14,17 +14,20 @@
 need serve.sh curl jq sqlite3 python3
 
 cat >"$tmp/lab.yaml" <<'EOF'
+# a cathode sintering campaign run by robots over the network
 name: served
 seed: 11
-parameters:
-  - {name: sinter_T, type: continuous, bounds: [700, 950], unit: degC}
-  - {name: dwell_h, type: integer, bounds: [1, 12]}
-  - {name: dopant, type: categorical, values: [none, Al, Mg]}
 targets:
   - {name: capacity, goal: maximize, unit: mAh/g, range: [0, 400]}
   - {name: voltage, goal: window, window: [3.6, 3.9], unit: V}
-objective: {kind: station}
+parameters:
+  - name: sinter_T
+    type: continuous
+    bounds: [700, 950]
+  - {name: dwell_h, type: integer, bounds: [1, 12]}
+  - {name: dopant, type: categorical, values: [none, Al, Mg]}
 strategy: {kind: random, batch: 3}
+objective: {kind: station}
 budget: {evaluations: 100}
 EOF
 db="$tmp/lab.db"
