@@ -266,6 +266,12 @@ http GET "/?token=$TV"
   bad "the page with ?token=: $code"
 grep -qi '<script[^>]*src' "$tmp/body" && bad "the page loads an external script" || ok
 grep -qi '^Set-Cookie: invdes_token=.*HttpOnly.*SameSite=Strict' "$tmp/hdr" && ok || bad "the page sets its cookie"
+# The page's script compares the tag it was drawn at with GET /v1/etag's:
+# equal while nothing changes, or the page would reload without end.
+sed -n "s/^  var drawn = '\(.*\)';$/\1/p" "$tmp/body" >"$tmp/drawn"
+http GET /v1/etag "$TV"
+[ "$(cat "$tmp/drawn")" = "$(jq -r .etag "$tmp/body")" ] && ok ||
+  bad "the page was drawn at $(cat "$tmp/drawn"), the tag is $(jq -r .etag "$tmp/body")"
 http GET /v1/etag '' '' -H "Cookie: invdes_token=$TV"
 [ "$code" = 200 ] && ok || bad "the cookie reads the tag: $code"
 http POST /v1/ask '' '{"n": 1}' -H "Cookie: invdes_token=$T1"
