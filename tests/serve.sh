@@ -303,6 +303,12 @@ id=$(jq -r '.proposals[0].id' "$tmp/body")
 [ "$(cat "$tmp/holder")" = bench ] && ok || bad "the body's station holds it: $(cat "$tmp/holder")"
 post '' "$id" '{"values": {"capacity": 120, "voltage": 3.7}, "station": "other"}' 403
 post '' "$id" '{"values": {"capacity": 120, "voltage": 3.7}, "station": "bench"}' 200
+http POST /v1/ask '' '{"n": 1000, "station": "greedy", "lease": 60}'
+n=$(jq '.proposals | length' "$tmp/body")
+[ "$code" = 200 ] && [ "$n" -gt 0 ] && [ "$n" -lt 100 ] && jq -r .note "$tmp/body" | grep -q 'budget of 100.*over_budget' &&
+  ok || bad "an ask past the budget: $code, $n proposals, note $(jq .note "$tmp/body")"
+http POST /v1/ask '' '{"n": 1, "station": "late", "lease": 60}'
+[ "$code" = 200 ] && [ "$(jq -c .proposals "$tmp/body")" = '[]' ] && ok || bad "an ask with the budget spent: $code"
 serve_stop INT
 [ "$serve_status" = 0 ] && ok || bad "SIGINT: exit $serve_status"
 
