@@ -288,6 +288,32 @@ grep -q " s1 POST /v1/proposals/$a1/result id=$a1 200 " "$tmp/main.log" && ok ||
   bad "an access line per request: $(grep result "$tmp/main.log" | head -2)"
 grep -q " s2 POST /v1/proposals/$a1/result id=$a1 403 " "$tmp/main.log" && ok || bad "refusals are logged"
 grep -qe "$T1" -e "$TV" -e "$TA" "$tmp/main.log" && bad "a token reached the log" || ok
+# SIGTERM while a request is under way: a client has sent half its body.
+# No new connection is taken; the request finishes with 200; then exit 0.
+python3 - "${url##*:}" "$T1" "$tmp/half" "$tmp/go" >"$tmp/slow" <<'EOF' &
+import os, socket, sys, time
+port, token, half, go = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+body = b'{"n": 1, "lease": 60}'
+s = socket.create_connection(("127.0.0.1", port))
+s.sendall(b"POST /v1/ask HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token.encode() +
+          b"\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % len(body) + body[:8])
+time.sleep(0.3)
+open(half, "w").close()
+while not os.path.exists(go):
+    time.sleep(0.02)
+s.sendall(body[8:])
+print(s.makefile("rb").readline().decode().split()[1])
+EOF
+slow=$!
+i=0; while [ ! -e "$tmp/half" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+kill -TERM "$serve_pid"
+sleep 0.5
+kill -0 "$serve_pid" 2>/dev/null && ok || bad "serve waits for the request under way"
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TV" "$url/v1/status" || true)
+[ "$code" = 000 ] && ok || bad "a new connection after SIGTERM: $code"
+touch "$tmp/go"
+wait "$slow"
+[ "$(cat "$tmp/slow")" = 200 ] && ok || bad "the request under way at SIGTERM: $(cat "$tmp/slow")"
 serve_stop TERM
 [ "$serve_status" = 0 ] && ok || bad "SIGTERM: exit $serve_status"
 grep -q "stopped; database closed" "$tmp/main.log" && ok || bad "the stop is logged"
