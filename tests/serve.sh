@@ -215,6 +215,8 @@ http POST /v1/ask "$T1" "@$tmp/deep.json"
 python3 -c 'print("{\"n\": 1, \"x\": \"" + "a" * 1100000 + "\"}")' >"$tmp/big.json"
 http POST /v1/ask "$T1" "@$tmp/big.json"
 [ "$code" = 413 ] && [ "$(jq -r .error.code "$tmp/body")" = too_large ] && ok || bad "a 1.1 MB body: $code"
+http POST /v1/ask "$T1" "@$tmp/big.json" -H 'Transfer-Encoding: chunked'
+[ "$code" = 413 ] && ok || bad "a 1.1 MB body in chunks (no length given): $code"
 for body in '{"n": ' '[1]' '{"n": "2"}' '{"n": 0}' '{"lease": -1}' '{"n": 1, "n": 2}' '{"m": 1}' \
   '{"lease": NaN}' '{"lease": 1e999}'; do
   http POST /v1/ask "$T1" "$body"
