@@ -1,8 +1,8 @@
 #!/bin/sh
 # layering.sh — the house's rules, checked on the sources and on the built
 # library:
-#  1. no file of the library (src/ outside src/cli, surrogates/, objectives/)
-#     includes a header of the tool (src/cli);
+#  1. no file of the library (src/ outside src/cli and src/serve, surrogates/,
+#     objectives/) includes a header of the tool (src/cli, src/serve);
 #  2. a file under src/base includes only base headers (and system or
 #     library headers): the base knows no subsystem;
 #  3. every header the tool includes is an installed (public) header or the
@@ -49,9 +49,10 @@ public=$(sed -e ':a' -e '/\\$/N; s/\\\n/ /; ta' Makefile.am |
   sed -n 's/^pkginclude_HEADERS[[:space:]]*+*=//p' | tr -s ' \t' '\n' | sed '/^$/d')
 [ -n "$public" ] && ok || bad "no pkginclude_HEADERS in Makefile.am"
 public_names=$(names $public)
-tool_files=$(find src/cli -name '*.[ch]' | sort)
-tool_names=$(names $(find src/cli -name '*.h'))
-lib_files=$(find src surrogates objectives -name '*.[ch]' ! -path 'src/cli/*' | sort)
+tool_files=$(find src/cli src/serve -name '*.[ch]' | sort)
+tool_names=$(names $(find src/cli src/serve -name '*.h'))
+lib_files=$(find src surrogates objectives -name '*.[ch]' ! -path 'src/cli/*' \
+  ! -path 'src/serve/*' | sort)
 base_files=$(find src/base -name '*.[ch]' | sort)
 base_names=$(names $(find src/base -name '*.h'))
 
@@ -77,7 +78,8 @@ quoted_includes $tool_files >"$tmp/tool"
 [ -s "$tmp/tool" ] && ok || bad "found no include in src/cli"
 while read -r f h; do
   [ "$h" = config.h ] && continue
-  among "${h##*/}" "$tool_names" && [ -f "src/cli/${h##*/}" ] && continue
+  among "${h##*/}" "$tool_names" &&
+    { [ -f "src/cli/${h##*/}" ] || [ -f "src/serve/${h##*/}" ]; } && continue
   among "${h##*/}" "$public_names" || bad "$f includes $h, which is not installed"
 done <"$tmp/tool"
 

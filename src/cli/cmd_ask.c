@@ -23,6 +23,7 @@
 
 #include <jansson.h>
 
+#include "cli_docs.h"
 #include "cli_options.h"
 #include "cli_station.h"
 #include "commands.h"
@@ -90,9 +91,9 @@ static int write_csv(invdes_store *s, const invdes_store_rows *rows) {
   return 0;
 }
 
-static int write_json(const invdes_store_rows *rows) {
+json_t *invdes_cli_ask_json(const invdes_store_rows *rows) {
   json_t *arr = json_array();
-  if (!arr) return -1;
+  if (!arr) return NULL;
   for (size_t i = 0; i < rows->n; i++) {
     const invdes_store_proposal *p = &rows->items[i];
     json_t *o = json_object();
@@ -102,9 +103,15 @@ static int write_json(const invdes_store_rows *rows) {
         json_object_set_new(o, "parameters", params) ||
         json_object_set_new(o, "lease_expires", invdes_report_time_json(p->lease_expires))) {
       json_decref(arr);
-      return -1;
+      return NULL;
     }
   }
+  return arr;
+}
+
+static int write_json(const invdes_store_rows *rows) {
+  json_t *arr = invdes_cli_ask_json(rows);
+  if (!arr) return -1;
   int rc = json_dumpf(arr, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
   json_decref(arr);
   if (rc) return -1;
@@ -112,22 +119,21 @@ static int write_json(const invdes_store_rows *rows) {
   return 0;
 }
 
-/* Says on stderr why fewer than n were handed out: the budget (the counts
- * after this ask) or a finite space with nothing untried left. */
-static void why_fewer(invdes_driver *d, size_t got, unsigned long long n, int over) {
+void invdes_cli_ask_note(invdes_driver *d, size_t got, unsigned long long n, int over,
+                         const char *more, char *buf, size_t size) {
   invdes_store_budget b;
   int64_t budget = invdes_driver_campaign(d)->budget.evaluations;
   if (!over && invdes_store_budget_get(invdes_driver_store(d), &b, NULL) == INVDES_OK &&
       b.results + b.outstanding >= budget) {
-    fprintf(stderr, "invdes ask: %zu of %llu proposals: the budget of %" PRId64 " evaluations "
-                    "is spent: %" PRId64 " results and %" PRId64 " proposals out (pending with "
-                    "a live lease, or partial); --over-budget hands out more\n",
-            got, n, budget, b.results, b.outstanding);
+    snprintf(buf, size, "%zu of %llu proposals: the budget of %" PRId64 " evaluations "
+             "is spent: %" PRId64 " results and %" PRId64 " proposals out (pending with "
+             "a live lease, or partial); %s hands out more",
+             got, n, budget, b.results, b.outstanding, more);
     return;
   }
-  fprintf(stderr, "invdes ask: only %zu of %llu proposals: every other candidate the "
-                  "strategy can propose (the space's, or its grid's) has been tried or is "
-                  "pending\n", got, n);
+  snprintf(buf, size, "only %zu of %llu proposals: every other candidate the "
+           "strategy can propose (the space's, or its grid's) has been tried or is "
+           "pending", got, n);
 }
 
 int invdes_cmd_ask(int argc, char **argv) {
@@ -163,7 +169,11 @@ int invdes_cmd_ask(int argc, char **argv) {
     fprintf(stderr, "invdes ask: %s\n", err.message);
     rc = invdes_cli_exit_for(st);
   } else {
-    if (rows->n < (size_t)n) why_fewer(d, rows->n, n, over);
+    if (rows->n < (size_t)n) {
+      char note[512];
+      invdes_cli_ask_note(d, rows->n, n, over, "--over-budget", note, sizeof note);
+      fprintf(stderr, "invdes ask: %s\n", note);
+    }
     if (rows->n == 0) rc = INVDES_EXIT_NOTHING;
     if ((csv ? write_csv(invdes_driver_store(d), rows) : write_json(rows)) != 0 ||
         fflush(stdout) != 0) {

@@ -17,6 +17,7 @@
 
 #include "cli_best.h"
 #include "cli_front.h"
+#include "cli_docs.h"
 #include "cli_options.h"
 #include "cli_recommend.h"
 #include "cli_station.h"
@@ -84,7 +85,8 @@ static void print_parameters(const invdes_store_proposal *p) {
  * export row. With reported sd's the model's recommendation replaces the
  * measured best and says so (cli_recommend.h); a noise the model learns
  * without them adds a note. */
-static invdes_status best_single(invdes_store *s, int format, invdes_error *err) {
+static invdes_status best_single(invdes_store *s, int format, json_t **doc,
+                                 invdes_error *err) {
   invdes_store_best b;
   invdes_store_rows *rows = NULL, *rrows = NULL; /* rrows: the recommended proposal */
   invdes_recommendation rec = {0};
@@ -102,9 +104,7 @@ static invdes_status best_single(invdes_store *s, int format, invdes_error *err)
       o = NULL;
     }
     if (!o) st = invdes_error_set(err, INVDES_ERR_NOMEM, "out of memory");
-    else if (invdes_report_write_json(stdout, o, 2) || putchar('\n') == EOF)
-      st = invdes_error_set(err, INVDES_ERR_IO, "cannot write to standard output");
-    json_decref(o);
+    *doc = o;
   } else if (st == INVDES_OK && format == BEST_CSV) {
     invdes_store_rows none = {0};
     invdes_store_rows *out = rrows ? rrows : rows ? rows : &none;
@@ -123,26 +123,37 @@ static invdes_status best_single(invdes_store *s, int format, invdes_error *err)
 
 /* A multi-objective campaign: its Pareto front. With an empty front the
  * text also names the result nearest to meeting the conditions. */
-static invdes_status best_front(invdes_store *s, int format, invdes_error *err) {
+static invdes_status best_front(invdes_store *s, int format, json_t **doc,
+                                invdes_error *err) {
   invdes_cli_front_list f;
   invdes_status st = invdes_cli_front_read(s, &f, err);
   if (st == INVDES_OK && format == BEST_JSON) {
-    json_t *o = invdes_cli_front_json(s, &f, err);
-    if (!o) st = err->status != INVDES_OK ? err->status : INVDES_ERR_NOMEM;
-    else if (invdes_report_write_json(stdout, o, 2) || putchar('\n') == EOF)
-      st = invdes_error_set(err, INVDES_ERR_IO, "cannot write to standard output");
-    json_decref(o);
+    *doc = invdes_cli_front_json(s, &f, err);
+    if (!*doc) st = err->status != INVDES_OK ? err->status : INVDES_ERR_NOMEM;
   } else if (st == INVDES_OK && format == BEST_CSV) {
     st = invdes_cli_front_csv(stdout, s, &f, err);
   } else if (st == INVDES_OK) {
     invdes_cli_front_text(s, &f);
     if (!f.sum.candidates && f.n_results) {
       printf("nearest to meeting every condition:\n");
-      st = best_single(s, BEST_TEXT, err);
+      st = best_single(s, BEST_TEXT, NULL, err);
     }
   }
   invdes_cli_front_list_free(&f);
   return st;
+}
+
+/* The best as `--format json` has it (`invdes serve`'s GET /v1/best too). */
+json_t *invdes_cli_best_doc(invdes_store *s, invdes_error *err) {
+  json_t *doc = NULL;
+  invdes_status st = invdes_cli_pareto(s) ? best_front(s, BEST_JSON, &doc, err)
+                                          : best_single(s, BEST_JSON, &doc, err);
+  if (st != INVDES_OK) {
+    json_decref(doc);
+    if (err && err->status == INVDES_OK) invdes_error_set(err, st, "out of memory");
+    return NULL;
+  }
+  return doc;
 }
 
 int invdes_cmd_best(int argc, char **argv) {
@@ -162,8 +173,17 @@ int invdes_cmd_best(int argc, char **argv) {
   if (!s) return rc;
   invdes_error err;
   invdes_error_clear(&err);
-  invdes_status st = invdes_cli_pareto(s) ? best_front(s, format, &err)
-                                          : best_single(s, format, &err);
+  invdes_status st = INVDES_OK;
+  if (format == BEST_JSON) {
+    json_t *doc = invdes_cli_best_doc(s, &err);
+    if (!doc) st = err.status != INVDES_OK ? err.status : INVDES_ERR_NOMEM;
+    else if (invdes_report_write_json(stdout, doc, 2) || putchar('\n') == EOF)
+      st = invdes_error_set(&err, INVDES_ERR_IO, "cannot write to standard output");
+    json_decref(doc);
+  } else {
+    st = invdes_cli_pareto(s) ? best_front(s, format, NULL, &err)
+                              : best_single(s, format, NULL, &err);
+  }
   if (st == INVDES_OK && fflush(stdout) != 0)
     st = invdes_error_set(&err, INVDES_ERR_IO, "cannot write to standard output");
   if (st != INVDES_OK) {

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cli_audit.h"
+#include "cli_docs.h"
 #include "cli_options.h"
 #include "cli_station.h"
 #include "commands.h"
@@ -49,7 +50,8 @@ typedef struct columns {
   size_t n_var;
 } columns;
 
-static int read_header(invdes_store *s, const invdes_table *tab, columns *c) {
+static invdes_status read_header(invdes_store *s, const invdes_table *tab, columns *c,
+                                 invdes_error *err) {
   const size_t nt = invdes_store_n_targets(s), nv = invdes_store_n_variables(s);
   for (size_t j = 0; j < c->nc; j++) {
     const char *name = invdes_table_col_name(tab, j);
@@ -65,9 +67,9 @@ static int read_header(invdes_store *s, const invdes_table *tab, columns *c) {
     size_t v = 0;
     while (c->target[j] < 0 && v < nv && strcmp(invdes_store_variable_name(s, v), name) != 0) v++;
     if (c->target[j] < 0 && v == nv) {
-      fprintf(stderr, "invdes import: %s:1: unknown column '%s' (columns: the campaign's "
-              "variables, its targets and <target>_sd)\n", invdes_table_path(tab), name);
-      return INVDES_EXIT_USAGE;
+      return invdes_error_set(err, INVDES_ERR_INVALID, "%s:1: unknown column '%s' (columns: "
+                              "the campaign's variables, its targets and <target>_sd)",
+                              invdes_table_path(tab), name);
     }
     if (c->target[j] < 0) c->var[c->n_var++] = name;
   }
@@ -76,17 +78,17 @@ static int read_header(invdes_store *s, const invdes_table *tab, columns *c) {
     size_t k = 0;
     while (k < c->n_var && strcmp(c->var[k], vn) != 0) k++;
     if (k == c->n_var) {
-      fprintf(stderr, "invdes import: %s:1: no column for variable '%s'\n",
-              invdes_table_path(tab), vn);
-      return INVDES_EXIT_USAGE;
+      return invdes_error_set(err, INVDES_ERR_INVALID, "%s:1: no column for variable '%s'",
+                              invdes_table_path(tab), vn);
     }
   }
-  return INVDES_EXIT_OK;
+  return INVDES_OK;
 }
 
-/* Row i of the table to an import row; prints the refusal. */
-static int read_row(invdes_driver *d, const invdes_table *tab, size_t i, columns *c,
-                    invdes_store_import_row *r, invdes_store_value *vals, double *z) {
+/* Row i of the table to an import row; err names the refusal. */
+static invdes_status read_row(invdes_driver *d, const invdes_table *tab, size_t i, columns *c,
+                              invdes_store_import_row *r, invdes_store_value *vals, double *z,
+                              invdes_error *err) {
   invdes_store *s = invdes_driver_store(d);
   const char *path = invdes_table_path(tab);
   int line = invdes_table_row_line(tab, i);
@@ -104,10 +106,10 @@ static int read_row(invdes_driver *d, const invdes_table *tab, size_t i, columns
     invdes_store_value *v = &vals[c->target[j]];
     double x;
     if (invdes_tell_parse_number(cell, &x) != 0 || (c->is_sd[j] && x < 0)) {
-      fprintf(stderr, "invdes import: %s:%d (row %zu): column '%s': '%s' is not a finite %s\n",
-              path, line, i + 1, invdes_table_col_name(tab, j), cell,
-              c->is_sd[j] ? "number >= 0" : "number");
-      return INVDES_EXIT_USAGE;
+      return invdes_error_set(err, INVDES_ERR_INVALID,
+                              "%s:%d (row %zu): column '%s': '%s' is not a finite %s", path,
+                              line, i + 1, invdes_table_col_name(tab, j), cell,
+                              c->is_sd[j] ? "number >= 0" : "number");
     }
     *(c->is_sd[j] ? &v->sd : &v->value) = x;
   }
@@ -115,9 +117,9 @@ static int read_row(invdes_driver *d, const invdes_table *tab, size_t i, columns
   for (size_t t = 0; t < nt; t++) {
     const invdes_target *tg = invdes_store_target(s, t);
     if (isnan(vals[t].value) && !isnan(vals[t].sd)) {
-      fprintf(stderr, "invdes import: %s:%d (row %zu): column '%s_sd': an sd but no value\n",
-              path, line, i + 1, tg->name);
-      return INVDES_EXIT_USAGE;
+      return invdes_error_set(err, INVDES_ERR_INVALID,
+                              "%s:%d (row %zu): column '%s_sd': an sd but no value", path, line,
+                              i + 1, tg->name);
     }
     if (!isnan(vals[t].value) && tg->range_lo < tg->range_hi &&
         (vals[t].value < tg->range_lo || vals[t].value > tg->range_hi)) {
@@ -125,34 +127,31 @@ static int read_row(invdes_driver *d, const invdes_table *tab, size_t i, columns
       invdes_decimal_format(vals[t].value, v);
       invdes_decimal_format(tg->range_lo, lo);
       invdes_decimal_format(tg->range_hi, hi);
-      fprintf(stderr, "invdes import: %s:%d (row %zu): column '%s': %s is outside the "
-              "plausible range [%s, %s]\n", path, line, i + 1, tg->name, v, lo, hi);
-      return INVDES_EXIT_USAGE;
+      return invdes_error_set(err, INVDES_ERR_INVALID, "%s:%d (row %zu): column '%s': %s is "
+                              "outside the plausible range [%s, %s]", path, line, i + 1,
+                              tg->name, v, lo, hi);
     }
     if (!isnan(vals[t].value)) vals[n++] = vals[t];
   }
-  if (!n) {
-    fprintf(stderr, "invdes import: %s:%d (row %zu): no target value in this row\n", path, line,
-            i + 1);
-    return INVDES_EXIT_USAGE;
-  }
-  invdes_error err;
-  invdes_error_clear(&err);
+  if (!n)
+    return invdes_error_set(err, INVDES_ERR_INVALID, "%s:%d (row %zu): no target value in this "
+                            "row", path, line, i + 1);
+  invdes_error why;
+  invdes_error_clear(&why);
   char *params = NULL;
   invdes_status st = invdes_driver_point(d, c->var, c->cells, c->n_var, &params, z, NULL, 0,
-                                         &err);
-  if (st != INVDES_OK) {
-    fprintf(stderr, "invdes import: %s:%d (row %zu): outside the design space: %s\n", path,
-            line, i + 1, err.message);
-    return invdes_cli_exit_for(st);
-  }
+                                         &why);
+  if (st != INVDES_OK)
+    return invdes_error_set(err, st, "%s:%d (row %zu): outside the design space: %s", path,
+                            line, i + 1, why.message);
   *r = (invdes_store_import_row){.parameters = params, .z = z,
                                  .dim = invdes_space_dim(invdes_driver_space(d)),
                                  .values = vals, .n_values = n, .time = NAN};
-  return INVDES_EXIT_OK;
+  return INVDES_OK;
 }
 
-static int import_table(invdes_driver *d, const invdes_table *tab, const char *who, int quiet) {
+invdes_status invdes_cli_import(invdes_driver *d, const invdes_table *tab, const char *who,
+                                int64_t **ids_out, size_t *n_out, invdes_error *err) {
   invdes_store *s = invdes_driver_store(d);
   const size_t nr = invdes_table_n_rows(tab), nt = invdes_store_n_targets(s);
   const size_t dim = invdes_space_dim(invdes_driver_space(d));
@@ -165,28 +164,20 @@ static int import_table(invdes_driver *d, const invdes_table *tab, const char *w
   invdes_store_value *vals = calloc((nr + 1) * (nt + 1), sizeof *vals);
   double *zs = calloc((nr + 1) * (dim + 1), sizeof *zs);
   int64_t *ids = calloc(nr + 1, sizeof *ids);
-  int rc = c.target && c.is_sd && c.var && c.cells && rows && vals && zs && ids
-               ? INVDES_EXIT_OK : INVDES_EXIT_FAILURE;
-  if (rc == INVDES_EXIT_OK) rc = read_header(s, tab, &c);
-  if (rc == INVDES_EXIT_OK && nr == 0) {
-    fprintf(stderr, "invdes import: %s: no data rows\n", invdes_table_path(tab));
-    rc = INVDES_EXIT_USAGE;
+  invdes_status st = c.target && c.is_sd && c.var && c.cells && rows && vals && zs && ids
+                         ? INVDES_OK
+                         : invdes_error_set(err, INVDES_ERR_NOMEM, "out of memory");
+  if (st == INVDES_OK) st = read_header(s, tab, &c, err);
+  if (st == INVDES_OK && nr == 0)
+    st = invdes_error_set(err, INVDES_ERR_INVALID, "%s: no data rows", invdes_table_path(tab));
+  for (size_t i = 0; st == INVDES_OK && i < nr; i++)
+    st = read_row(d, tab, i, &c, &rows[i], vals + i * (nt + 1), zs + i * (dim + 1), err);
+  if (st == INVDES_OK) st = invdes_store_import(s, rows, nr, "import", who, ids, err);
+  if (st == INVDES_OK) {
+    *ids_out = ids;
+    *n_out = nr;
+    ids = NULL;
   }
-  for (size_t i = 0; rc == INVDES_EXIT_OK && i < nr; i++)
-    rc = read_row(d, tab, i, &c, &rows[i], vals + i * (nt + 1), zs + i * (dim + 1));
-  invdes_error err;
-  invdes_error_clear(&err);
-  if (rc == INVDES_EXIT_OK) {
-    invdes_status st = invdes_store_import(s, rows, nr, "import", who, ids, &err);
-    if (st != INVDES_OK) {
-      fprintf(stderr, "invdes import: %s\n", err.message);
-      rc = invdes_cli_exit_for(st);
-    } else if (!quiet) {
-      printf("%s: imported %zu experiment%s as proposals %" PRId64 " to %" PRId64 "\n",
-             invdes_table_path(tab), nr, nr == 1 ? "" : "s", ids[0], ids[nr - 1]);
-    }
-  }
-  if (rc != INVDES_EXIT_OK) fprintf(stderr, "invdes import: nothing was recorded\n");
   for (size_t i = 0; rows && i < nr; i++) free((char *)rows[i].parameters);
   free(c.target);
   free(c.is_sd);
@@ -196,7 +187,24 @@ static int import_table(invdes_driver *d, const invdes_table *tab, const char *w
   free(vals);
   free(zs);
   free(ids);
-  return rc;
+  return st;
+}
+
+static int import_table(invdes_driver *d, const invdes_table *tab, const char *who, int quiet) {
+  invdes_error err;
+  invdes_error_clear(&err);
+  int64_t *ids = NULL;
+  size_t n = 0;
+  invdes_status st = invdes_cli_import(d, tab, who, &ids, &n, &err);
+  if (st != INVDES_OK) {
+    fprintf(stderr, "invdes import: %s\ninvdes import: nothing was recorded\n",
+            err.message[0] ? err.message : "out of memory");
+  } else if (!quiet) {
+    printf("%s: imported %zu experiment%s as proposals %" PRId64 " to %" PRId64 "\n",
+           invdes_table_path(tab), n, n == 1 ? "" : "s", ids[0], ids[n - 1]);
+  }
+  free(ids);
+  return invdes_cli_exit_for(st);
 }
 
 int invdes_cmd_import(int argc, char **argv) {

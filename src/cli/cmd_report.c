@@ -66,16 +66,6 @@ static int prepare_out(const char *dir) {
   return INVDES_EXIT_OK;
 }
 
-/* Every figure that applies, in page order. */
-static invdes_status draw_all(const invdes_fig_data *d, invdes_fig_list *l, invdes_error *err) {
-  invdes_status st = invdes_fig_progress(d, l, err);
-  if (st == INVDES_OK) st = invdes_fig_pareto(d, l, err);
-  if (st == INVDES_OK) st = invdes_fig_targets(d, l, err);
-  if (st == INVDES_OK) st = invdes_fig_model(d, l, err);
-  if (st == INVDES_OK) st = invdes_fig_ternary(d, l, err);
-  return st;
-}
-
 int invdes_cmd_report(int argc, char **argv) {
   const char *db = NULL, *out = NULL;
   const invdes_cli_opt opts[] = {
@@ -96,7 +86,7 @@ int invdes_cmd_report(int argc, char **argv) {
   invdes_fig_list l = {0};
   invdes_status st = dir ? INVDES_OK : invdes_error_set(&err, INVDES_ERR_NOMEM, "out of memory");
   if (st == INVDES_OK) st = invdes_fig_data_read(s, &d, &err);
-  if (st == INVDES_OK) st = draw_all(&d, &l, &err);
+  if (st == INVDES_OK) st = invdes_page_draw(&d, &l, &err);
   rc = INVDES_EXIT_OK;
   if (st == INVDES_OK) rc = prepare_out(dir);
   if (st == INVDES_OK && rc == INVDES_EXIT_OK) st = invdes_page_write(dir, &d, &l, &err);

@@ -16,6 +16,7 @@
 
 #include "cli_best.h"
 #include "cli_front.h"
+#include "cli_docs.h"
 #include "cli_options.h"
 #include "cli_station.h"
 #include "commands.h"
@@ -160,6 +161,35 @@ static json_t *status_json(const status_data *d) {
   return o;
 }
 
+/* Reads everything status shows into d (d->s set); d->c is left to the
+ * caller. Separate reads: a tell arriving meanwhile may show in some and not
+ * others. */
+static invdes_status status_read(status_data *d, invdes_error *err) {
+  invdes_status st = invdes_store_counts_get(d->s, &d->counts, err);
+  if (st == INVDES_OK) st = invdes_store_n_evaluated(d->s, &d->evaluated, err);
+  d->pareto = invdes_cli_pareto(d->s);
+  if (st == INVDES_OK && d->pareto) st = invdes_cli_front_read(d->s, &d->front, err);
+  if (st == INVDES_OK && !d->pareto) st = invdes_cli_best_read(d->s, &d->best, &d->best_row, err);
+  if (st == INVDES_OK) st = invdes_store_list(d->s, INVDES_PROPOSAL_PENDING, 0, &d->pending, err);
+  d->now = wall_clock();
+  return st;
+}
+
+static void status_release(status_data *d) {
+  invdes_store_rows_free(d->pending);
+  invdes_store_rows_free(d->best_row);
+  invdes_cli_front_list_free(&d->front);
+}
+
+json_t *invdes_cli_status_doc(invdes_store *s, const invdes_campaign *c, invdes_error *err) {
+  status_data d = {.s = s, .c = (invdes_campaign *)c};
+  json_t *o = NULL;
+  if (status_read(&d, err) == INVDES_OK && !(o = status_json(&d)))
+    invdes_error_set(err, INVDES_ERR_NOMEM, "out of memory");
+  status_release(&d);
+  return o;
+}
+
 int invdes_cmd_status(int argc, char **argv) {
   const char *db;
   int json;
@@ -170,15 +200,7 @@ int invdes_cmd_status(int argc, char **argv) {
   if (!(d.s = invdes_cli_open_db("status", db, &rc))) return rc;
   invdes_error err;
   invdes_error_clear(&err);
-  invdes_status st = INVDES_OK;
-  /* Separate reads: a tell arriving meanwhile may show in some and not others. */
-  if (st == INVDES_OK) st = invdes_store_counts_get(d.s, &d.counts, &err);
-  if (st == INVDES_OK) st = invdes_store_n_evaluated(d.s, &d.evaluated, &err);
-  d.pareto = invdes_cli_pareto(d.s);
-  if (st == INVDES_OK && d.pareto) st = invdes_cli_front_read(d.s, &d.front, &err);
-  if (st == INVDES_OK && !d.pareto) st = invdes_cli_best_read(d.s, &d.best, &d.best_row, &err);
-  if (st == INVDES_OK) st = invdes_store_list(d.s, INVDES_PROPOSAL_PENDING, 0, &d.pending, &err);
-  d.now = wall_clock();
+  invdes_status st = status_read(&d, &err);
   if (st == INVDES_OK) {
     d.c = invdes_cli_db_campaign(d.s);
     if (json) {
@@ -197,9 +219,7 @@ int invdes_cmd_status(int argc, char **argv) {
     rc = invdes_cli_exit_for(st);
   }
   invdes_campaign_free(d.c);
-  invdes_store_rows_free(d.pending);
-  invdes_store_rows_free(d.best_row);
-  invdes_cli_front_list_free(&d.front);
+  status_release(&d);
   invdes_store_close(d.s);
   return rc;
 }

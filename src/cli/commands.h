@@ -25,6 +25,7 @@ int invdes_cmd_retract(int argc, char **argv);
 int invdes_cmd_import(int argc, char **argv);
 int invdes_cmd_report(int argc, char **argv);
 int invdes_cmd_capacity(int argc, char **argv);
+int invdes_cmd_serve(int argc, char **argv); /* src/serve/serve_main.c */
 
 /* Loads the campaign at path; *space is its design space, built by the
  * loader and borrowed from the campaign. On failure prints the diagnostics

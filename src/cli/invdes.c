@@ -33,6 +33,7 @@ static const verb verbs[] = {
     {"import", invdes_cmd_import, "record prior experiments from a CSV file"},
     {"report", invdes_cmd_report, "write a web page of figures and tables (offline, SVG)"},
     {"capacity", invdes_cmd_capacity, "theoretical capacity (mAh/g) of a chemical formula"},
+    {"serve", invdes_cmd_serve, "serve the database over HTTP/JSON to stations, with a live page"},
 };
 
 void invdes_cli_print_version(void) { printf("invdes %s\n", PACKAGE_VERSION); }

@@ -221,8 +221,8 @@ static void failures(FILE *f, const invdes_fig_data *d) {
   fputs(n ? "</table>\n" : "<p>No experiment failed.</p>\n", f);
 }
 
-static invdes_status page(FILE *f, const invdes_fig_data *d, const invdes_fig_list *l,
-                          invdes_error *err) {
+invdes_status invdes_page_html(FILE *f, const invdes_fig_data *d, const invdes_fig_list *l,
+                               const char *script, invdes_error *err) {
   const char *name = invdes_store_campaign_name(d->s);
   fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"generator\" content=\"invdes report\">\n<title>invdes report: ",
@@ -240,7 +240,9 @@ static invdes_status page(FILE *f, const invdes_fig_data *d, const invdes_fig_li
   fputs("<p>Numbers on this page have six significant digits; <code>invdes export</code> "
         "has every value as recorded.</p>\n<h2>Campaign</h2>\n<p>The campaign file as stored in the database.</p>\n<pre>", f);
   esc(f, invdes_store_campaign_text(d->s));
-  fputs("</pre>\n</body>\n</html>\n", f);
+  fputs("</pre>\n", f);
+  if (script) fprintf(f, "<script>\n%s</script>\n", script);
+  fputs("</body>\n</html>\n", f);
   return INVDES_OK;
 }
 
@@ -281,10 +283,19 @@ invdes_status invdes_page_write(const char *dir, const invdes_fig_data *d,
   FILE *f = st == INVDES_OK ? create(dir, "index.html", path, size, err) : NULL;
   if (st == INVDES_OK && !f) st = INVDES_ERR_IO;
   if (f) {
-    st = page(f, d, l, err);
+    st = invdes_page_html(f, d, l, NULL, err);
     invdes_status cst = close_checked(f, path, err);
     if (st == INVDES_OK) st = cst;
   }
   free(path);
+  return st;
+}
+
+invdes_status invdes_page_draw(const invdes_fig_data *d, invdes_fig_list *l, invdes_error *err) {
+  invdes_status st = invdes_fig_progress(d, l, err);
+  if (st == INVDES_OK) st = invdes_fig_pareto(d, l, err);
+  if (st == INVDES_OK) st = invdes_fig_targets(d, l, err);
+  if (st == INVDES_OK) st = invdes_fig_model(d, l, err);
+  if (st == INVDES_OK) st = invdes_fig_ternary(d, l, err);
   return st;
 }

@@ -432,6 +432,15 @@ static invdes_status json_report(invdes_tell_input *in, const json_t *item, size
   return st;
 }
 
+invdes_status invdes_tell_input_add_json(invdes_tell_input *in, const json_t *item,
+                                         const char *where, const char *source,
+                                         invdes_error *err) {
+  const size_t keep = in->n;
+  invdes_status st = json_report(in, item, 0, where, NULL, source, err);
+  if (st != INVDES_OK) truncate_to(in, keep);
+  return st;
+}
+
 /* The reports of a JSON document: the file at path, or len bytes at text
  * when text is not NULL (path then only names it). */
 static invdes_status json_document(invdes_tell_input *in, const char *path, const char *text,

@@ -30,6 +30,8 @@
 
 #include <stddef.h>
 
+#include <jansson.h>
+
 #include "error.h"
 #include "store.h"
 
@@ -60,6 +62,13 @@ invdes_status invdes_tell_input_default_campaign(invdes_tell_input *in, const ch
  * result also closes its proposal (done even with targets missing). */
 invdes_status invdes_tell_input_set_station(invdes_tell_input *in, const char *station,
                                             int close, invdes_error *err);
+
+/* Adds the one report object `item`, in a results file's JSON form (its
+ * "id" included; `where` names it in messages, as a file's path would):
+ * `invdes serve`'s result requests. */
+invdes_status invdes_tell_input_add_json(invdes_tell_input *in, const json_t *item,
+                                         const char *where, const char *source,
+                                         invdes_error *err);
 
 /* Parses text as a whole as a finite decimal number (table.h's
  * invdes_decimal_parse): 0, -1 when it is not a number ("abc", "", "1.5x"),

@@ -94,7 +94,13 @@ enum {
   /* hand out beyond the budget (`ask --over-budget`); without it an ask
    * hands out at most budget.evaluations - results - outstanding anew
    * (invdes_store_ask_budget) */
-  INVDES_PROPOSE_OVER_BUDGET = 2
+  INVDES_PROPOSE_OVER_BUDGET = 2,
+  /* rebuild the mirror from the store inside the ask's transaction, as a
+   * freshly opened driver does: results, failures and amendments recorded
+   * through other connections since the last ask are seen (a mirror is only
+   * rebuilt by itself when proposals were inserted elsewhere). For a driver
+   * kept open across asks (`invdes serve`): its asks then equal `invdes ask`'s. */
+  INVDES_PROPOSE_SYNC = 4
 };
 
 /* One ask in one transaction (see the top of this file): up to n proposals

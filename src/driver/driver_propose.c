@@ -113,6 +113,7 @@ invdes_status invdes_driver_propose(invdes_driver *d, size_t n, const char *stat
   for (int attempt = 0; attempt < 2; attempt++) {
     d->pfull = n;
     d->pflags = flags;
+    if (flags & INVDES_PROPOSE_SYNC) d->synced = 0; /* rebuilt inside the ask's transaction */
     d->synced_in_call = 0;
     d->foreign = 0;
     invdes_error e;
