@@ -32,7 +32,8 @@
 #define INVDES_SERVE_BODY_MAX (1024 * 1024)
 /* JSON nested deeper than this is refused (413) before it is parsed. */
 #define INVDES_SERVE_DEPTH_MAX 32
-/* How long a write waits for SQLite's lock before answering 503 (seconds). */
+/* How long a request waits for SQLite's lock before answering 503 (seconds;
+ * --busy-timeout changes it). */
 #define INVDES_SERVE_DB_TIMEOUT 5.0
 /* Seconds a client is told to wait after a 503 (Retry-After). */
 #define INVDES_SERVE_RETRY_AFTER 1
@@ -50,10 +51,11 @@ extern const char invdes_serve_openapi[];
 typedef struct invdes_serve_pool invdes_serve_pool;
 
 /* Opens n drivers on database db (invdes_driver_open_db), each with its own
- * SQLite connection and the lock timeout above. NULL with err set when any
+ * SQLite connection and a lock timeout of `busy` seconds. NULL with err set when any
  * fails (a missing file, not a campaign database, a campaign that no longer
  * loads). */
-invdes_serve_pool *invdes_serve_pool_open(const char *db, size_t n, invdes_error *err);
+invdes_serve_pool *invdes_serve_pool_open(const char *db, size_t n, double busy,
+                                          invdes_error *err);
 /* Borrows a driver, waiting while all n are in use; give it back after the
  * request. A driver is used by one thread at a time. */
 invdes_driver *invdes_serve_pool_take(invdes_serve_pool *p);

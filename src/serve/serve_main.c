@@ -28,7 +28,8 @@
 
 static const char serve_usage[] =
     "usage: invdes serve --db FILE [--listen ADDR:PORT] [--tokens FILE]\n"
-    "                    [--tls-cert CERT.pem --tls-key KEY.pem] [--threads N]\n\n"
+    "                    [--tls-cert CERT.pem --tls-key KEY.pem] [--threads N]\n"
+    "                    [--busy-timeout SECONDS]\n\n"
     "Serves a campaign database over HTTP/JSON so that stations on other hosts\n"
     "can ask for proposals, heartbeat and post results (docs/serve.md; the API\n"
     "is docs/openapi.json, also at GET /v1/openapi.json), with a live campaign\n"
@@ -43,6 +44,8 @@ static const char serve_usage[] =
     "  --tls-cert FILE      serve HTTPS with this PEM certificate...\n"
     "  --tls-key FILE       ...and its PEM private key\n"
     "  --threads N          requests answered at once, 1 to 64 (default 4)\n"
+    "  --busy-timeout S     how long a request waits for another writer's lock\n"
+    "                       before it is answered 503 busy (default 5)\n"
     "  -h, --help           this text\n"
     "  -V, --version        print the version\n\n"
     "Prints `invdes serve: listening on URL` on stderr when ready, then one line\n"
@@ -53,6 +56,7 @@ static const char serve_usage[] =
 typedef struct serve_opts {
   const char *db, *listen, *tokens, *cert, *key;
   unsigned long long threads;
+  double busy;
 } serve_opts;
 
 /* "HOST:PORT", "[V6]:PORT" into a socket address; 0 or -1 (message printed). */
@@ -170,7 +174,7 @@ static int run(const serve_opts *o, invdes_serve_ctx *ctx, struct sockaddr_stora
 }
 
 int invdes_cmd_serve(int argc, char **argv) {
-  serve_opts o = {.listen = "127.0.0.1:8080", .threads = 4};
+  serve_opts o = {.listen = "127.0.0.1:8080", .threads = 4, .busy = INVDES_SERVE_DB_TIMEOUT};
   const invdes_cli_opt opts[] = {
       INVDES_CLI_OPT("db", "FILE", INVDES_OPT_TEXT, &o.db, .required = 1),
       INVDES_CLI_OPT("listen", "ADDR:PORT", INVDES_OPT_TEXT, &o.listen),
@@ -178,6 +182,7 @@ int invdes_cmd_serve(int argc, char **argv) {
       INVDES_CLI_OPT("tls-cert", "FILE", INVDES_OPT_TEXT, &o.cert),
       INVDES_CLI_OPT("tls-key", "FILE", INVDES_OPT_TEXT, &o.key),
       INVDES_CLI_OPT("threads", "N", INVDES_OPT_WHOLE, &o.threads, .lo = 1, .hi = 64),
+      INVDES_CLI_OPT("busy-timeout", "SECONDS", INVDES_OPT_SECONDS, &o.busy, .lo = 1, .hi = 3600),
       {NULL}};
   int first, rc = invdes_cli_parse("serve", serve_usage, opts, argc, argv, &first);
   if (rc == -1 && first != argc)
@@ -211,7 +216,7 @@ int invdes_cmd_serve(int argc, char **argv) {
   invdes_serve_ctx ctx = {.tokens = tokens, .tls = o.cert != NULL};
   char *cert = probe && o.cert ? read_pem(o.cert) : NULL, *key = cert ? read_pem(o.key) : NULL;
   if (probe && o.cert && !key) rc = INVDES_EXIT_USAGE;
-  if (probe && rc == INVDES_EXIT_OK && !(ctx.pool = invdes_serve_pool_open(o.db, o.threads, &err))) {
+  if (probe && rc == INVDES_EXIT_OK && !(ctx.pool = invdes_serve_pool_open(o.db, o.threads, o.busy, &err))) {
     fprintf(stderr, "invdes serve: %s\n", err.message);
     rc = invdes_cli_exit_for(err.status);
   }

@@ -31,7 +31,8 @@ void invdes_serve_pool_close(invdes_serve_pool *p) {
   free(p);
 }
 
-invdes_serve_pool *invdes_serve_pool_open(const char *db, size_t n, invdes_error *err) {
+invdes_serve_pool *invdes_serve_pool_open(const char *db, size_t n, double busy,
+                                          invdes_error *err) {
   invdes_serve_pool *p = calloc(1, sizeof *p);
   if (!p || !(p->all = calloc(n, sizeof *p->all)) || !(p->idle = calloc(n, sizeof *p->idle))) {
     if (p) free(p->all);
@@ -47,7 +48,7 @@ invdes_serve_pool *invdes_serve_pool_open(const char *db, size_t n, invdes_error
       invdes_serve_pool_close(p);
       return NULL;
     }
-    invdes_store_set_timeout(invdes_driver_store(d), INVDES_SERVE_DB_TIMEOUT);
+    invdes_store_set_timeout(invdes_driver_store(d), busy);
     p->all[p->n] = d;
     p->idle[p->n_idle++] = d;
   }
