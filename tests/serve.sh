@@ -215,6 +215,8 @@ http POST /v1/ask "$T1" "@$tmp/deep.json"
 python3 -c 'print("{\"n\": 1, \"x\": \"" + "a" * 1100000 + "\"}")' >"$tmp/big.json"
 http POST /v1/ask "$T1" "@$tmp/big.json"
 [ "$code" = 413 ] && [ "$(jq -r .error.code "$tmp/body")" = too_large ] && ok || bad "a 1.1 MB body: $code"
+http POST /v1/ask "$T1" "@$tmp/big.json" -H 'Transfer-Encoding: chunked'
+[ "$code" = 413 ] && ok || bad "a 1.1 MB body in chunks (no length given): $code"
 for body in '{"n": ' '[1]' '{"n": "2"}' '{"n": 0}' '{"lease": -1}' '{"n": 1, "n": 2}' '{"m": 1}' \
   '{"lease": NaN}' '{"lease": 1e999}'; do
   http POST /v1/ask "$T1" "$body"
@@ -266,6 +268,12 @@ http GET "/?token=$TV"
   bad "the page with ?token=: $code"
 grep -qi '<script[^>]*src' "$tmp/body" && bad "the page loads an external script" || ok
 grep -qi '^Set-Cookie: invdes_token=.*HttpOnly.*SameSite=Strict' "$tmp/hdr" && ok || bad "the page sets its cookie"
+# The page's script compares the tag it was drawn at with GET /v1/etag's:
+# equal while nothing changes, or the page would reload without end.
+sed -n "s/^  var drawn = '\(.*\)';$/\1/p" "$tmp/body" >"$tmp/drawn"
+http GET /v1/etag "$TV"
+[ "$(cat "$tmp/drawn")" = "$(jq -r .etag "$tmp/body")" ] && ok ||
+  bad "the page was drawn at $(cat "$tmp/drawn"), the tag is $(jq -r .etag "$tmp/body")"
 http GET /v1/etag '' '' -H "Cookie: invdes_token=$TV"
 [ "$code" = 200 ] && ok || bad "the cookie reads the tag: $code"
 http POST /v1/ask '' '{"n": 1}' -H "Cookie: invdes_token=$T1"
@@ -282,6 +290,32 @@ grep -q " s1 POST /v1/proposals/$a1/result id=$a1 200 " "$tmp/main.log" && ok ||
   bad "an access line per request: $(grep result "$tmp/main.log" | head -2)"
 grep -q " s2 POST /v1/proposals/$a1/result id=$a1 403 " "$tmp/main.log" && ok || bad "refusals are logged"
 grep -qe "$T1" -e "$TV" -e "$TA" "$tmp/main.log" && bad "a token reached the log" || ok
+# SIGTERM while a request is under way: a client has sent half its body.
+# No new connection is taken; the request finishes with 200; then exit 0.
+python3 - "${url##*:}" "$T1" "$tmp/half" "$tmp/go" >"$tmp/slow" <<'EOF' &
+import os, socket, sys, time
+port, token, half, go = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+body = b'{"n": 1, "lease": 60}'
+s = socket.create_connection(("127.0.0.1", port))
+s.sendall(b"POST /v1/ask HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token.encode() +
+          b"\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % len(body) + body[:8])
+time.sleep(0.3)
+open(half, "w").close()
+while not os.path.exists(go):
+    time.sleep(0.02)
+s.sendall(body[8:])
+print(s.makefile("rb").readline().decode().split()[1])
+EOF
+slow=$!
+i=0; while [ ! -e "$tmp/half" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+kill -TERM "$serve_pid"
+sleep 0.5
+kill -0 "$serve_pid" 2>/dev/null && ok || bad "serve waits for the request under way"
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TV" "$url/v1/status" || true)
+[ "$code" = 000 ] && ok || bad "a new connection after SIGTERM: $code"
+touch "$tmp/go"
+wait "$slow"
+[ "$(cat "$tmp/slow")" = 200 ] && ok || bad "the request under way at SIGTERM: $(cat "$tmp/slow")"
 serve_stop TERM
 [ "$serve_status" = 0 ] && ok || bad "SIGTERM: exit $serve_status"
 grep -q "stopped; database closed" "$tmp/main.log" && ok || bad "the stop is logged"
@@ -297,6 +331,12 @@ id=$(jq -r '.proposals[0].id' "$tmp/body")
 [ "$(cat "$tmp/holder")" = bench ] && ok || bad "the body's station holds it: $(cat "$tmp/holder")"
 post '' "$id" '{"values": {"capacity": 120, "voltage": 3.7}, "station": "other"}' 403
 post '' "$id" '{"values": {"capacity": 120, "voltage": 3.7}, "station": "bench"}' 200
+http POST /v1/ask '' '{"n": 1000, "station": "greedy", "lease": 60}'
+n=$(jq '.proposals | length' "$tmp/body")
+[ "$code" = 200 ] && [ "$n" -gt 0 ] && [ "$n" -lt 100 ] && jq -r .note "$tmp/body" | grep -q 'budget of 100.*over_budget' &&
+  ok || bad "an ask past the budget: $code, $n proposals, note $(jq .note "$tmp/body")"
+http POST /v1/ask '' '{"n": 1, "station": "late", "lease": 60}'
+[ "$code" = 200 ] && [ "$(jq -c .proposals "$tmp/body")" = '[]' ] && ok || bad "an ask with the budget spent: $code"
 serve_stop INT
 [ "$serve_status" = 0 ] && ok || bad "SIGINT: exit $serve_status"
 

@@ -43,7 +43,7 @@ serve_start() {
 
 serve_stop() {
   [ -n "$serve_pid" ] || return 0
-  kill "-${1:-TERM}" "$serve_pid"
+  kill "-${1:-TERM}" "$serve_pid" 2>/dev/null
   wait "$serve_pid"
   serve_status=$?
   serve_pid=

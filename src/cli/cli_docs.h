@@ -31,9 +31,10 @@ json_t *invdes_cli_best_doc(invdes_store *s, invdes_error *err);
 json_t *invdes_cli_ask_json(const invdes_store_rows *rows);
 
 /* Why an ask handed out `got` < n proposals (the budget, after the ask, or
- * a finite space with nothing untried), one line into buf. */
+ * a finite space with nothing untried), one line into buf; `more` names
+ * what hands out more anyway ("--over-budget", or serve's "over_budget"). */
 void invdes_cli_ask_note(invdes_driver *d, size_t got, unsigned long long n, int over,
-                         char *buf, size_t size);
+                         const char *more, char *buf, size_t size);
 
 /* Records the experiments of a CSV table (`invdes import`'s format) as one
  * batch of done proposals by `who`, all or none. *ids_out (the caller frees

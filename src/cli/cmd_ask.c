@@ -120,15 +120,15 @@ static int write_json(const invdes_store_rows *rows) {
 }
 
 void invdes_cli_ask_note(invdes_driver *d, size_t got, unsigned long long n, int over,
-                         char *buf, size_t size) {
+                         const char *more, char *buf, size_t size) {
   invdes_store_budget b;
   int64_t budget = invdes_driver_campaign(d)->budget.evaluations;
   if (!over && invdes_store_budget_get(invdes_driver_store(d), &b, NULL) == INVDES_OK &&
       b.results + b.outstanding >= budget) {
     snprintf(buf, size, "%zu of %llu proposals: the budget of %" PRId64 " evaluations "
              "is spent: %" PRId64 " results and %" PRId64 " proposals out (pending with "
-             "a live lease, or partial); --over-budget hands out more",
-             got, n, budget, b.results, b.outstanding);
+             "a live lease, or partial); %s hands out more",
+             got, n, budget, b.results, b.outstanding, more);
     return;
   }
   snprintf(buf, size, "only %zu of %llu proposals: every other candidate the "
@@ -171,7 +171,7 @@ int invdes_cmd_ask(int argc, char **argv) {
   } else {
     if (rows->n < (size_t)n) {
       char note[512];
-      invdes_cli_ask_note(d, rows->n, n, over, note, sizeof note);
+      invdes_cli_ask_note(d, rows->n, n, over, "--over-budget", note, sizeof note);
       fprintf(stderr, "invdes ask: %s\n", note);
     }
     if (rows->n == 0) rc = INVDES_EXIT_NOTHING;

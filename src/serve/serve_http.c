@@ -22,6 +22,7 @@ typedef struct conn_state {
   char *body;
   size_t len, cap;
   int too_large;
+  int replied;   /* a reply is queued: whatever still comes is dropped */
   invdes_serve_http *http;
 } conn_state;
 
@@ -241,6 +242,7 @@ static enum MHD_Result complete(invdes_serve_http *h, struct MHD_Connection *c, 
     invdes_serve_route(&r);
   if (!rep.status) invdes_serve_error(&r, 500, "internal", "no reply was made");
   enum MHD_Result ok = send_reply(c, &rep);
+  cs->replied = 1;
   free(rep.body);
   log_line(&r, cs);
   return ok;
@@ -266,6 +268,10 @@ invdes_serve_result invdes_serve_http_access(void *cls, struct MHD_Connection *c
       cs->too_large = 1;
       return complete(h, c, url, method, cs);
     }
+    return MHD_YES;
+  }
+  if (cs->replied) { /* the 413 above went out before the body came */
+    *upload_size = 0;
     return MHD_YES;
   }
   if (*upload_size) {

@@ -16,12 +16,13 @@
 #include "fig.h"
 #include "page.h"
 
-/* %s: the tag the page was drawn at (a JSON string, quotes included). The
+/* %s: the tag the page was drawn at, quotes included, as GET /v1/etag's
+ * "etag" has it (so inside a single-quoted JS string). The
  * token of ?token= is removed from the address bar: the cookie set with the
  * page authenticates the polls and reloads. */
 static const char script_fmt[] =
     "(function () {\n"
-    "  var drawn = %s;\n"
+    "  var drawn = '%s';\n"
     "  if (location.search.indexOf('token=') >= 0 && window.history.replaceState)\n"
     "    history.replaceState(null, '', location.pathname);\n"
     "  function poll() {\n"
@@ -46,7 +47,7 @@ void invdes_serve_get_page(invdes_serve_req *r, invdes_driver *d) {
     invdes_serve_fail(r, st, &err);
     return;
   }
-  /* The tag is digits, dashes and quotes: safe inside the script as a JS string. */
+  /* The tag is digits, dashes and double quotes: safe inside single quotes. */
   snprintf(script, sizeof script, script_fmt, tag);
   invdes_fig_data data = {0};
   invdes_fig_list figs = {0};

@@ -89,8 +89,9 @@ void invdes_serve_post_ask(invdes_serve_req *r, invdes_driver *d) {
     return;
   }
   char note[512];
-  if (rows->n < (size_t)n) invdes_cli_ask_note(d, rows->n, (unsigned long long)n, over, note,
-                                               sizeof note);
+  if (rows->n < (size_t)n)
+    invdes_cli_ask_note(d, rows->n, (unsigned long long)n, over, "\"over_budget\": true",
+                        note, sizeof note);
   json_t *arr = invdes_cli_ask_json(rows);
   invdes_serve_json(r, 200, arr ? json_pack("{s:o,s:o}", "proposals", arr, "note",
                                             rows->n < (size_t)n ? json_string(note) : json_null())
