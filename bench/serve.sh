@@ -58,7 +58,7 @@ cli_rate() { # CLIENTS
   c=1; pids=""
   while [ $c -le "$1" ]; do cli_client "b$c" $((cli_total / $1)) & pids="$pids $!"; c=$((c + 1)); done
   for p in $pids; do wait "$p"; done
-  echo "$t0 $(now) $cli_total" | awk '{ printf "%.0f", $3 / ($2 - $1) }'
+  echo "$t0 $(now) $((cli_total / $1 * $1))" | awk '{ printf "%.0f", $3 / ($2 - $1) }'
 }
 echo "serve: ask+report round trips/s, $total per run through serve, $cli_total through the CLI, median of 3 (TMPDIR=${TMPDIR:-/tmp})"
 for clients in 1 8; do

@@ -49,6 +49,7 @@ error the server will not take back (a 4xx other than 409 on a re-post), 2
 on bad usage, 3 when the server stayed unreachable longer than --patience.
 """
 import argparse
+import http.client
 import json
 import math
 import os
@@ -71,19 +72,34 @@ class ApiError(Exception):
         self.status, self.code, self.message = status, code, message
 
 
+def api_error(status, raw):
+    """The ApiError of a refusal's body, whatever it holds."""
+    try:
+        err = json.loads(raw)["error"]
+        return ApiError(status, err["code"], err["message"])
+    except (ValueError, KeyError, TypeError):
+        return ApiError(status, None, raw.decode(errors="replace")[:200])
+
+
 class Unreachable(Exception):
     """The server did not answer within --patience seconds."""
 
 
 class Client:
     """One station's view of the API. Every call goes through request(),
-    which retries what is safe to retry; the API is built so that every
-    call a station makes is (ask: the same proposals back; result: 200 for
-    the same result again; heartbeat: a lease is never shortened)."""
+    which sends it again after a 503, a 500 or a lost connection: safe,
+    because every call a station makes is idempotent (ask: the same
+    proposals come back; result: the same result again is 200, changing
+    nothing; heartbeat: a lease is extended, never shortened)."""
 
-    def __init__(self, url, token, patience=120.0, timeout=30.0, log=None):
+    RETRY_STATUS = (500, 503)   # docs/serve.md: "retry? yes"
+
+    def __init__(self, url, token, patience=120.0, timeout=30.0, log=None, station=None):
         self.url = url.rstrip("/")
         self.token = token
+        # Only a server without --tokens takes the name from the body; with
+        # tokens, the token is the name.
+        self.named = {"station": station} if station else {}
         self.patience = patience    # seconds of 503s / lost connections we sit out
         self.timeout = timeout      # seconds one request may take
         self.log = log              # open file for one JSON line per 2xx, or None
@@ -92,9 +108,10 @@ class Client:
         self.posted = 0             # results answered 2xx
 
     def request(self, method, path, body=None):
-        """Sends one request, retrying 503 and connection errors with
-        exponential back-off (0.1 s doubling to 5 s, with jitter, or the
-        server's Retry-After); returns (status, decoded JSON or text)."""
+        """Sends one request; returns (status, decoded JSON or text) of a
+        2xx, raises ApiError for a refusal and Unreachable when retrying
+        (back-off from 0.1 s doubling to 5 s with jitter, or the server's
+        Retry-After) went on longer than self.patience."""
         data = None if body is None else json.dumps(body, allow_nan=False).encode()
         deadline = time.monotonic() + self.patience
         delay = 0.1
@@ -113,19 +130,15 @@ class Client:
                 self._log(method, path, body, status, payload)
                 return status, payload
             except urllib.error.HTTPError as e:
-                raw = e.read()
-                if e.code != 503:
-                    try:
-                        err = json.loads(raw)["error"]
-                        raise ApiError(e.code, err.get("code"), err.get("message")) from None
-                    except (ValueError, KeyError, TypeError):
-                        raise ApiError(e.code, None, raw.decode(errors="replace")) from None
+                if e.code not in self.RETRY_STATUS:
+                    raise api_error(e.code, e.read()) from None
                 retry_after = e.headers.get("Retry-After", "")
                 wait = float(retry_after) if retry_after.isdigit() else None
-            except (urllib.error.URLError, ConnectionError, TimeoutError, OSError) as e:
-                # Refused, reset, timed out: the server may be restarting. Our
-                # request may or may not have been applied; sending it again
-                # is safe (see the class comment).
+            except (OSError, http.client.HTTPException):
+                # Refused, reset, timed out, cut off mid-answer: the server
+                # may be restarting. The request may or may not have been
+                # applied; sending it again is safe (see above). (URLError
+                # and socket timeouts are OSErrors.)
                 pass
             if time.monotonic() >= deadline:
                 raise Unreachable(f"{method} {path}: no answer for {self.patience:g} s")
@@ -146,18 +159,19 @@ class Client:
     def ask(self, n, lease):
         """Up to n proposals [{"id", "parameters", "lease_expires"}]; none
         when the budget allows no more."""
-        _, out = self.request("POST", "/v1/ask", {"n": n, "lease": lease})
+        _, out = self.request("POST", "/v1/ask", {"n": n, "lease": lease, **self.named})
         return out["proposals"]
 
     def result(self, pid, report):
         """Posts one result: {"values": {...}, "sd": {...}} or {"failed":
         "reason"} or {"abandon": true}."""
-        out = self.request("POST", f"/v1/proposals/{pid}/result", report)[1]
+        out = self.request("POST", f"/v1/proposals/{pid}/result", {**report, **self.named})[1]
         self.posted += 1
         return out
 
     def heartbeat(self, pid, lease):
-        return self.request("POST", f"/v1/proposals/{pid}/heartbeat", {"lease": lease})[1]
+        return self.request("POST", f"/v1/proposals/{pid}/heartbeat",
+                            {"lease": lease, **self.named})[1]
 
     def status(self):
         return self.request("GET", "/v1/status")[1]
@@ -218,22 +232,35 @@ def command_evaluator(argv, timeout):
 
 
 class Heartbeat:
-    """Extends a proposal's lease every lease/3 seconds while the evaluator
-    runs (a with-block). Not started for a lease of 0 (no end) or one long
-    enough for the evaluation (--heartbeat-below)."""
+    """Keeps the leases of the proposals a station holds alive while it works
+    through them (a with-block around the batch): every lease/3 seconds a
+    heartbeat for each one not yet reported (done() takes one off). Not
+    started for a lease of 0 (no end) or one long enough for the work
+    (--heartbeat-below)."""
 
-    def __init__(self, client, pid, lease, needed):
-        self.client, self.pid, self.lease = client, pid, lease
-        self.needed = needed
+    def __init__(self, client, ids, lease, needed):
+        self.client, self.lease, self.needed = client, lease, needed
+        self.held = set(ids)
+        self.lock = threading.Lock()
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
 
+    def done(self, pid):
+        with self.lock:
+            self.held.discard(pid)
+
     def _run(self):
         while not self.stop.wait(self.lease / 3):
-            try:
-                self.client.heartbeat(self.pid, self.lease)
-            except (ApiError, Unreachable) as e:
-                print(f"station: heartbeat {self.pid}: {e}", file=sys.stderr)
+            with self.lock:
+                ids = sorted(self.held)
+            for pid in ids:
+                try:
+                    self.client.heartbeat(pid, self.lease)
+                except (ApiError, Unreachable) as e:
+                    # 409: reported meanwhile (a race with done()); anything
+                    # else the result's post will meet too.
+                    if getattr(e, "status", None) != 409:
+                        print(f"station: heartbeat {pid}: {e}", file=sys.stderr)
 
     def __enter__(self):
         if self.needed:
@@ -265,28 +292,28 @@ def run(client, evaluate, campaign, args):
         proposals = client.ask(want, args.lease)
         if not proposals:
             if budget_spent(client.status()):
-                print(f"station: the budget is spent; {cycles} results from this station",
-                      file=sys.stderr)
+                print("station: the budget is spent", file=sys.stderr)
                 return 0
             time.sleep(args.idle)   # others hold the rest; their leases may run out
             continue
-        for p in proposals:
-            # A lease shorter than the experiment may take: keep it alive.
-            needed = 0 < args.lease < args.heartbeat_below
-            with Heartbeat(client, p["id"], args.lease, needed):
+        # A lease shorter than the work may take: keep every held one alive.
+        needed = 0 < args.lease < args.heartbeat_below
+        with Heartbeat(client, [p["id"] for p in proposals], args.lease, needed) as beat:
+            for p in proposals:
                 report = evaluate(p)
-            # Naming the campaign makes the server refuse a result meant for
-            # another one (ids mean something only inside one database).
-            report["campaign"] = campaign
-            try:
-                client.result(p["id"], report)
-            except ApiError as e:
-                # 409: a *different* result is recorded already (not ours to
-                # overwrite); 403: the lease ran out and another station took
-                # the proposal. Either way a person should look.
-                print(f"station: result for proposal {p['id']}: {e}", file=sys.stderr)
-                return 1
-            cycles += 1
+                # Naming the campaign makes the server refuse a result meant
+                # for another one (ids mean something only inside one database).
+                report["campaign"] = campaign
+                try:
+                    client.result(p["id"], report)
+                except ApiError as e:
+                    # 409: a *different* result is recorded already (not ours
+                    # to overwrite); 403: the lease ran out and another station
+                    # took the proposal. Either way a person should look.
+                    print(f"station: result for proposal {p['id']}: {e}", file=sys.stderr)
+                    return 1
+                beat.done(p["id"])
+                cycles += 1
     return 0
 
 
@@ -296,6 +323,8 @@ def main(argv=None):
     ap.add_argument("--url", default="http://127.0.0.1:8080", help="the server")
     ap.add_argument("--token-file", help="file holding this station's bearer token "
                     "(default: $INVDES_TOKEN; none for a server without --tokens)")
+    ap.add_argument("--station", help="this station's name, for a server without --tokens "
+                    "(with tokens the token names the station)")
     ap.add_argument("-n", type=int, default=1, help="proposals per ask (default 1)")
     ap.add_argument("--lease", type=int, default=3600,
                     help="seconds a proposal stays ours without a heartbeat (default 3600)")
@@ -318,7 +347,7 @@ def main(argv=None):
         with open(args.token_file, encoding="utf-8") as f:
             token = f.read().strip()
     log = open(args.log, "a", encoding="utf-8") if args.log else None
-    client = Client(args.url, token, patience=args.patience, log=log)
+    client = Client(args.url, token, patience=args.patience, log=log, station=args.station)
     try:
         campaign = client.campaign()   # who we work for, and its targets
         if args.command:

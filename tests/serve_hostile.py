@@ -330,8 +330,11 @@ def batch_ids_paths():
     check("asterisk", {400, 404, 405}, request("OPTIONS", "*", token=ADMIN), json_error=False)
     check("a 100 KB path", {414, 431, 400}, request("GET", "/v1/" + "a" * 100000, token=ADMIN),
           json_error=False)
+    # A TLS hello on the plain port has no line end: an answer or none.
+    check("a TLS hello", {400, None}, b"\x16\x03\x01\x02\x00\x01\x00", json_error=False,
+          timeout=2.0, half_close=False)
     for line in (b"HELLO\r\n\r\n", b"GET\r\n\r\n", b"GET /v1/status\r\n\r\n",
-                 b"GET /v1/status HTTP/9.9\r\nHost: x\r\n\r\n", b"\x16\x03\x01\x02\x00\x01\x00",
+                 b"GET /v1/status HTTP/9.9\r\nHost: x\r\n\r\n",
                  b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", b"GET /v1/status HTTP/1.1\r\nHost x\r\n\r\n",
                  b"GET /v1/sta tus HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"):
         # (no token: 401 is right for whatever libmicrohttpd made of it)

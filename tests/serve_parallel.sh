@@ -6,7 +6,8 @@
 # 400 results, each recorded by the station that asked for it, no duplicate
 # (checked in `invdes export` and in the database with sqlite3); a station
 # posting to another's proposal with its own token gets 403 not_yours and
-# the database dump's SHA-256 is unchanged. Needs $INVDES, $top_srcdir
+# the database dump's SHA-256 is unchanged; a station whose work outlasts
+# its lease keeps it alive with heartbeats. Needs $INVDES, $top_srcdir
 # (make check), curl, jq and sqlite3.
 . "$(dirname "$0")/lib.sh"
 : "${top_srcdir:?top_srcdir must name the source tree}"
@@ -15,8 +16,8 @@
 need serve_parallel.sh curl jq sqlite3
 db="$tmp/par.db"
 stations="s1 s2 s3 s4 s5 s6 s7 s8"
-# station.yaml's budget is 400: one more for the 403 check at the end.
-sed 's/evaluations: 400/evaluations: 401/' "$top_srcdir/tests/campaigns/good/station.yaml" >"$tmp/c.yaml"
+# station.yaml's budget is 400: one more for the 403 check, three for the heartbeats.
+sed 's/evaluations: 400/evaluations: 404/' "$top_srcdir/tests/campaigns/good/station.yaml" >"$tmp/c.yaml"
 "$INVDES" init "$tmp/c.yaml" --db "$db" >/dev/null && ok || bad init
 serve_tokens "$tmp/tokens" s1:station s2:station s3:station s4:station s5:station \
   s6:station s7:station s8:station viewer:viewer
@@ -75,6 +76,20 @@ code=$(curl -s -o "$tmp/403.json" -w '%{http_code}' -X POST -H "Authorization: B
   bad "s2 on s1's proposal: $code $(cat "$tmp/403.json")"
 [ "$(dump_sum "$db")" = "$before" ] && ok || bad "the refused report changed the database"
 grep -q "$(token s2)" "$tmp/serve.log" && bad "a token in serve's log" || ok
+
+# 4. Work longer than the lease: station.py heartbeats every proposal it
+# holds, so 3 proposals of 0.8 s each on a 1 s lease are all reported
+# within their leases (no late_result event).
+printf '%s\n' '#!/bin/sh' 'cat >/dev/null; sleep 0.8; echo "{\"capacity\": 1, \"voltage\": 3.7}"' >"$tmp/slow.sh"
+chmod +x "$tmp/slow.sh"
+"$python" "$top_srcdir/examples/station.py" --url "$url" --token-file "$tmp/s3.token" -n 3 \
+  --cycles 3 --lease 1 --command "$tmp/slow.sh" 2>"$tmp/slow.err" && ok || bad "slow station: $(cat "$tmp/slow.err")"
+beats=$(grep -c 's3 POST /v1/proposals/[0-9]*/heartbeat .* 200 ' "$tmp/serve.log")
+[ "$beats" -ge 4 ] && ok || bad "$beats heartbeats answered 200, wanted 4 or more"
+[ "$(q "SELECT count(*) FROM events WHERE kind = 'late_result'")" = 0 ] && ok ||
+  bad "late results: $(q "SELECT proposal FROM events WHERE kind = 'late_result'" | tr '\n' ' ')"
+[ "$(q "SELECT count(*) FROM proposals WHERE station = 's3' AND status = 'done'")" = 53 ] && ok ||
+  bad "s3's three slow proposals are not done"
 serve_stop TERM
 [ "$serve_status" -eq 0 ] && ok || bad "serve stopped with status $serve_status"
 finish serve_parallel
