@@ -7,6 +7,7 @@
 #include "serve.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -130,18 +131,48 @@ static struct MHD_Daemon *start(const serve_opts *o, invdes_serve_http *h,
       MHD_OPTION_HTTPS_MEM_KEY, key, MHD_OPTION_END);
 }
 
+/* The write end of the stop pipe. A signal may be delivered to any thread,
+ * among them threads of libraries started before main (OpenBLAS's pool), so
+ * blocking it in ours and waiting with sigwait is not enough: the handler
+ * runs wherever it lands and only writes one byte, which the main thread
+ * reads. A handler reaches nothing but a global, hence this one. */
+static int stop_fd = -1;
+
+static void on_stop(int sig) {
+  unsigned char b = (unsigned char)sig;
+  ssize_t w = write(stop_fd, &b, 1);
+  (void)w; /* the pipe holds the first byte already when it fails */
+}
+
+/* Installs the handler for SIGTERM and SIGINT; the read end of the pipe, or
+ * -1. */
+static int catch_stop(void) {
+  int p[2];
+  if (pipe(p) != 0) return -1;
+  fcntl(p[0], F_SETFD, FD_CLOEXEC);
+  fcntl(p[1], F_SETFD, FD_CLOEXEC);
+  fcntl(p[1], F_SETFL, O_NONBLOCK);
+  stop_fd = p[1];
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_stop;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESTART;
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGINT, &sa, NULL);
+  signal(SIGPIPE, SIG_IGN);
+  return p[0];
+}
+
 /* Runs until SIGTERM/SIGINT; the exit status. */
 static int run(const serve_opts *o, invdes_serve_ctx *ctx, struct sockaddr_storage *addr,
                const char *cert, const char *key) {
   invdes_serve_http h = {.ctx = ctx};
-  /* Signals are taken by sigwait below, so every thread libmicrohttpd starts
-   * inherits them blocked. */
-  sigset_t stop;
-  sigemptyset(&stop);
-  sigaddset(&stop, SIGTERM);
-  sigaddset(&stop, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stop, NULL);
-  signal(SIGPIPE, SIG_IGN);
+  int stop = catch_stop();
+  if (stop < 0) {
+    fprintf(stderr, "invdes serve: cannot make a pipe: %s\n", strerror(errno));
+    return INVDES_EXIT_FAILURE;
+  }
   struct MHD_Daemon *daemon = start(o, &h, addr, cert, key);
   if (!daemon) {
     fprintf(stderr, "invdes serve: cannot listen on %s (address in use, not this host's, or "
@@ -158,8 +189,8 @@ static int run(const serve_opts *o, invdes_serve_ctx *ctx, struct sockaddr_stora
           cert ? "https" : "http", shown, o->db, o->threads, o->threads == 1 ? "" : "s",
           ctx->tokens ? "tokens required" : "no --tokens: loopback only, every request may "
                                             "read and write");
-  int sig = 0;
-  while (sigwait(&stop, &sig) != 0) {
+  unsigned char sig = 0;
+  while (read(stop, &sig, 1) < 0 && errno == EINTR) {
   }
   fprintf(stderr, "invdes serve: %s: stopping (requests under way finish)\n",
           sig == SIGINT ? "SIGINT" : "SIGTERM");
