@@ -194,13 +194,6 @@ static int run(const serve_opts *o, invdes_serve_ctx *ctx, struct sockaddr_stora
   }
   fprintf(stderr, "invdes serve: %s: stopping (requests under way finish)\n",
           sig == SIGINT ? "SIGINT" : "SIGTERM");
-  /* A second signal while stopping is ignored. Blocked is not enough: a
-   * thread started before the mask was set (OpenBLAS starts its pool when
-   * the library loads) leaves them unblocked, and a signal the main thread
-   * is not waiting for goes to it and ends the process with the default
-   * action (exit 143, the stop unfinished). */
-  signal(SIGTERM, SIG_IGN);
-  signal(SIGINT, SIG_IGN);
   MHD_socket ls = MHD_quiesce_daemon(daemon); /* no new connection from here on */
   if (ls != MHD_INVALID_SOCKET) close(ls);
   struct timespec pause = {0, 10 * 1000 * 1000};
