@@ -103,6 +103,31 @@ void invdes_serve_json(invdes_serve_req *r, int http, json_t *doc) {
   set_body(r->rep, http, "application/json", text, len);
 }
 
+/* ---- the path as sent -------------------------------------------------- */
+
+static int hex_digit(char ch) {
+  if (ch >= '0' && ch <= '9') return ch - '0';
+  if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
+  if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
+  return -1;
+}
+
+size_t invdes_serve_http_unescape(void *cls, struct MHD_Connection *c, char *s) {
+  char *w = s;
+  for (const char *p = s; *p; p++) {
+    int hi, lo; /* p[2] is read only when p[1] is a digit, so not past the end */
+    if (p[0] == '%' && (hi = hex_digit(p[1])) >= 0 && (lo = hex_digit(p[2])) >= 0 &&
+        (hi | lo) != 0) {
+      *w++ = (char)(hi * 16 + lo);
+      p += 2;
+    } else {
+      *w++ = *p;
+    }
+  }
+  *w = '\0';
+  return (size_t)(w - s);
+}
+
 /* ---- who is calling ----------------------------------------------------- */
 
 static const char *lookup(void *conn, enum MHD_ValueKind kind, const char *key) {

@@ -22,6 +22,12 @@ invdes_serve_result invdes_serve_http_access(void *cls, struct MHD_Connection *c
                                              const char *method, const char *version,
                                              const char *upload_data, size_t *upload_size,
                                              void **con_cls);
+/* libmicrohttpd's unescaping of the path and the query (MHD_OPTION_UNESCAPE_
+ * CALLBACK), except that "%00" is kept as it is: decoded, its NUL would end
+ * the C string there, and "/v1/status%00x" or "/v1/proposals/1%00/result"
+ * would be answered as the shorter path. Kept, it matches no route (404)
+ * and no token. Decodes in place; returns the new length. */
+size_t invdes_serve_http_unescape(void *cls, struct MHD_Connection *c, char *s);
 void invdes_serve_http_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                                  enum MHD_RequestTerminationCode toe);
 

@@ -126,6 +126,7 @@ static struct MHD_Daemon *start(const serve_opts *o, invdes_serve_http *h,
       MHD_OPTION_THREAD_POOL_SIZE, (unsigned)o->threads,
       MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)INVDES_SERVE_IDLE_TIMEOUT,
       MHD_OPTION_NOTIFY_COMPLETED, invdes_serve_http_completed, h,
+      MHD_OPTION_UNESCAPE_CALLBACK, invdes_serve_http_unescape, NULL,
       cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, cert,
       MHD_OPTION_HTTPS_MEM_KEY, key, MHD_OPTION_END);
 }

@@ -53,8 +53,10 @@ static int split_id(const char *path, int64_t *id, const char **rest) {
   const char *p = path + strlen(PROPOSALS_PREFIX);
   int64_t v = 0;
   int n = 0;
-  while (p[n] >= '0' && p[n] <= '9' && n < 19) v = v * 10 + (p[n] - '0'), n++;
-  if (n == 0 || n > 18 || v < 1) return -1;
+  /* At most 18 digits are read (a 19th would overflow int64_t); one more
+   * digit after them is refused, not read. */
+  while (n < 18 && p[n] >= '0' && p[n] <= '9') v = v * 10 + (p[n] - '0'), n++;
+  if (n == 0 || (p[n] >= '0' && p[n] <= '9') || v < 1) return -1;
   *id = v;
   *rest = p + n;
   return 0;
