@@ -4,7 +4,7 @@
  * getters and the public accessors of campaign.h.
  *
  * The registry is one constant list; the kinds' tables live in their own
- * files (builtin.c, command.c, dataset.c, station.c). Nothing here names a
+ * files (builtin.c, command.c, dataset.c, station.c, slurm.c). Nothing here names a
  * kind except that list. */
 #include "objective.h"
 
@@ -21,6 +21,7 @@
   X(command) \
   X(dataset) \
   X(station) \
+  X(slurm) \
   /* end of the list */
 
 #define DECLARE(k) extern const invdes_objective_type invdes_objective_##k;
