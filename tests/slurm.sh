@@ -14,6 +14,9 @@
 #     is not JSON fails.
 #  D. SIGINT leaves the jobs running and says so; `invdes cancel` cancels
 #     them; the next run submits anew without spending a retry.
+#  E. the coordinator SIGKILLed after sbatch submitted, before it recorded
+#     the job id (an sbatch shim kills it): the next run finds the job by
+#     its tag and submits nothing.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/slurm_lib.sh"
 slurm_skip_or_need slurm.sh
@@ -136,4 +139,27 @@ wait_for 20 sh -c "! squeue -h -j $job -o %T 2>/dev/null | grep -q 'RUNNING\|PEN
   ok || bad "D: resubmission after cancel: $(q "$db" "SELECT * FROM job_tasks")"
 expect_exit 0 "D: cancel with nothing left" "$INVDES" cancel --db "$db"
 grep -q "^0 jobs cancelled" "$tmp/out" && ok || bad "D: second cancel says $(cat "$tmp/out")"
+
+# ---- E: killed between submit and record --------------------------------------
+# An sbatch on PATH that submits, then SIGKILLs the coordinator before it
+# can record the job id: the next run must find the job by its tag.
+campaign e 's/evaluations: 60/evaluations: 2/; s/batch: 8/batch: 2/; s/kind: bo/kind: random/'
+db="$tmp/e/branin.db"
+mkdir -p "$tmp/shim"
+printf '#!/bin/sh\nout=$("%s" "$@") || exit 1\nkill -9 $PPID\necho "$out"\n' \
+  "$(command -v sbatch)" >"$tmp/shim/sbatch"
+chmod +x "$tmp/shim/sbatch"
+(cd "$tmp/e" && PATH="$tmp/shim:$PATH" INVDES_TEST_LOG="$tmp/e/log" INVDES_TEST_SLEEP=1 \
+  exec "$INVDES" run -q branin.yaml 2>err)
+[ $? -eq 137 ] && ok || bad "E: the coordinator was not killed by the sbatch shim"
+[ "$(q "$db" "SELECT count(*) || ' ' || count(scheduler_id) FROM jobs")" = "1 0" ] &&
+  ok || bad "E: jobs after the kill: $(q "$db" "SELECT * FROM jobs")"
+(cd "$tmp/e" && INVDES_TEST_LOG="$tmp/e/log" INVDES_TEST_SLEEP=1 \
+  "$INVDES" run -q branin.yaml 2>>err) && ok ||
+  bad "E: the resumed run failed: $(tail -3 "$tmp/e/err")"
+[ "$(q "$db" "SELECT count(*) || ' ' || count(scheduler_id) FROM jobs")" = "1 1" ] &&
+  ok || bad "E: the job was submitted again: $(q "$db" "SELECT * FROM jobs")"
+[ "$(sort -n "$tmp/e/log" | tr '\n' ' ')" = "1 2 " ] && ok || bad "E: runs: $(cat "$tmp/e/log")"
+[ "$(q "$db" "SELECT group_concat(status) FROM proposals")" = done,done ] &&
+  ok || bad "E: not done: $(q "$db" "SELECT status, reason FROM proposals")"
 finish slurm.sh
