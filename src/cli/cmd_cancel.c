@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "cli_options.h"
+#include "cli_station.h"
 #include "commands.h"
 #include "driver.h"
 
@@ -37,17 +38,14 @@ int invdes_cmd_cancel(int argc, char **argv) {
   invdes_driver *d = invdes_driver_open_db(db, 0, &err);
   if (!d) {
     fprintf(stderr, "invdes cancel: %s\n", err.message);
-    return err.status == INVDES_ERR_INVALID || err.status == INVDES_ERR_USAGE
-               ? INVDES_EXIT_USAGE
-               : INVDES_EXIT_FAILURE;
+    return invdes_cli_exit_for(err.status);
   }
   size_t n = 0;
   invdes_status st = invdes_driver_cancel(d, &n, &err);
   int rc = INVDES_EXIT_OK;
   if (st != INVDES_OK) {
     fprintf(stderr, "invdes cancel: %s (%zu jobs cancelled before)\n", err.message, n);
-    rc = st == INVDES_ERR_USAGE || st == INVDES_ERR_INVALID ? INVDES_EXIT_USAGE
-                                                             : INVDES_EXIT_FAILURE;
+    rc = invdes_cli_exit_for(st);
   } else if (!quiet) {
     printf("%zu job%s cancelled (%s)\n", n, n == 1 ? "" : "s", invdes_driver_db_path(d));
   }
