@@ -181,22 +181,25 @@ static invdes_status eval_open(const invdes_objective_setup *s, void **state,
 
 static void eval_close(void *state) { free(state); }
 
-/* The request parameters of a proposal: each variable (labels as strings);
- * a pool candidate sends its id and its feature values. Returns the count. */
-static size_t request_params(const command_eval *e, const double *x, invdes_param_value *pv) {
-  const invdes_campaign *c = e->s.c;
+size_t invdes_command_request_size(const invdes_objective_setup *s) {
+  return s->c->pool ? 1 + s->c->pool->n_features : s->n_vars;
+}
+
+size_t invdes_command_request_params(const invdes_objective_setup *s, const double *x,
+                                     invdes_param_value *pv) {
+  const invdes_campaign *c = s->c;
   size_t k = 0;
   if (c->pool) {
     size_t row = (size_t)x[0];
-    pv[k++] = (invdes_param_value){.name = e->s.var_names[0], .is_label = 1,
+    pv[k++] = (invdes_param_value){.name = s->var_names[0], .is_label = 1,
                                    .label = c->pool->ids[row]};
     for (size_t j = 0; j < c->pool->n_features; j++)
       pv[k++] = (invdes_param_value){.name = c->pool->features[j],
                                      .value = c->pool->x[row * c->pool->n_features + j]};
   } else {
-    for (size_t v = 0; v < e->s.n_vars; v++) {
+    for (size_t v = 0; v < s->n_vars; v++) {
       int cat = v < c->n_params && c->params[v].type == INVDES_PARAM_CATEGORICAL;
-      pv[k++] = (invdes_param_value){.name = e->s.var_names[v], .is_label = cat,
+      pv[k++] = (invdes_param_value){.name = s->var_names[v], .is_label = cat,
                                      .value = cat ? 0 : x[v],
                                      .label = cat ? c->params[v].labels[(size_t)x[v]] : NULL};
     }
@@ -231,8 +234,7 @@ static void on_result(size_t i, const invdes_eval_result *r, void *data) {
 static invdes_status eval_batch(void *state, const invdes_objective_point *p, size_t n,
                                 invdes_objective_done_fn done, void *data, invdes_error *err) {
   command_eval *e = state;
-  const invdes_campaign *c = e->s.c;
-  size_t per = c->pool ? 1 + c->pool->n_features : e->s.n_vars;
+  size_t per = invdes_command_request_size(&e->s);
   invdes_param_value *pv = calloc(n * per + 1, sizeof *pv);
   invdes_eval_request *req = calloc(n + 1, sizeof *req);
   invdes_eval_result *res = calloc(n + 1, sizeof *res);
@@ -244,7 +246,7 @@ static invdes_status eval_batch(void *state, const invdes_objective_point *p, si
       st = invdes_error_set(err, INVDES_ERR_INVALID, "%s", p[i].unreadable);
       break;
     }
-    size_t k = request_params(e, p[i].x, pv + i * per);
+    size_t k = invdes_command_request_params(&e->s, p[i].x, pv + i * per);
     req[i] = (invdes_eval_request){.id = (long)p[i].id, .params = pv + i * per, .n_params = k};
   }
   done_ctx cx = {.p = p, .done = done, .data = data, .status = INVDES_OK};

@@ -108,6 +108,17 @@ invdes_status invdes_command_run_batch(const invdes_command_options *opt,
  * out may be NULL. */
 void invdes_eval_results_free(invdes_eval_result *out, size_t n);
 
+struct invdes_objective_setup;
+
+/* The parameters a program is sent for raw point x of the campaign being
+ * evaluated (objective.h's setup): each variable, categorical ones as their
+ * label; a pool candidate as its id and its feature values. pv needs room
+ * for invdes_command_request_size(s) entries; returns the count. Names and
+ * labels are borrowed from s. Shared by the command and slurm kinds. */
+size_t invdes_command_request_size(const struct invdes_objective_setup *s);
+size_t invdes_command_request_params(const struct invdes_objective_setup *s, const double *x,
+                                     invdes_param_value *pv);
+
 /* Resolves argv0 the way the evaluator will (PATH search when it has no
  * slash) and checks that it is an executable regular file; on success the
  * resolved path is written to path (size bytes). For validating a campaign

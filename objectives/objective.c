@@ -4,7 +4,7 @@
  * getters and the public accessors of campaign.h.
  *
  * The registry is one constant list; the kinds' tables live in their own
- * files (builtin.c, command.c, dataset.c, station.c, capacity.c,
+ * files (builtin.c, command.c, dataset.c, station.c, slurm.c, capacity.c,
  * porous_electrode.c, combined.c). Nothing here names a
  * kind except that list. */
 #include "objective.h"
@@ -22,6 +22,7 @@
   X(command) \
   X(dataset) \
   X(station) \
+  X(slurm) \
   X(capacity) \
   X(porous_electrode) \
   X(combined) \

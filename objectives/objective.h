@@ -3,9 +3,9 @@
  *
  * An objective kind says who turns a proposal into measured values: a
  * benchmark function (builtin.c), an external program (command.c), a table
- * (dataset.c), a computation in process (capacity.c, porous_electrode.c),
- * several of these for different targets (combined.c), or nobody because
- * results come by `invdes tell` (station.c).
+ * (dataset.c), a batch scheduler (slurm.c), a computation in process
+ * (capacity.c, porous_electrode.c), several of these for different targets
+ * (combined.c), or nobody because results come by `invdes tell` (station.c).
  * Each kind is one file defining one invdes_objective_type, in the manner of
  * curl's protocol handlers and SQLite's sqlite3_module: its name, the campaign
  * keys it accepts (the fields below), a reader from the YAML section into its
@@ -54,6 +54,39 @@ typedef struct invdes_objective_field {
 
 /* ---- evaluating ------------------------------------------------------------ */
 
+/* The latest submission of a proposal to an outside scheduler, as the
+ * driver's store keeps it (store.h, jobs and job_tasks). */
+typedef struct invdes_objective_job {
+  char tag[128];          /* the submission's unique tag */
+  char scheduler_id[64];  /* "" until the scheduler's answer was recorded */
+  int task;               /* the proposal's index in it */
+  int retries;            /* retries spent before it */
+  int cancelled;          /* cancelled by `invdes cancel` */
+} invdes_objective_job;
+
+/* What a kind that hands work to a batch scheduler keeps in the record,
+ * through callbacks the driver provides (kinds never reach the store). The
+ * protocol: intent (committed BEFORE submitting), then submitted (the very
+ * next write after the scheduler answered). Each call is one transaction. */
+typedef struct invdes_objective_jobs {
+  void *data;
+  invdes_status (*intent)(void *data, const char *tag, const int64_t *ids, const int *retries,
+                          size_t n, invdes_error *err);
+  invdes_status (*submitted)(void *data, const char *tag, const char *scheduler_id,
+                             invdes_error *err);
+  invdes_status (*cancelled)(void *data, const char *tag, invdes_error *err);
+  /* *found 0: the proposal was never submitted by this kind */
+  invdes_status (*latest)(void *data, int64_t proposal, invdes_objective_job *out, int *found,
+                          invdes_error *err);
+  /* this kind's jobs that still hold proposals without an outcome */
+  invdes_status (*live)(void *data, int (*fn)(const char *tag, const char *scheduler_id,
+                                              void *fn_data),
+                        void *fn_data, invdes_error *err);
+  /* non-zero once the run was asked to stop (SIGINT/SIGTERM): return what
+   * is recorded and leave the rest with the scheduler */
+  int (*stopping)(void *data);
+} invdes_objective_jobs;
+
 /* What an evaluator is opened for. Everything is borrowed and outlives it. */
 typedef struct invdes_objective_setup {
   const invdes_campaign *c;
@@ -62,6 +95,8 @@ typedef struct invdes_objective_setup {
   size_t n_vars, n_targets;
   const char *const *var_names;    /* n_vars export names (a pool: its id column) */
   const char *const *target_names; /* n_targets */
+  const invdes_objective_jobs *jobs; /* the record of submitted jobs; NULL
+                                        when the caller keeps none */
 } invdes_objective_setup;
 
 /* One proposal to evaluate. x holds the raw values recorded for it
@@ -133,6 +168,10 @@ struct invdes_objective_type {
   invdes_status (*evaluate)(void *state, const invdes_objective_point *p, size_t n,
                             invdes_objective_done_fn done, void *data, invdes_error *err);
   void (*close)(void *state);
+  /* Cancels what the kind left running outside for this campaign (s->jobs
+   * required), *n the jobs cancelled; NULL: the kind leaves nothing
+   * running. */
+  invdes_status (*cancel)(const invdes_objective_setup *s, size_t *n, invdes_error *err);
 };
 
 /* ---- the registry (objective.c) ---------------------------------------------- */

@@ -168,7 +168,9 @@ vdb="$tmp/v1.db"
 sqlite3 "$vdb" <"$top_srcdir/tests/databases/schema_v1.sql"
 [ "$(sqlite3 "$vdb" "PRAGMA user_version")" = 1 ] && ok || bad "the fixture is version 1"
 expect_exit 0 "status of a version-1 database" "$INVDES" status --db "$vdb"
-[ "$(sqlite3 "$vdb" "PRAGMA user_version")" = 4 ] && ok || bad "upgraded to version 4"
+[ "$(sqlite3 "$vdb" "PRAGMA user_version")" = 5 ] && ok || bad "upgraded to version 5"
+[ "$(sqlite3 "$vdb" "SELECT count(*) FROM jobs") $(sqlite3 "$vdb" "SELECT count(*) FROM job_tasks")" = "0 0" ] &&
+  ok || bad "version 5: empty jobs and job_tasks tables"
 # its campaign names no weight: the weight recorded as 1 becomes NULL (not given)
 [ "$(sqlite3 "$vdb" "SELECT count(*) FROM targets WHERE weight IS NULL AND reference IS NULL AND goal = 'maximize'")" = 1 ] &&
   ok || bad "version 4: weights not given are NULL"

@@ -5,7 +5,8 @@
  * after what is in flight has finished and is recorded; the exit status is
  * then 128 + the signal (130, 143). A second signal ends the process at once;
  * proposals then in flight stay pending and are evaluated first by the next
- * run. */
+ * run. A slurm campaign stops at once and leaves its jobs with Slurm (said
+ * on stderr): the next run reattaches to them, `invdes cancel` cancels. */
 #include <inttypes.h>
 #include <math.h>
 #include <signal.h>
@@ -36,6 +37,8 @@ static const char run_usage[] =
     "  -V, --version print the version\n\n"
     "Ctrl-C (SIGINT) or SIGTERM: stop once the evaluations in flight are recorded;\n"
     "a second one stops at once (those in flight are redone by the next run).\n"
+    "A slurm objective stops at once and leaves its jobs running (the next run\n"
+    "collects them; `invdes cancel --db FILE` cancels them).\n"
     "It exits 130/143 when stopped by SIGINT/SIGTERM, 4 when the rest of the\n"
     "budget is held by proposals out with stations.\n";
 
@@ -152,6 +155,12 @@ int invdes_cmd_run(int argc, char **argv) {
   } else if (end == INVDES_RUN_INTERRUPTED) {
     fprintf(stderr, "invdes run: stopped by signal %d; run again to resume (%s)\n",
             (int)stop_signal, invdes_driver_db_path(d));
+    size_t jobs = 0;
+    if (invdes_store_jobs_live(invdes_driver_store(d), NULL, NULL, &jobs, NULL) == INVDES_OK &&
+        jobs)
+      fprintf(stderr, "invdes run: %zu job%s left running with the scheduler: run again to "
+              "collect their results, or `invdes cancel --db %s` to cancel them\n",
+              jobs, jobs == 1 ? "" : "s", invdes_driver_db_path(d));
     rc = 128 + (int)stop_signal;
   } else if (!quiet || end != INVDES_RUN_BUDGET) {
     fprintf(stderr, "invdes run: %s (%s)\n", invdes_run_end_message(end),

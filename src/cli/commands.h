@@ -26,6 +26,7 @@ int invdes_cmd_import(int argc, char **argv);
 int invdes_cmd_report(int argc, char **argv);
 int invdes_cmd_capacity(int argc, char **argv);
 int invdes_cmd_serve(int argc, char **argv); /* src/serve/serve_main.c */
+int invdes_cmd_cancel(int argc, char **argv);
 
 /* Loads the campaign at path; *space is its design space, built by the
  * loader and borrowed from the campaign. On failure prints the diagnostics

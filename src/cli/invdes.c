@@ -34,6 +34,7 @@ static const verb verbs[] = {
     {"report", invdes_cmd_report, "write a web page of figures and tables (offline, SVG)"},
     {"capacity", invdes_cmd_capacity, "theoretical capacity (mAh/g) of a chemical formula"},
     {"serve", invdes_cmd_serve, "serve the database over HTTP/JSON to stations, with a live page"},
+    {"cancel", invdes_cmd_cancel, "cancel the jobs a campaign left with its scheduler (slurm)"},
 };
 
 void invdes_cli_print_version(void) { printf("invdes %s\n", PACKAGE_VERSION); }

@@ -219,6 +219,15 @@ INVDES_API
 invdes_status invdes_driver_run(invdes_driver *d, const invdes_run_options *opt,
                                 invdes_run_end *end, invdes_error *err);
 
+/* Cancels what the campaign's objective kind left running outside (the
+ * slurm kind: scancel of every job that still holds a proposal without an
+ * outcome, each marked cancelled in the store so that the next run submits
+ * those proposals anew without spending a retry). *n gets the number of
+ * jobs cancelled; a kind that leaves nothing running cancels nothing (0).
+ * Works on a driver opened without INVDES_DRIVER_EVALUATE. */
+INVDES_API
+invdes_status invdes_driver_cancel(invdes_driver *d, size_t *n, invdes_error *err);
+
 /* "budget reached", ... for messages. */
 INVDES_API
 const char *invdes_run_end_message(invdes_run_end e);

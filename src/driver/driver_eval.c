@@ -8,7 +8,8 @@
  * claimed back after a kill. Outcomes are recorded as the kind hands them
  * over (a command: each as it arrives, so a kill loses only what is in
  * flight; in-process kinds: the batch at once), with the kind's name as
- * their source. */
+ * their source. The record of jobs handed to a batch scheduler (the slurm
+ * kind) reaches the kind through driver_jobs.c's callbacks. */
 #include "driver_internal.h"
 
 #include <stdio.h>
@@ -19,6 +20,7 @@ struct driver_eval {
   const invdes_objective_type *type;
   void *state;       /* the kind's evaluator */
   int64_t failures;  /* failures recorded through this evaluator */
+  invdes_objective_jobs jobs; /* the store's jobs for kinds that submit them */
 };
 
 /* Bytes kept of why a proposal's recorded parameters cannot be read. */
@@ -49,9 +51,8 @@ invdes_status driver_eval_new(invdes_driver *d, driver_eval **out, invdes_error 
   driver_eval *e = calloc(1, sizeof *e);
   if (!e) return nomem(err);
   e->type = o->type;
-  invdes_objective_setup s = {.c = d->c, .spec = o->spec, .space = d->space,
-                              .n_vars = d->n_vars, .n_targets = d->n_targets,
-                              .var_names = d->var_names, .target_names = d->target_names};
+  invdes_objective_setup s;
+  driver_jobs_setup(d, &s, &e->jobs);
   invdes_status st = e->type->open(&s, &e->state, err);
   if (st != INVDES_OK) {
     driver_eval_free(e);

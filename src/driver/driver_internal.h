@@ -44,6 +44,7 @@ struct invdes_driver {
   const char **target_names;  /* n_targets, borrowed from the store */
   const char **var_names;     /* n_vars, borrowed from the store (export names) */
   driver_eval *ev;            /* NULL unless opened with INVDES_DRIVER_EVALUATE */
+  volatile sig_atomic_t *run_stop; /* the run loop's stop flag while it runs */
 
   /* The mirror of the store, valid while `synced`. */
   int synced;
@@ -102,6 +103,9 @@ int driver_eval_in_process(const driver_eval *e);
  * (a command: as it arrives). */
 invdes_status driver_eval_batch(invdes_driver *d, const invdes_store_proposal *rows, size_t n,
                                 invdes_error *err);
+/* The objective's setup for d (*s), with the store's job callbacks in *jobs
+ * (driver_jobs.c) and s->jobs pointing at them. */
+void driver_jobs_setup(invdes_driver *d, invdes_objective_setup *s, invdes_objective_jobs *jobs);
 /* Failures recorded by this evaluator so far. */
 int64_t driver_eval_failures(const driver_eval *e);
 

@@ -159,6 +159,7 @@ invdes_status invdes_driver_run(invdes_driver *d, const invdes_run_options *opt,
     return st;
   }
   run_ctx r = {.d = d, .opt = opt, .t0 = now_s(), .evaluated0 = d->n_evaluated};
+  d->run_stop = opt ? opt->stop : NULL;
   if (d->last_id == 0)
     st = log_event(d, "run_started", "budget %d evaluations, strategy %s, batch %d",
                    d->c->budget.evaluations, invdes_strategy_name(d->strat),
@@ -189,6 +190,7 @@ invdes_status invdes_driver_run(invdes_driver *d, const invdes_run_options *opt,
     snprintf(msg, sizeof msg, "error: %s", err ? err->message : invdes_status_string(st));
   invdes_store_event(d->store, "run_stopped", 0, msg, NULL, 0, NULL);
   invdes_store_unlock_run(d->store);
+  d->run_stop = NULL;
   if (end) *end = r.end;
   return st;
 }

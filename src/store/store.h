@@ -27,7 +27,7 @@
 #include "target.h"
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define INVDES_STORE_SCHEMA_VERSION 4
+#define INVDES_STORE_SCHEMA_VERSION 5
 /* The longest lease a station may take or extend to (seconds): ten years. */
 #define INVDES_STORE_LEASE_MAX 315576000.0
 /* Bytes of an evaluator's stderr kept per event; longer text keeps its tail. */
@@ -536,5 +536,63 @@ INVDES_API
 invdes_status invdes_store_state_get(invdes_store *s, const char *key, int64_t max_iteration,
                                      void **blob, size_t *len, int64_t *iteration,
                                      int *found, invdes_error *err);
+
+/* ---- jobs of an outside scheduler (store_jobs.c) ------------------------- */
+
+/* A kind that hands evaluations to a batch scheduler (the `slurm` objective)
+ * records each submission as a job: a tag unique to it (the scheduler's job
+ * name), the scheduler's id once known, and one task per proposal. The
+ * protocol that makes a killed coordinator never submit twice: intent (job +
+ * tasks, no id) is committed BEFORE the scheduler is asked; the id is the
+ * very next write after it answered; on restart a job without an id is
+ * looked up by its tag. docs/database.md, tables jobs and job_tasks. */
+
+/* The latest task of one proposal (the job it was last submitted in). */
+typedef struct invdes_store_job_task {
+  int64_t proposal;
+  int64_t job;             /* jobs.id */
+  char kind[32];           /* the objective kind that submitted it */
+  char tag[128];
+  char scheduler_id[64];   /* "" until the scheduler's answer was recorded */
+  int task;                /* its index in the job (array task id) */
+  int retries;             /* retries spent on this proposal before this job */
+  int cancelled;           /* the job was cancelled by `invdes cancel` */
+} invdes_store_job_task;
+
+/* Records the intent to submit job `tag` (new, unique) of objective kind
+ * `kind`: task i evaluates proposals[i] after retries[i] retries (NULL: 0).
+ * One transaction. An existing tag is INVDES_ERR_INVALID. */
+INVDES_API
+invdes_status invdes_store_job_intent(invdes_store *s, const char *kind, const char *tag,
+                                      const int64_t *proposals, const int *retries, size_t n,
+                                      invdes_error *err);
+
+/* Records the scheduler's id of job `tag` (an unknown tag: INVDES_ERR_INVALID). */
+INVDES_API
+invdes_status invdes_store_job_submitted(invdes_store *s, const char *tag,
+                                         const char *scheduler_id, invdes_error *err);
+
+/* Marks job `tag` cancelled (by `invdes cancel`), now. */
+INVDES_API
+invdes_status invdes_store_job_cancelled(invdes_store *s, const char *tag, invdes_error *err);
+
+/* The latest task of `proposal` into *out; *found 0 when it was never
+ * submitted. */
+INVDES_API
+invdes_status invdes_store_job_latest(invdes_store *s, int64_t proposal,
+                                      invdes_store_job_task *out, int *found,
+                                      invdes_error *err);
+
+/* Calls fn for every job not cancelled that is the latest job of at least
+ * one proposal still without an outcome (pending or abandoned), oldest
+ * first: the jobs a run left with the scheduler. scheduler_id is "" when
+ * the scheduler's answer was never recorded. fn returning non-zero stops
+ * the walk; it must not call the store. *n (may be NULL) gets the count
+ * walked. */
+INVDES_API
+invdes_status invdes_store_jobs_live(invdes_store *s,
+                                     int (*fn)(const char *kind, const char *tag,
+                                               const char *scheduler_id, void *data),
+                                     void *data, size_t *n, invdes_error *err);
 
 #endif

@@ -181,9 +181,40 @@ static invdes_status upgrade_3_to_4(invdes_store *s, invdes_error *err) {
   return store_exec(s, schema_v4, err);
 }
 
+/* Version 5: jobs handed to an outside scheduler (the `slurm` objective kind)
+ * and which proposal each task evaluates. A job row is written, with its
+ * unique tag, BEFORE the scheduler is asked (the intent), and its
+ * scheduler_id as the very next write once the scheduler answered, so a
+ * coordinator killed in between finds the job again by its tag (the Slurm
+ * job name) instead of submitting it twice. New tables only: nothing to
+ * convert. */
+static const char schema_v5[] =
+    "CREATE TABLE jobs (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  kind TEXT NOT NULL,\n"
+    "  tag TEXT NOT NULL UNIQUE,\n"
+    "  scheduler_id TEXT,\n"
+    "  created REAL NOT NULL,\n"
+    "  submitted REAL,\n"
+    "  cancelled REAL\n"
+    ");\n"
+    "CREATE TABLE job_tasks (\n"
+    "  job INTEGER NOT NULL REFERENCES jobs(id),\n"
+    "  task INTEGER NOT NULL CHECK (task >= 0),\n"
+    "  proposal INTEGER NOT NULL REFERENCES proposals(id),\n"
+    "  retries INTEGER NOT NULL DEFAULT 0 CHECK (retries >= 0),\n"
+    "  PRIMARY KEY (job, task)\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE INDEX job_tasks_proposal ON job_tasks(proposal, job);\n";
+
+static invdes_status upgrade_4_to_5(invdes_store *s, invdes_error *err) {
+  return store_exec(s, schema_v5, err);
+}
+
 typedef invdes_status (*upgrade_fn)(invdes_store *s, invdes_error *err);
 static const upgrade_fn upgrades[INVDES_STORE_SCHEMA_VERSION] = {
-    upgrade_0_to_1, upgrade_1_to_2, upgrade_2_to_3, upgrade_3_to_4};
+    upgrade_0_to_1, upgrade_1_to_2, upgrade_2_to_3, upgrade_3_to_4,
+    upgrade_4_to_5};
 
 invdes_status store_schema_upgrade(invdes_store *s, int from, invdes_error *err) {
   for (int v = from; v < INVDES_STORE_SCHEMA_VERSION; v++) {
