@@ -18,9 +18,10 @@
  * a proposal that fails there fails at once and is not sent out; the others
  * go to the outside part, whose outcomes come back merged with the computed
  * values as they arrive. A station cannot be a part (its results come by
- * `invdes tell`, where nothing would compute the other targets), nor can a
- * combined objective. The kind is not flagged in-process: the run loop
- * records each batch in its own transaction, as for a command. */
+ * `invdes tell`, where nothing would compute the other targets), nor a kind
+ * that leaves jobs with a scheduler (slurm), nor a combined objective. The
+ * kind is not flagged in-process: the run loop records each batch in its
+ * own transaction, as for a command. */
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -78,6 +79,11 @@ static void read_part(invdes_cload *L, const invdes_ynode *m, part *p) {
   const invdes_ynode *kind = invdes_cload_get(m, "kind");
   if (p->o.type == &invdes_objective_combined)
     invdes_cload_error(L, kind, INVDES_ERR_INVALID, "a part cannot itself be combined");
+  else if (p->o.type && p->o.type->cancel)
+    invdes_cload_error(L, kind, INVDES_ERR_INVALID, "a %s part cannot be combined (its jobs "
+                       "outlive the run, and `invdes cancel` reaches only a %s objective of "
+                       "its own): compute the other targets in its script", p->o.type->name,
+                       p->o.type->name);
   else if (p->o.type && p->o.type->cannot_run)
     invdes_cload_error(L, kind, INVDES_ERR_INVALID, "a %s cannot be a part of a combined "
                        "objective (%s)", p->o.type->name, p->o.type->cannot_run);

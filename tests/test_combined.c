@@ -138,6 +138,8 @@ static void test_hostile(void **state) {
        "needs 'targets'"},
       {TARGETS3, "[" CAPACITY_PART ", {kind: station, targets: [retention]}]",
        "a station cannot be a part"},
+      {TARGETS3, "[" CAPACITY_PART ", {kind: slurm, script: @E/retention.py, workdir: w, "
+                 "targets: [retention]}]", "a slurm part cannot be combined"},
       {TARGETS3, "[" CAPACITY_PART ", {kind: combined, parts: [], targets: [retention]}]",
        "cannot itself be combined"},
       {TARGETS3, "[" CAPACITY_PART ", " COMMAND_PART ", {kind: command, command: "
