@@ -17,7 +17,8 @@
 : "${top_srcdir:?top_srcdir must name the source tree}"
 need report.sh jq xmllint sqlite3
 examples="$top_srcdir/campaigns"
-ln -s "$examples/data" "$tmp/data"
+# the data, emulators and generated pool the examples refer to
+examples_copy "$tmp" || bad "copy the example campaigns"
 
 # scaled NAME N: the example campaign NAME with a budget of N evaluations,
 # beside the data folder so its pool file resolves.
