@@ -21,6 +21,9 @@
   X(command) \
   X(dataset) \
   X(station) \
+  X(capacity) \
+  X(porous_electrode) \
+  X(combined) \
   /* end of the list */
 
 #define DECLARE(k) extern const invdes_objective_type invdes_objective_##k;
@@ -99,7 +102,6 @@ static const invdes_objective_type *read_kind(invdes_cload *L, const invdes_ynod
 
 void invdes_cload_objective(invdes_cload *L, const invdes_ynode *root) {
   const invdes_ynode *n = invdes_cload_get(root, "objective");
-  invdes_objective *o = &L->c->objective;
   if (!n) {
     char list[200];
     invdes_objective_kinds_text(list, sizeof list);
@@ -107,14 +109,21 @@ void invdes_cload_objective(invdes_cload *L, const invdes_ynode *root) {
                        list);
     return;
   }
+  invdes_cload_objective_section(L, n, &L->c->objective, "objective");
+}
+
+void invdes_cload_objective_section(invdes_cload *L, const invdes_ynode *n, invdes_objective *o,
+                                    const char *what) {
   o->mark = invdes_cload_mark(n);
-  if (!invdes_cload_expect_mapping(L, n, "'objective'")) return;
+  char quoted[100];
+  snprintf(quoted, sizeof quoted, "'%s'", what);
+  if (!invdes_cload_expect_mapping(L, n, quoted)) return;
   const char **keys = all_keys();
   if (!keys) {
     invdes_cload_nomem(L);
     return;
   }
-  invdes_cload_keys(L, n, "objective", keys);
+  invdes_cload_keys(L, n, what, keys);
   const invdes_objective_type *t = read_kind(L, n);
   for (size_t i = 0; t && i < n->n; i++) {
     const char *key = n->keys[i]->text;

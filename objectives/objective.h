@@ -147,6 +147,10 @@ void invdes_objective_kinds_text(char *buf, size_t size);
  * ("unknown key", or "does not apply to objective kind"), then the kind's
  * reader. Reports a missing section itself. */
 void invdes_cload_objective(invdes_cload *L, const invdes_ynode *root);
+/* The same for any mapping n holding an objective section (a part of a
+ * `combined` objective) into o; `what` names it in messages. */
+void invdes_cload_objective_section(invdes_cload *L, const invdes_ynode *n, invdes_objective *o,
+                                    const char *what);
 /* The kind's cross-section check (campaign_check.c calls it last but one). */
 void invdes_cload_objective_check(invdes_cload *L, const invdes_ynode *root);
 

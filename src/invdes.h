@@ -35,5 +35,6 @@
 #include "strategy.h"
 #include "recommend.h"
 #include "driver.h"
+#include "formula.h"
 
 #endif

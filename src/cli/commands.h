@@ -24,6 +24,7 @@ int invdes_cmd_amend(int argc, char **argv);
 int invdes_cmd_retract(int argc, char **argv);
 int invdes_cmd_import(int argc, char **argv);
 int invdes_cmd_report(int argc, char **argv);
+int invdes_cmd_capacity(int argc, char **argv);
 
 /* Loads the campaign at path; *space is its design space, built by the
  * loader and borrowed from the campaign. On failure prints the diagnostics

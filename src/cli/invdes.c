@@ -32,6 +32,7 @@ static const verb verbs[] = {
     {"retract", invdes_cmd_retract, "withdraw a proposal's results (kept in the history)"},
     {"import", invdes_cmd_import, "record prior experiments from a CSV file"},
     {"report", invdes_cmd_report, "write a web page of figures and tables (offline, SVG)"},
+    {"capacity", invdes_cmd_capacity, "theoretical capacity (mAh/g) of a chemical formula"},
 };
 
 void invdes_cli_print_version(void) { printf("invdes %s\n", PACKAGE_VERSION); }
