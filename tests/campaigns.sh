@@ -12,10 +12,10 @@
 # says the budget is spent (exit 4). Each run must end with every result
 # told (status: the budget reached, or a result met stop_when) and with no
 # failure; then `invdes report` writes its page. Needs $INVDES, $top_srcdir,
-# jq.
+# jq and python3 (the emulators and the pool generator, standard library).
 . "$(dirname "$0")/lib.sh"
 : "${top_srcdir:?top_srcdir must name the source tree}"
-need campaigns.sh jq
+need campaigns.sh jq python3
 budget=24
 ex="$tmp/examples"
 examples_copy "$ex" && ok || bad "copy the examples and generate the pool"
