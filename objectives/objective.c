@@ -4,7 +4,8 @@
  * getters and the public accessors of campaign.h.
  *
  * The registry is one constant list; the kinds' tables live in their own
- * files (builtin.c, command.c, dataset.c, station.c). Nothing here names a
+ * files (builtin.c, command.c, dataset.c, station.c, capacity.c,
+ * porous_electrode.c, combined.c). Nothing here names a
  * kind except that list. */
 #include "objective.h"
 

@@ -3,7 +3,9 @@
  *
  * An objective kind says who turns a proposal into measured values: a
  * benchmark function (builtin.c), an external program (command.c), a table
- * (dataset.c), or nobody because results come by `invdes tell` (station.c).
+ * (dataset.c), a computation in process (capacity.c, porous_electrode.c),
+ * several of these for different targets (combined.c), or nobody because
+ * results come by `invdes tell` (station.c).
  * Each kind is one file defining one invdes_objective_type, in the manner of
  * curl's protocol handlers and SQLite's sqlite3_module: its name, the campaign
  * keys it accepts (the fields below), a reader from the YAML section into its
