@@ -30,8 +30,10 @@ expect_exit 2 "no command" "$INVDES"
 expect_exit 2 "unknown command" "$INVDES" frobnicate
 grep -q "unknown command 'frobnicate'" "$tmp/err" && ok || bad "unknown command named"
 
-# 2. validate: every example campaign is valid and described.
-for f in "$top_srcdir"/campaigns/*.yaml; do
+# 2. validate: every example campaign is valid and described (from a copy
+# holding the generated high-throughput pool).
+examples_copy "$tmp/examples" || bad "copy the example campaigns"
+for f in "$tmp"/examples/*.yaml; do
   expect_exit 0 "validate $(basename "$f")" "$INVDES" validate "$f"
   grep -q "^encoded dim" "$tmp/out" && ok || bad "$(basename "$f"): no encoded dimension"
 done

@@ -36,3 +36,12 @@ finish() {
   echo "$1: $passed passed, $failed failed"
   [ "$failed" -eq 0 ]
 }
+# examples_copy DIR: a writable copy of the example campaigns (campaigns/:
+# YAML files, data, emulators) in DIR, with the generated pool of
+# hts-screen.yaml made there by its recipe (campaigns/data/hts/make_pool.py),
+# so every example validates and runs from DIR. Needs $top_srcdir.
+examples_copy() {
+  mkdir -p "$1" && cp -R "$top_srcdir"/campaigns/. "$1"/ && chmod -R u+w "$1" &&
+    rm -f "$1"/*.db "$1"/*.db-wal "$1"/*.db-shm &&
+    { [ -s "$1/data/hts/pool.csv" ] || "$1/data/hts/make_pool.py"; }
+}
