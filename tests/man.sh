@@ -152,7 +152,14 @@ while read -r goal; do
   has_tag "goal: $goal" <"$tmp/sec" && ok || bad "invdes-campaign.5: no tag 'goal: $goal'"
 done <"$tmp/goals"
 # Objective kinds: the registry's X(NAME) lines; each kind's file names it
-# (.name = "NAME") and lists its fields ({"FIELD", INVDES_FIELD_...}).
+# (.name = "NAME") and lists its fields: {"FIELD", INVDES_FIELD_...}, or
+# M(FIELD) through a macro `#define M(f) {#f, INVDES_FIELD_...}`.
+fields_of() {
+  grep -o '{"[a-z_][a-z0-9_]*", *INVDES_FIELD_' "$1" | sed 's/{"\([^"]*\)".*/\1/'
+  sed -n 's/^#define \([A-Z_]*\)(\([a-z]*\)) *{#\2, *INVDES_FIELD_.*/\1/p' "$1" | while read -r m; do
+    grep -v '^#define' "$1" | grep -o "\b$m([a-z_][a-z0-9_]*)" | sed "s/$m(\(.*\))/\1/"
+  done
+}
 sed -n 's/^ *X(\([a-z_]*\)).*/\1/p' "$top_srcdir/objectives/objective.c" >"$tmp/kinds"
 [ "$(wc -l <"$tmp/kinds")" -ge 4 ] && ok || bad "objective.c: $(wc -l <"$tmp/kinds") kinds found"
 while read -r kind; do
@@ -160,8 +167,7 @@ while read -r kind; do
   [ -s "$tmp/sec" ] && ok || { bad "invdes-campaign.5: no section 'kind: $kind'"; continue; }
   file=$(grep -l "\.name = \"$kind\"" "$top_srcdir"/objectives/*.c | head -n 1)
   [ -n "$file" ] && ok || { bad "no objectives/*.c names the kind '$kind'"; continue; }
-  grep -o '{"[a-z_][a-z0-9_]*", *INVDES_FIELD_' "$file" | sed 's/{"\([^"]*\)".*/\1/' |
-    while read -r field; do
+  fields_of "$file" | while read -r field; do
       has_tag "$field" <"$tmp/sec" && echo ok || echo "bad $field"
     done >"$tmp/rev"
   while read -r r f; do
