@@ -1,11 +1,11 @@
 #!/bin/sh
 # serve_kill.sh — SIGKILL of `invdes serve` in the middle of a parallel run
-# (issue 11's acceptance): 4 copies of examples/station.py work through a
-# budget of 200 evaluations; once 40 results are in, the server is killed
-# with SIGKILL and, a moment later, started again on the same database and
-# port. The stations retry through the outage (back-off, the same ask and
+# (issue 11's acceptance): 8 copies of examples/station.py, as in
+# serve_parallel.sh, work through a budget of 400 evaluations; once 100
+# results are in, the server is killed with SIGKILL and, a moment later,
+# started again on the same database and port. The stations retry through the outage (back-off, the same ask and
 # the same result posted again) and complete the campaign: each exits 0,
-# the budget is spent (200 results, no duplicate target value), and every
+# the budget is spent (400 results, no duplicate target value), and every
 # result a station was answered 2xx for (each logs them) is in the database
 # with the value it posted. Needs $INVDES, $top_srcdir (make check), curl,
 # jq and sqlite3.
@@ -15,10 +15,11 @@
 . "$top_srcdir/tests/stations_lib.sh"
 need serve_kill.sh curl jq sqlite3
 db="$tmp/kill.db"
-stations="k1 k2 k3 k4"
-sed 's/evaluations: 400/evaluations: 200/' "$top_srcdir/tests/campaigns/good/station.yaml" >"$tmp/c.yaml"
+stations="k1 k2 k3 k4 k5 k6 k7 k8"
+cp "$top_srcdir/tests/campaigns/good/station.yaml" "$tmp/c.yaml"  # 400 evaluations
 "$INVDES" init "$tmp/c.yaml" --db "$db" >/dev/null && ok || bad init
-serve_tokens "$tmp/tokens" k1:station k2:station k3:station k4:station
+serve_tokens "$tmp/tokens" k1:station k2:station k3:station k4:station \
+  k5:station k6:station k7:station k8:station
 serve_start serve --db "$db" --listen 127.0.0.1:0 --tokens "$tmp/tokens" --threads 4 || { finish serve_kill; exit 1; }
 for s in $stations; do
   token "$s" >"$tmp/$s.token"
@@ -28,8 +29,8 @@ for s in $stations; do
 done
 results() { sqlite3 "$db" "SELECT count(*) FROM proposals WHERE status IN ('done', 'failed')"; }
 i=0
-while [ "$(results)" -lt 40 ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
-[ "$(results)" -ge 40 ] && ok || bad "only $(results) results before the kill"
+while [ "$(results)" -lt 100 ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+[ "$(results)" -ge 100 ] && ok || bad "only $(results) results before the kill"
 serve_stop KILL
 [ "$serve_status" -eq 137 ] && ok || bad "serve was not killed by SIGKILL: $serve_status"
 at_kill=$(results)
@@ -46,8 +47,8 @@ for s in $stations; do
 done
 echo "killed at $at_kill results; $(cat "$tmp"/k?.err | grep 'results posted' | tr '\n' ';')"
 
-# The campaign completed: 200 results, none twice.
-[ "$(results)" = 200 ] && ok || bad "$(results) results after the restart, wanted 200"
+# The campaign completed: 400 results, none twice.
+[ "$(results)" = 400 ] && ok || bad "$(results) results after the restart, wanted 400"
 [ "$(sqlite3 "$db" "SELECT count(*) FROM (SELECT proposal, target FROM results GROUP BY 1, 2 HAVING count(*) > 1)")" = 0 ] &&
   ok || bad "a target has two results"
 # Every 2xx a station logged is in the database, as posted (the values
@@ -58,7 +59,7 @@ cat "$tmp"/k?.log | jq -r 'select(.path | endswith("/result")) |
 sqlite3 -separator ' ' "$db" "SELECT c.proposal, c.value, v.value FROM results c JOIN results v
   ON v.proposal = c.proposal AND v.target = 'voltage' WHERE c.target = 'capacity'" >"$tmp/held"
 n=$(wc -l <"$tmp/answered")
-[ "$n" -eq 200 ] && ok || bad "the stations logged $n distinct answered results, wanted 200"
+[ "$n" -eq 400 ] && ok || bad "the stations logged $n distinct answered results, wanted 400"
 awk 'function off(a, b) { return (a - b) ^ 2 > 1e-18 * (1 + a * a) }
   NR == FNR { c[$1] = $2; v[$1] = $3; next }
   !($1 in c) { print "proposal " $1 " missing"; next }
