@@ -20,7 +20,24 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/slurm_lib.sh"
 slurm_skip_or_need slurm.sh
-trap 'slurm_down; rm -rf "$tmp"' EXIT
+# A run whose cluster stops answering keeps polling it (as it should: a
+# controller may come back), which would hang CI. After
+# INVDES_SLURM_WATCHDOG seconds (600; the test takes about 2 minutes) the
+# watchdog kills every process working in $tmp, again every 2 s, so the
+# waiting checks fail and the test ends.
+watchdog() {
+  sleep "${INVDES_SLURM_WATCHDOG:-600}"
+  echo "FAIL: slurm.sh: still running after ${INVDES_SLURM_WATCHDOG:-600} s (does the cluster answer?)"
+  while :; do
+    for d in /proc/[0-9]*; do
+      case $(readlink "$d/cwd" 2>/dev/null) in "$tmp" | "$tmp"/*) kill -9 "${d#/proc/}" 2>/dev/null ;; esac
+    done
+    sleep 2
+  done
+}
+watchdog &
+watchdog_pid=$!
+trap 'pkill -P "$watchdog_pid"; kill "$watchdog_pid" 2>/dev/null; slurm_down; rm -rf "$tmp"' EXIT
 trap 'exit 1' INT TERM
 slurm_up || exit 1
 src="$top_srcdir/tests/slurm"
