@@ -9,12 +9,28 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "bo_run.h"
 
 char tmpdir[256];
+
+int run_tmpdir_setup(void **state) {
+  (void)state;
+  const char *t = getenv("TMPDIR");
+  snprintf(tmpdir, sizeof tmpdir, "%s/invdes-bo-XXXXXX", t ? t : "/tmp");
+  return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+int run_tmpdir_teardown(void **state) {
+  (void)state;
+  char path[600];
+  snprintf(path, sizeof path, "%s/pool.csv", tmpdir);
+  unlink(path);
+  return rmdir(tmpdir) == 0 ? 0 : -1;
+}
 
 invdes_campaign *parse(const char *text) {
   char path[512];

@@ -14,9 +14,12 @@
 #include "strategy.h"
 #include "strategy_harness.h"
 
-/* The scratch folder of the test program (its setup makes it): campaign
- * paths, pools. */
+/* The scratch folder of the test program: campaign paths, pools. */
 extern char tmpdir[256];
+/* cmocka group set-up and tear-down for it: makes a fresh folder under
+ * $TMPDIR (or /tmp); removes it with the pool.csv a test may leave there. */
+int run_tmpdir_setup(void **state);
+int run_tmpdir_teardown(void **state);
 
 typedef struct run run;
 /* Outcome of proposal i (x raw values): targets into y (NAN: missing). */

@@ -438,20 +438,6 @@ static void test_example_campaigns(void **state) {
   }
 }
 
-
-static int setup(void **state) {
-  snprintf(tmpdir, sizeof tmpdir, "%s/invdes-bo-XXXXXX",
-           getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-  return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state) {
-  char path[600];
-  snprintf(path, sizeof path, "%s/pool.csv", tmpdir);
-  unlink(path);
-  return rmdir(tmpdir) == 0 ? 0 : -1;
-}
-
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_feasible_distinct_with_pending),
@@ -465,5 +451,5 @@ int main(void) {
       cmocka_unit_test(test_failures),
       cmocka_unit_test(test_example_campaigns),
   };
-  return cmocka_run_group_tests(tests, setup, teardown);
+  return cmocka_run_group_tests(tests, run_tmpdir_setup, run_tmpdir_teardown);
 }

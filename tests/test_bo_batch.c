@@ -207,19 +207,11 @@ static void test_believed_incumbent(void **state) {
   run_free(r);
 }
 
-static int setup(void **state) {
-  snprintf(tmpdir, sizeof tmpdir, "%s/invdes-bob-XXXXXX",
-           getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-  return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state) { return rmdir(tmpdir) == 0 ? 0 : -1; }
-
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_separated_in_flight),
       cmocka_unit_test(test_pool_distinct_in_flight),
       cmocka_unit_test(test_believed_incumbent),
   };
-  return cmocka_run_group_tests(tests, setup, teardown);
+  return cmocka_run_group_tests(tests, run_tmpdir_setup, run_tmpdir_teardown);
 }

@@ -171,14 +171,6 @@ static void test_bo_steers_away(void **state) {
   assert_true((double)late < 0.15 * (double)total);
 }
 
-static int setup(void **state) {
-  snprintf(tmpdir, sizeof tmpdir, "%s/invdes-bof-XXXXXX",
-           getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-  return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state) { return rmdir(tmpdir) == 0 ? 0 : -1; }
-
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_classifier_separates),
@@ -186,5 +178,5 @@ int main(void) {
       cmocka_unit_test(test_only_with_failures),
       cmocka_unit_test(test_bo_steers_away),
   };
-  return cmocka_run_group_tests(tests, setup, teardown);
+  return cmocka_run_group_tests(tests, run_tmpdir_setup, run_tmpdir_teardown);
 }

@@ -196,18 +196,6 @@ static void test_key_validated(void **state) {
   refused("{kind: pso, hyper: mcmc}", "hyper");
 }
 
-static int setup(void **state) {
-  (void)state;
-  snprintf(tmpdir, sizeof tmpdir, "%s/invdes-bo-mcmc-XXXXXX",
-           getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-  return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state) {
-  (void)state;
-  return rmdir(tmpdir) == 0 ? 0 : -1;
-}
-
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_samples),
@@ -216,5 +204,5 @@ int main(void) {
       cmocka_unit_test(test_resume),
       cmocka_unit_test(test_key_validated),
   };
-  return cmocka_run_group_tests(tests, setup, teardown);
+  return cmocka_run_group_tests(tests, run_tmpdir_setup, run_tmpdir_teardown);
 }

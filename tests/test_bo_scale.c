@@ -142,18 +142,6 @@ static void test_threads_identical(void **state) {
   run_free(r[1]);
 }
 
-static int setup(void **state) {
-  (void)state;
-  snprintf(tmpdir, sizeof tmpdir, "%s/invdes-bo-scale-XXXXXX",
-           getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-  return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state) {
-  (void)state;
-  return rmdir(tmpdir) == 0 ? 0 : -1;
-}
-
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_schedule),
@@ -161,5 +149,5 @@ int main(void) {
       cmocka_unit_test(test_resume_long),
       cmocka_unit_test(test_threads_identical),
   };
-  return cmocka_run_group_tests(tests, setup, teardown);
+  return cmocka_run_group_tests(tests, run_tmpdir_setup, run_tmpdir_teardown);
 }
