@@ -2,7 +2,8 @@
  * stderr capture buffer.
  *
  * Between fork and exec the child calls only async-signal-safe functions
- * (setpgid, sigaction, sigprocmask, dup2, chdir, execv, write, _exit), so a
+ * (prctl, getppid, setpgid, sigaction, sigprocmask, dup2, chdir, execv,
+ * write, _exit), so a
  * multi-threaded caller (OpenMP) is safe. The program is looked up in PATH by
  * the parent beforehand, which is why execv (not execvp) suffices. An exec
  * failure travels back on a close-on-exec status pipe. No shell is involved
@@ -15,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -71,8 +73,8 @@ static void child_fail(int status_fd, int stage) {
 }
 
 int invdes_proc_start(invdes_proc *p, const char *path, char *const argv[],
-                      const char *workdir, const sigset_t *child_mask, char *reason,
-                      size_t reason_size) {
+                      const char *workdir, const sigset_t *child_mask, int flags,
+                      char *reason, size_t reason_size) {
   int in[2] = {-1, -1}, out[2] = {-1, -1}, er[2] = {-1, -1}, st[2] = {-1, -1};
   p->pid = -1;
   p->in_fd = p->out_fd = p->err_fd = -1;
@@ -86,6 +88,7 @@ int invdes_proc_start(invdes_proc *p, const char *path, char *const argv[],
     errno = e;
     return -1;
   }
+  pid_t parent = getpid();
   pid_t pid = fork();
   if (pid < 0) {
     int e = errno;
@@ -98,6 +101,10 @@ int invdes_proc_start(invdes_proc *p, const char *path, char *const argv[],
     return -1;
   }
   if (pid == 0) {
+    /* the parent may have died before prctl took effect: then go at once */
+    if ((flags & INVDES_PROC_DIE_WITH_PARENT) &&
+        (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent))
+      _exit(127);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = SIG_DFL;

@@ -19,13 +19,22 @@ typedef struct invdes_proc {
   int in_fd, out_fd, err_fd;
 } invdes_proc;
 
+/* invdes_proc_start's flags. */
+enum {
+  /* the child gets SIGKILL when the process that started it dies (Linux
+   * PR_SET_PDEATHSIG): a scheduler command (sbatch) must not act after a
+   * SIGKILLed coordinator was restarted and looked for its work */
+  INVDES_PROC_DIE_WITH_PARENT = 1
+};
+
 /* Starts path with argv (NULL-terminated) in workdir (NULL = ours), with the
- * signal mask child_mask and SIGPIPE at its default action. Returns 0 on
- * success; -1 when the system refused (fork, pipe: errno set, nothing left
- * running); 1 when the child could not execute (reason written, child reaped). */
+ * signal mask child_mask, SIGPIPE at its default action and flags
+ * (INVDES_PROC_*). Returns 0 on success; -1 when the system refused (fork,
+ * pipe: errno set, nothing left running); 1 when the child could not execute
+ * (reason written, child reaped). */
 int invdes_proc_start(invdes_proc *p, const char *path, char *const argv[],
-                      const char *workdir, const sigset_t *child_mask, char *reason,
-                      size_t reason_size);
+                      const char *workdir, const sigset_t *child_mask, int flags,
+                      char *reason, size_t reason_size);
 
 /* Closes whichever of the three fds are open. */
 void invdes_proc_close(invdes_proc *p);

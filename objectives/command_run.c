@@ -293,7 +293,7 @@ static int launch(const invdes_command_options *opt, const char *path, char *con
     return -1;
   }
   s->start = now_s();
-  int rc = invdes_proc_start(&s->proc, path, argv, opt->workdir, child_mask, r->reason,
+  int rc = invdes_proc_start(&s->proc, path, argv, opt->workdir, child_mask, 0, r->reason,
                              sizeof r->reason);
   if (rc != 0) {
     int e2 = errno;

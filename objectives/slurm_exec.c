@@ -2,28 +2,29 @@
  * scancel) from its argument vector, without a shell, and captures what it
  * prints (slurm.h).
  *
- * The child gets a process group of its own, so the Ctrl-C meant for
- * `invdes run` never interrupts an sbatch half-way, and PR_SET_PDEATHSIG, so
- * an sbatch outliving a SIGKILLed coordinator cannot submit after the
- * restarted one has looked for the job (the window between "intent
- * recorded" and "id recorded"). Output is read from two pipes with poll();
- * the command gets /dev/null as standard input. Unlike the command
- * evaluator's children (command_proc.c) nothing is written to it and no JSON
- * is involved. */
-#define _GNU_SOURCE
+ * The command is started by the command evaluator's spawner
+ * (command_proc.c): a process group of its own, so the Ctrl-C meant for
+ * `invdes run` never interrupts an sbatch half-way, and death with its
+ * parent (INVDES_PROC_DIE_WITH_PARENT), so an sbatch outliving a SIGKILLed
+ * coordinator cannot submit after the restarted one has looked for the job
+ * (the window between "intent recorded" and "id recorded"). Its standard
+ * input is closed at once; both outputs are read with poll() up to a
+ * deadline. */
 #include "slurm.h"
 
 #include <errno.h>
-#include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "command.h"
+#include "command_proc.h"
 
 /* Captured output beyond this is dropped (squeue of a large array is far
  * below it). */
@@ -54,24 +55,6 @@ static double now_s(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-/* In the child: never returns. */
-static void child(const char *const *argv, int out_fd, int err_fd, pid_t parent) {
-  prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (getppid() != parent) _exit(127); /* the parent died before prctl */
-  setpgid(0, 0);
-  int null = open("/dev/null", O_RDONLY);
-  if (null >= 0) dup2(null, 0);
-  dup2(out_fd, 1);
-  dup2(err_fd, 2);
-  sigset_t none;
-  sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, NULL);
-  signal(SIGPIPE, SIG_DFL);
-  execvp(argv[0], (char *const *)argv);
-  dprintf(2, "cannot run %s: %s\n", argv[0], strerror(errno));
-  _exit(127);
 }
 
 /* Reads both pipes until both end or the deadline passes; 0, or -1 on a
@@ -108,31 +91,25 @@ invdes_status invdes_slurm_exec(const char *const *argv, double timeout, slurm_o
                                 invdes_error *err) {
   memset(o, 0, sizeof *o);
   o->status = -1;
-  int po[2] = {-1, -1}, pe[2] = {-1, -1};
-  if (pipe2(po, O_CLOEXEC) != 0 || pipe2(pe, O_CLOEXEC) != 0) {
-    int e = errno;
-    for (int i = 0; i < 2; i++) {
-      if (po[i] >= 0) close(po[i]);
-      if (pe[i] >= 0) close(pe[i]);
-    }
-    return invdes_error_set(err, INVDES_ERR_IO, "cannot run %s: %s", argv[0], strerror(e));
-  }
-  pid_t parent = getpid();
-  pid_t pid = fork();
-  if (pid == 0) child(argv, po[1], pe[1], parent);
-  close(po[1]);
-  close(pe[1]);
-  if (pid < 0) {
-    int e = errno;
-    close(po[0]);
-    close(pe[0]);
-    return invdes_error_set(err, INVDES_ERR_IO, "cannot run %s: %s", argv[0], strerror(e));
-  }
-  int fd[2] = {po[0], pe[0]};
+  char path[PATH_MAX], reason[512];
+  invdes_error e;
+  invdes_error_clear(&e);
+  if (invdes_command_resolve(argv[0], path, sizeof path, &e) != INVDES_OK)
+    return invdes_error_set(err, INVDES_ERR_IO, "cannot run %s: %s", argv[0], e.message);
+  sigset_t none;
+  sigemptyset(&none);
+  invdes_proc p;
+  int rc = invdes_proc_start(&p, path, (char *const *)argv, NULL, &none,
+                             INVDES_PROC_DIE_WITH_PARENT, reason, sizeof reason);
+  if (rc < 0)
+    return invdes_error_set(err, INVDES_ERR_IO, "cannot run %s: %s", argv[0], strerror(errno));
+  if (rc > 0) return invdes_error_set(err, INVDES_ERR_IO, "cannot run %s: %s", argv[0], reason);
+  close(p.in_fd); /* nothing to say: the command reads end-of-file */
+  int fd[2] = {p.out_fd, p.err_fd};
   capture c[2] = {{NULL, 0, 0}, {NULL, 0, 0}};
-  int drained = drain(fd, c, pid, now_s() + timeout);
+  int drained = drain(fd, c, p.pid, now_s() + timeout);
   int ws = 0;
-  while (waitpid(pid, &ws, 0) < 0 && errno == EINTR) {
+  while (waitpid(p.pid, &ws, 0) < 0 && errno == EINTR) {
   }
   if (WIFEXITED(ws) && drained == 0) o->status = WEXITSTATUS(ws);
   o->out = c[0].p ? c[0].p : strdup("");
@@ -140,11 +117,6 @@ invdes_status invdes_slurm_exec(const char *const *argv, double timeout, slurm_o
   if (!o->out || !o->err) {
     invdes_slurm_output_free(o);
     return invdes_error_set(err, INVDES_ERR_NOMEM, "out of memory");
-  }
-  if (o->status == 127 && strstr(o->err, "cannot run")) {
-    invdes_status st = invdes_error_set(err, INVDES_ERR_IO, "%s", o->err);
-    invdes_slurm_output_free(o);
-    return st;
   }
   return INVDES_OK;
 }
