@@ -42,8 +42,8 @@ static const strategy STRATEGIES[] = {
     {"bo-rf", "{kind: bo, surrogate: rf, batch: 1, " INITIAL "}"},
     {"pso", "{kind: pso, " INITIAL "}"},
     {"ga", "{kind: ga, " INITIAL "}"},
-    {"pso-rf", "{kind: pso, surrogate: rf, " INITIAL "}"},
-    {"ga-rf", "{kind: ga, surrogate: rf, " INITIAL "}"},
+    {"pso-rf", "{kind: pso, pso: {surrogate: rf}, " INITIAL "}"},
+    {"ga-rf", "{kind: ga, ga: {surrogate: rf}, " INITIAL "}"},
     {"random", "{kind: random}"},
 };
 
