@@ -44,6 +44,8 @@ static const strategy STRATEGIES[] = {
     {"ga", "{kind: ga, " INITIAL "}"},
     {"pso-rf", "{kind: pso, pso: {surrogate: rf}, " INITIAL "}"},
     {"ga-rf", "{kind: ga, ga: {surrogate: rf}, " INITIAL "}"},
+    {"pso-gp", "{kind: pso, pso: {surrogate: gp}, " INITIAL "}"},
+    {"ga-gp", "{kind: ga, ga: {surrogate: gp}, " INITIAL "}"},
     {"random", "{kind: random}"},
 };
 
