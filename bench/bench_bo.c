@@ -17,12 +17,14 @@
  * Euclidean) of an earlier one of their batch are counted over all seeds
  * (and those within 1e-2).
  * --strategy random runs the random strategy instead. Prints one line per
- * function; asserts nothing.
+ * function; --verbose 1 adds one per seed, --verbose 2 also one per
+ * evaluation ("eval SEED N VALUE X1 .. Xd", told order; what
+ * bench/basins.py reads). Asserts nothing.
  *
  * usage: bench_bo [--seeds K] [--evals N] [--batch Q] [--acq ei|logei|ucb|pi]
  *                 [--surrogate gp|rf] [--kernel matern52|sqexp] [--hyper ml|mcmc]
  *                 [--strategy bo|random] [--fail-box lo1,hi1,lo2,hi2]
- *                 [--only NAME] [--verbose 1] */
+ *                 [--only NAME] [--verbose 1|2] */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,7 +100,8 @@ static invdes_campaign *make_campaign(const bench_func *f, unsigned seed, const 
 
 /* One run: asks of cfg->batch points (the last one smaller), each batch
  * evaluated and told before the next ask. */
-static int run(const bench_func *f, unsigned seed, const bench_cfg *cfg, bench_out *o) {
+static int run(const bench_func *f, unsigned seed, const bench_cfg *cfg, int trace,
+               bench_out *o) {
   double lo[BENCH_FUNC_MAX_DIM], hi[BENCH_FUNC_MAX_DIM], f_min = bench_func_min(f);
   if (isnan(f_min)) return -1;
   bench_func_box(f, lo, hi);
@@ -128,6 +131,11 @@ static int run(const bench_func *f, unsigned seed, const bench_cfg *cfg, bench_o
       int failed = fails_at(cfg, x, lo, hi);
       double y = failed ? NAN : bench_func_eval(f, x);
       if (!failed && y < best) best = y;
+      if (trace) {
+        printf("eval %u %d %.17g", seed, done + 1, y);
+        for (size_t k = 0; k < p->n_vars; k++) printf(" %.17g", x[k]);
+        printf("\n");
+      }
       o->fails += failed;
       o->fails_late += failed && done >= 10;
       invdes_observation ob = {done + 1, p->z + i * p->dim, x, &y, failed, NULL};
@@ -174,7 +182,7 @@ int main(int argc, char **argv) {
   if (parse_args(argc, argv, &cfg, &seeds, &verbose, &only)) {
     fprintf(stderr, "usage: bench_bo [--seeds 1..64] [--evals >= 50] [--batch >= 1] "
                     "[--acq K] [--surrogate gp|rf] [--kernel K] [--hyper ml|mcmc] [--strategy bo|random] "
-                    "[--fail-box lo1,hi1,lo2,hi2] [--only NAME] [--verbose 1]\n");
+                    "[--fail-box lo1,hi1,lo2,hi2] [--only NAME] [--verbose 1|2]\n");
     return 2;
   }
   int failing = cfg.fail[1] > cfg.fail[0];
@@ -189,7 +197,7 @@ int main(int argc, char **argv) {
     int c6 = 0, c3 = 0, c2 = 0;
     for (int i = 0; i < seeds; i++) {
       bench_out o;
-      if (run(f, (unsigned)(i + 1), &cfg, &o)) return 1;
+      if (run(f, (unsigned)(i + 1), &cfg, verbose >= 2, &o)) return 1;
       r50[i] = o.r50, rN[i] = o.rN, t[i] = o.secs;
       lf[i] = (double)o.fails_late / (cfg.evals - 10);
       c6 += o.close6, c3 += o.close3, c2 += o.close2;

@@ -42,8 +42,10 @@ static const strategy STRATEGIES[] = {
     {"bo-rf", "{kind: bo, surrogate: rf, batch: 1, " INITIAL "}"},
     {"pso", "{kind: pso, " INITIAL "}"},
     {"ga", "{kind: ga, " INITIAL "}"},
-    {"pso-rf", "{kind: pso, surrogate: rf, " INITIAL "}"},
-    {"ga-rf", "{kind: ga, surrogate: rf, " INITIAL "}"},
+    {"pso-rf", "{kind: pso, pso: {surrogate: rf}, " INITIAL "}"},
+    {"ga-rf", "{kind: ga, ga: {surrogate: rf}, " INITIAL "}"},
+    {"pso-gp", "{kind: pso, pso: {surrogate: gp}, " INITIAL "}"},
+    {"ga-gp", "{kind: ga, ga: {surrogate: gp}, " INITIAL "}"},
     {"random", "{kind: random}"},
 };
 

@@ -29,6 +29,14 @@ Reference (bench/anchors.md, medians, 100 evaluations, 10 initial points):
                                 Ackley-5D 6.9 / 5.8   Rosenbrock-4D 43 / 34
 REF
 
+# why Hartmann6 runs stall at 0.119: the basin each run ends in against the
+# basin of its best initial point (bench/basins.py, numpy)
+if /usr/bin/python3 -c 'import numpy' 2>/dev/null; then
+  echo "== bo on Hartmann6: the basin of the best initial point and of the result =="
+  "$build/bench/bench_bo" --seeds "$seeds" --evals 100 --only hartmann6 --verbose 2 |
+    /usr/bin/python3 "${top_srcdir:-.}/bench/basins.py"
+fi
+
 echo "== bo batches: batch 1 vs batch 4 (Branin, Hartmann6), and a failing region =="
 "$build/bench/bench_bo" --seeds "$seeds" --evals 100 --batch 4 --only branin
 "$build/bench/bench_bo" --seeds "$seeds" --evals 100 --batch 4 --only hartmann6

@@ -61,7 +61,8 @@ static void strategy_keys(const char **keys) {
 }
 
 /* Refuses each key of mapping n that belongs to other kinds than `kind`:
- * "'kernel' applies to strategy kind 'bo' only, not 'pso'". */
+ * "'kernel' applies to strategy kind 'bo' only, not 'pso'"; a key of the
+ * kind's own sub-mapping says where it goes ("pso: {surrogate: ...}"). */
 static void foreign_keys(invdes_cload *L, const invdes_ynode *n, const invdes_strategy_type *kind) {
   for (size_t i = 0; i < n->n; i++) {
     const char *key = n->keys[i]->text;
@@ -73,7 +74,12 @@ static void foreign_keys(invdes_cload *L, const invdes_ynode *n, const invdes_st
       if (listed(t->keys, key))
         len += (size_t)snprintf(owners + len, sizeof owners - len, "%s'%s'", len ? " or " : "",
                                 t->name);
-    if (len)
+    if (len && listed(kind->sub_keys, key))
+      invdes_cload_error(L, n->keys[i], INVDES_ERR_INVALID,
+                         "'%s' of strategy kind '%s' goes under '%s:' (%s: {%s: ...}); at the "
+                         "top of 'strategy' it applies to kind %s only", key, kind->name,
+                         kind->name, kind->name, key, owners);
+    else if (len)
       invdes_cload_error(L, n->keys[i], INVDES_ERR_INVALID,
                          "'%s' applies to strategy kind %s only, not '%s'", key, owners,
                          kind->name);

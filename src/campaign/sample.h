@@ -5,9 +5,10 @@
  * composition groups exactly uniform over their bounded simplex) and keeps
  * the points that satisfy the constraints, in order, until n are kept:
  *  - random: independent uniform u from the stream (seed, stream) of rng.h;
- *  - sobol: GSL's Sobol sequence (M <= 40; Halton up to 1229 dimensions
- *    beyond that), digitally shifted by random bits of (seed, stream) so
- *    that seeds give different but equally even designs;
+ *  - sobol: GSL's Sobol sequence (M <= 40), Owen-scrambled (nested uniform,
+ *    hashed per tree node) from keys of (seed, stream), so that each seed's
+ *    design is an independent, equally even point set; Halton beyond 40
+ *    dimensions (up to 1229), rotated by random amounts of (seed, stream);
  *  - lhs: Latin hypercube, each cube dimension cut into as many strata as
  *    points still wanted; when constraints reject some, another hypercube of
  *    the missing size is drawn (stratification holds within each round).

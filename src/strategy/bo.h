@@ -180,8 +180,9 @@ int bo_noise_target_noisy(const bo_target *bt, int learned);
 
 /* The incumbent of noisy EI: the best posterior mean of the combined
  * objective over the history rows that count (measured values for targets
- * without noise), or NAN when no objective target has reported sd's (the
- * caller keeps the best observed). Before any conditioning. */
+ * without noise), or NAN when no objective target is noisy
+ * (bo_noise_target_noisy with learned 1; the caller keeps the best
+ * observed). Before any conditioning. */
 double bo_noise_incumbent(bo_model *m);
 
 /* Rows of the history ranked as observed results rank (target.h:

@@ -115,13 +115,13 @@ static void *ga_options_new(void) {
   return invdes_strategy_options_dup(&ga_defaults, sizeof ga_defaults);
 }
 
+static const char *const ga_sub_keys[] = {"population", "crossover", "mutation", "surrogate",
+                                          NULL};
 static void ga_options_read(invdes_cload *L, const invdes_ynode *strategy, void *options) {
-  static const char *const keys[] = {"population", "crossover", "mutation",
-                                     "surrogate", NULL};
   invdes_ga_options *o = options;
   const invdes_ynode *n = invdes_cload_get(strategy, "ga"), *v;
   if (!n || !invdes_cload_expect_mapping(L, n, "'ga'")) return;
-  invdes_cload_keys(L, n, "strategy.ga", keys);
+  invdes_cload_keys(L, n, "strategy.ga", ga_sub_keys);
   if ((v = invdes_cload_get(n, "population")))
     invdes_cload_int(L, v, "'population'", 2, GA_POP_LIMIT, &o->population);
   if ((v = invdes_cload_get(n, "crossover")) &&
@@ -400,7 +400,7 @@ static invdes_status ga_load(invdes_strategy *s, const unsigned char *payload,
 static const char *const ga_keys[] = {"ga", NULL};
 
 const invdes_strategy_type invdes_strategy_ga = {
-    .name = "ga", .keys = ga_keys, .options_new = ga_options_new,
+    .name = "ga", .keys = ga_keys, .sub_keys = ga_sub_keys, .options_new = ga_options_new,
     .options_read = ga_options_read, .options_free = free,
     .options_describe = ga_options_describe,
     .initial_default = invdes_strategy_initial_default,

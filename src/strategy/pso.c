@@ -165,12 +165,12 @@ static void *pso_options_new(void) {
   return invdes_strategy_options_dup(&pso_defaults, sizeof pso_defaults);
 }
 
+static const char *const pso_sub_keys[] = {"swarm", "inertia", "c1", "c2", "surrogate", NULL};
 static void pso_options_read(invdes_cload *L, const invdes_ynode *strategy, void *options) {
-  static const char *const keys[] = {"swarm", "inertia", "c1", "c2", "surrogate", NULL};
   invdes_pso_options *o = options;
   const invdes_ynode *n = invdes_cload_get(strategy, "pso"), *v;
   if (!n || !invdes_cload_expect_mapping(L, n, "'pso'")) return;
-  invdes_cload_keys(L, n, "strategy.pso", keys);
+  invdes_cload_keys(L, n, "strategy.pso", pso_sub_keys);
   if ((v = invdes_cload_get(n, "swarm"))) invdes_cload_int(L, v, "'swarm'", 2, PSO_SWARM_LIMIT, &o->swarm);
   if ((v = invdes_cload_get(n, "inertia")) && invdes_cload_number(L, v, "'inertia'", &o->inertia) &&
       (o->inertia < 0 || o->inertia >= 1))
@@ -591,7 +591,7 @@ static invdes_status pso_load(invdes_strategy *s,
 static const char *const pso_keys[] = {"pso", NULL};
 
 const invdes_strategy_type invdes_strategy_pso = {
-    .name = "pso", .keys = pso_keys, .options_new = pso_options_new,
+    .name = "pso", .keys = pso_keys, .sub_keys = pso_sub_keys, .options_new = pso_options_new,
     .options_read = pso_options_read, .options_free = free,
     .options_describe = pso_options_describe,
     .initial_default = invdes_strategy_initial_default,

@@ -41,6 +41,9 @@ struct invdes_strategy_type {
    * (NULL: none). By convention the per-kind options live in a sub-mapping
    * named after the kind (`pso: {swarm: 24}`), listed here. */
   const char *const *keys;
+  /* Keys of that sub-mapping, NULL-terminated (NULL: none): a campaign that
+   * writes one at the top of `strategy:` is told where it goes. */
+  const char *const *sub_keys;
   /* A new options struct holding the kind's defaults, or NULL when out of
    * memory; NULL for a kind without options. */
   void *(*options_new)(void);
