@@ -5,17 +5,21 @@
  * scored in one batched prediction and the best one (first on ties) taken.
  * Other spaces: a candidate set per ask — Sobol points of the feasible
  * region from the stream (iteration, BO_K_CANDS), plus perturbations of the
- * best observed points (Gaussian, sd 0.1, 0.02 and 0.005 in z: the last
- * refines an optimum for a model without gradients, whose local search
- * cannot; from (iteration,
- * BO_K_LOCAL)), every one canonical (decoded to a feasible x, re-encoded) —
+ * best observed points (Gaussian, sd 0.1, 0.02, 0.005 and 0.001 in z, from
+ * (iteration, BO_K_LOCAL)), every one canonical (decoded to a feasible x,
+ * re-encoded) —
  * is scored; the best BO_STARTS untried ones start local searches in the
  * relaxed box [0,1]^D (L-BFGS on the GP's analytic gradient; subplex for the
  * forest, which has none); each optimum is decoded to a feasible point and
  * scored there. The best untried point among the candidates and the optima
  * wins, so a search that lands on a told or pending point only loses to the
  * next best (when every candidate is taken, a random point from the stream
- * (iteration, BO_K_FALLBACK), advanced by the batch position, is proposed). Integer, discrete and one-hot dimensions are searched relaxed
+ * (iteration, BO_K_FALLBACK), advanced by the batch position, is proposed).
+ * A surrogate that averages (rf, knn) is searched in its trust region
+ * instead (bo_region.c): the candidates are Sobol points of the region's
+ * box in z (same stream) made canonical, with neither perturbations nor
+ * local searches — its mean is piecewise constant, so a search only steps
+ * out of the region. Integer, discrete and one-hot dimensions are searched relaxed
  * and rounded by the decode; the candidates cover them exactly. After each
  * choice the model is conditioned on it (fantasy or lie) and the candidates
  * are scored again. Serial and deterministic: the thread count can only
@@ -47,6 +51,7 @@ static invdes_status nomem(invdes_error *err) {
 typedef struct cands {
   size_t n, cap, dim, nv;
   double *z, *x;
+  int region;      /* drawn from the trust region: no local searches */
 } cands;
 
 static invdes_status cands_add(cands *c, const double *x, const double *z,
@@ -72,9 +77,47 @@ static size_t n_sobol(size_t D) {
   return n > 4000 ? 4000 : n;
 }
 
+/* The candidates of a trust region (bo_region.c): want Sobol points of
+ * the box center ± side / 2 (clipped to [0, 1]^D) in z, made canonical. */
+static invdes_status region_cands(invdes_strategy *s, uint64_t iteration,
+                                  const double *center, double side, cands *c,
+                                  invdes_error *err) {
+  size_t D = s->dim, want = n_sobol(D);
+  double *u = malloc((D + 1) * sizeof *u), *z0 = malloc((D + 1) * sizeof *z0);
+  double *x = malloc((s->n_vars + 1) * sizeof *x), *z = malloc((D + 1) * sizeof *z);
+  invdes_sample_seq *seq = NULL;
+  invdes_status st = !u || !z0 || !x || !z ? nomem(err) : INVDES_OK;
+  if (!st)
+    st = invdes_sample_seq_new(D > 40 ? INVDES_DESIGN_RANDOM : INVDES_DESIGN_SOBOL, D,
+                               s->seed, invdes_rng_stream_id(iteration, BO_K_CANDS),
+                               &seq, err);
+  for (size_t k = 0; !st && k < want; k++) {
+    if ((st = invdes_sample_seq_next(seq, u, want - k, err))) break;
+    for (size_t j = 0; j < D; j++) {
+      double v = center[j] + side * (u[j] - 0.5);
+      z0[j] = v < 0 ? 0 : v > 1 ? 1 : v;
+    }
+    st = invdes_strategy_canonical(s, z0, x, z, err);
+    if (!st) st = cands_add(c, x, z, err);
+  }
+  c->region = 1;
+  invdes_sample_seq_free(seq);
+  free(u);
+  free(z0);
+  free(x);
+  free(z);
+  return st;
+}
+
 static invdes_status make_cands(invdes_strategy *s, uint64_t iteration,
                                 const bo_model *m, cands *c,
                                 invdes_error *err) {
+  double side = 0, *center = malloc((s->dim + 1) * sizeof *center);
+  int on = 0;
+  invdes_status rst = center ? bo_region(m, &on, center, &side, err) : nomem(err);
+  if (!rst && on) rst = region_cands(s, iteration, center, side, c, err);
+  free(center);
+  if (rst || on) return rst;
   size_t D = s->dim, want = n_sobol(D);
   double *u = malloc((s->cube_dim + 1) * sizeof *u);
   double *x = malloc((s->n_vars + 1) * sizeof *x);
@@ -245,6 +288,7 @@ static invdes_status pick_continuous(invdes_strategy *s,
     memcpy(bz, c->z + top[0] * D, D * sizeof *bz);
   }
   for (size_t q = 0; !st && q < n_top; q++) {
+    if (c->region) break; /* the candidates are the whole search */
     memcpy(z, c->z + top[q] * D, D * sizeof *z);
     if ((st = local_search(m, z, err))) break;
     if ((st = invdes_strategy_canonical(s, z, x, zc, err))) break;
@@ -270,7 +314,7 @@ static invdes_status pick_continuous(invdes_strategy *s,
 invdes_status bo_select(invdes_strategy *s, invdes_strategy_ctx *ctx,
                         bo_model *m, size_t n, invdes_proposals *out,
                         invdes_error *err) {
-  cands c = {0, 0, s->dim, s->n_vars, NULL, NULL};
+  cands c = {0, 0, s->dim, s->n_vars, NULL, NULL, 0};
   double *sc = NULL;
   invdes_status st = INVDES_OK;
   if (!s->cands) {
