@@ -1,8 +1,9 @@
 /* test_bo_region.c — bo with a surrogate that averages its observations
  * (rf, knn) searches a trust region around the best point (bo_region.c):
  * the side follows TuRBO's rule, replayed from the history; the proposals
- * of such a campaign lie in the box; the same seed gives the same proposals
- * with one thread or two. */
+ * of such a campaign lie in the box, some moving only some coordinates of
+ * the best point; the same seed gives the same proposals with one thread
+ * or two. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -122,11 +123,43 @@ static void test_same_any_threads(void **state) {
   for (int k = 0; k < 2; k++) run_free(r[k]);
 }
 
+/* Half the candidates keep some coordinates of the best point: on a
+ * function whose best moves along one axis at a time (separable), such
+ * proposals share a coordinate with the best row told before them; whole-box
+ * candidates almost never do (a shared coordinate has probability 0). */
+static void eval_separable(const run *r, const double *x, double *y, int *failed) {
+  (void)r;
+  y[0] = (x[0] - 1.3) * (x[0] - 1.3) + 0.5 * (x[1] - 7.1) * (x[1] - 7.1) + 3 * sin(x[0]) +
+         2 * cos(x[1]);
+  *failed = 0;
+}
+
+static void test_axis_moves(void **state) {
+  (void)state;
+  run *r = region_run("rf", 11);
+  size_t shared = 0;
+  for (int i = 0; i < 40; i++) {
+    run_step(r, 1, 0, eval_separable);
+    if (r->n <= 11) continue;
+    size_t best = 0, last = r->n - 1;
+    for (size_t k = 1; k < last; k++)
+      if (r->y[k] < r->y[best]) best = k;
+    for (size_t j = 0; j < r->dim; j++)
+      if (fabs(r->z[last * r->dim + j] - r->z[best * r->dim + j]) < 1e-12) {
+        shared++;
+        break;
+      }
+  }
+  assert_true(shared >= 5);
+  run_free(r);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_side_rule),
       cmocka_unit_test(test_proposals_in_box),
       cmocka_unit_test(test_same_any_threads),
+      cmocka_unit_test(test_axis_moves),
   };
   return cmocka_run_group_tests(tests, run_tmpdir_setup, run_tmpdir_teardown);
 }
