@@ -2,8 +2,8 @@
  * (rf, knn) searches a trust region around the best point (bo_region.c):
  * the side follows TuRBO's rule, replayed from the history; the proposals
  * of such a campaign lie in the box, some moving only some coordinates of
- * the best point; the same seed gives the same proposals with one thread
- * or two. */
+ * the best point; a box whose points are all taken gives way to the whole
+ * space; the same seed gives the same proposals with one thread or two. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -73,6 +73,11 @@ static void eval_then_flat(const run *r, const double *x, double *y, int *failed
 static void eval_branin(const run *r, const double *x, double *y, int *failed) {
   (void)r;
   y[0] = invdes_builtin_eval(invdes_builtin_find("branin"), x, 2, NULL);
+  *failed = 0;
+}
+
+static void eval_ints_then_flat(const run *r, const double *x, double *y, int *failed) {
+  y[0] = r->n <= 10 ? fabs(x[0] - 20) + fabs(x[1] - 30) + fabs(x[2] - 7) : 400;
   *failed = 0;
 }
 
@@ -154,12 +159,35 @@ static void test_axis_moves(void **state) {
   run_free(r);
 }
 
+/* Three integers of 50 levels (125,000 points: not enumerated), nothing
+ * better after the initial design: the box shrinks below one level and
+ * holds only told points; the model still chooses (a score, no random
+ * point) from the whole space, and no point repeats. */
+static void test_discrete_box_used_up(void **state) {
+  (void)state;
+  static const char text[] =
+      "name: ints\nseed: 2\n"
+      "parameters:\n  - {name: a, type: integer, bounds: [1, 50]}\n"
+      "  - {name: b, type: integer, bounds: [1, 50]}\n"
+      "  - {name: c, type: integer, bounds: [1, 50]}\n"
+      "targets:\n  - {name: y, goal: minimize}\n"
+      "objective: {kind: station}\n"
+      "strategy: {kind: bo, surrogate: rf, initial: {design: sobol, count: 10}}\n"
+      "budget: {evaluations: 100}\n";
+  run *r = run_new(text, 3, 128);
+  for (int i = 0; i < 10 + 36; i++) run_step(r, 1, 0, eval_ints_then_flat);
+  for (size_t i = 10; i < r->n; i++) assert_true(isfinite(r->acq[i]));
+  assert_feasible_distinct(r);
+  run_free(r);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_side_rule),
       cmocka_unit_test(test_proposals_in_box),
       cmocka_unit_test(test_same_any_threads),
       cmocka_unit_test(test_axis_moves),
+      cmocka_unit_test(test_discrete_box_used_up),
   };
   return cmocka_run_group_tests(tests, run_tmpdir_setup, run_tmpdir_teardown);
 }

@@ -19,7 +19,9 @@
  * instead (bo_region.c): the candidates are Sobol points of the region's
  * box in z (same stream) made canonical, with neither perturbations nor
  * local searches — its mean is piecewise constant, so a search only steps
- * out of the region. Integer, discrete and one-hot dimensions are searched relaxed
+ * out of the region; when every point of the box is taken (discrete
+ * dimensions in a small box) the choice falls back to the whole space's
+ * candidates. Integer, discrete and one-hot dimensions are searched relaxed
  * and rounded by the decode; the candidates cover them exactly. After each
  * choice the model is conditioned on it (fantasy or lie) and the candidates
  * are scored again. Serial and deterministic: the thread count can only
@@ -122,12 +124,16 @@ static invdes_status region_cands(invdes_strategy *s, uint64_t iteration,
   return st;
 }
 
+/* The candidates of an ask: the trust region's when the model has one and
+ * use_region, else the whole feasible region's and the perturbations. */
 static invdes_status make_cands(invdes_strategy *s, uint64_t iteration,
-                                const bo_model *m, cands *c,
+                                const bo_model *m, int use_region, cands *c,
                                 invdes_error *err) {
   double side = 0, *center = malloc((s->dim + 1) * sizeof *center);
   int on = 0;
-  invdes_status rst = center ? bo_region(m, &on, center, &side, err) : nomem(err);
+  invdes_status rst = !center ? nomem(err)
+                      : use_region ? bo_region(m, &on, center, &side, err)
+                                   : INVDES_OK;
   if (!rst && on) rst = region_cands(s, iteration, center, side, c, err);
   free(center);
   if (rst || on) return rst;
@@ -281,6 +287,7 @@ static invdes_status pick_continuous(invdes_strategy *s,
     for (; j > 0 && sc[i] > sc[top[j - 1]]; j--) top[j] = top[j - 1];
     top[j] = i;
   }
+  if (!n_top && c->region) return INVDES_OK; /* bo_select looks wider */
   if (!n_top) { /* every candidate taken (a tiny feasible region) */
     invdes_sample_seq *seq = NULL;
     st = invdes_sample_seq_new(
@@ -331,12 +338,24 @@ invdes_status bo_select(invdes_strategy *s, invdes_strategy_ctx *ctx,
   double *sc = NULL;
   invdes_status st = INVDES_OK;
   if (!s->cands) {
-    st = make_cands(s, ctx->iteration, m, &c, err);
+    st = make_cands(s, ctx->iteration, m, 1, &c, err);
     if (!st && !(sc = malloc((c.n + 1) * sizeof *sc))) st = nomem(err);
   }
   for (size_t b = 0; !st && b < n; b++) {
+    size_t had = out->n;
     st = s->cands ? pick_finite(s, ctx, m, out, err)
                   : pick_continuous(s, ctx, m, &c, sc, out, err);
+    if (!st && out->n == had) { /* a trust region with every point taken
+                                   (discrete dimensions in a small box):
+                                   the whole space's candidates instead */
+      c.n = 0;
+      c.region = 0;
+      free(sc);
+      sc = NULL;
+      st = make_cands(s, ctx->iteration, m, 0, &c, err);
+      if (!st && !(sc = malloc((c.n + 1) * sizeof *sc))) st = nomem(err);
+      if (!st) st = pick_continuous(s, ctx, m, &c, sc, out, err);
+    }
     if (!st && b + 1 < n)
       st = bo_model_condition(m, out->z + (out->n - 1) * s->dim, 1, err);
   }
