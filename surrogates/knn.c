@@ -148,6 +148,6 @@ static invdes_status knn_predict_any(const void *m, const double *X, size_t k,
 }
 
 const invdes_surrogate_type invdes_surrogate_type_knn = {
-    .name = "knn", .keys = knn_keys, .check = knn_check, .create = knn_create,
+    .name = "knn", .caps = INVDES_SURROGATE_AVERAGES, .keys = knn_keys, .check = knn_check, .create = knn_create,
     .destroy = knn_destroy, .fit = knn_fit_any, .keeps_fit_on_error = 0,
     .predict = knn_predict_any};

@@ -345,7 +345,8 @@ static invdes_status rf_predict_any(const void *m, const double *X, size_t k,
 }
 
 /* No gradients, no conditioning (a strategy refits with lies), and the
- * per-point noise is ignored: the leaves' spread already holds the noise. */
+ * per-point noise is ignored: the leaves' spread already holds the noise.
+ * The mean averages training values (leaf means of leaf means). */
 const invdes_surrogate_type invdes_surrogate_type_rf = {
-    .name = "rf", .create = rf_create, .destroy = rf_destroy, .fit = rf_fit_any,
+    .name = "rf", .caps = INVDES_SURROGATE_AVERAGES, .create = rf_create, .destroy = rf_destroy, .fit = rf_fit_any,
     .keeps_fit_on_error = 0, .predict = rf_predict_any};

@@ -49,6 +49,10 @@ typedef const invdes_surrogate_type *invdes_model_kind;
 #define INVDES_SURROGATE_POINT_NOISE 4u /* uses per-point noise variances */
 #define INVDES_SURROGATE_KERNEL 8u      /* takes a kernel (bo's `kernel`,
                                            invdes_gp_options.kernel) */
+#define INVDES_SURROGATE_AVERAGES 16u   /* its mean is a weighted average of
+                                           the observed values, never better
+                                           than the best (rf, knn): bo
+                                           searches a trust region */
 
 /* The two kinds invdes started with, for callers that name them. */
 #define INVDES_MODEL_GP invdes_surrogate_type_find("gp")

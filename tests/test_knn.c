@@ -115,13 +115,14 @@ static void test_variance(void **state) {
 }
 
 /* In the registry by name, with its setting k checked; a model of the
- * surrogate interface with no gradients and no conditioning. */
+ * surrogate interface with no gradients and no conditioning, whose mean
+ * averages the observations. */
 static void test_registry(void **state) {
   (void)state;
   invdes_model_kind knn;
   assert_int_equal(invdes_model_kind_parse("knn", &knn, NULL), INVDES_OK);
   assert_string_equal(invdes_model_kind_name(knn), "knn");
-  assert_int_equal(invdes_surrogate_type_caps(knn), 0);
+  assert_int_equal(invdes_surrogate_type_caps(knn), INVDES_SURROGATE_AVERAGES);
   invdes_surrogate_options o;
   invdes_surrogate_options_init(&o);
   invdes_error err;

@@ -11,6 +11,7 @@
  *  bo_batch.c  the believed incumbent and the separation of points in flight;
  *  bo_feasible.c  the chance of success (a GP classifier on failures);
  *  bo_mo.c     several objectives: the front, EHVI (ehvi.c) or ParEGO;
+ *  bo_region.c the trust region searched with a surrogate that averages;
  *  acquisition.c        EI, log EI, PI, UCB, probabilities of windows.
  *
  * Random streams of an ask (strategy.h): (iteration, k) with the k below;
@@ -298,6 +299,21 @@ double bo_mo_acq(const bo_model *m, size_t i, size_t k);
 invdes_status bo_mo_condition(bo_model *m, const double *Z, size_t k,
                               invdes_error *err);
 void bo_mo_top_rows(const bo_model *m, size_t k, size_t *rows, size_t *n_rows);
+
+/* ---- trust region (bo_region.c) ---- */
+
+/* The side of the trust region (encoded units) after the history g (n
+ * values of the combined objective to maximize, in history order, NAN: a
+ * row that does not count), whose first n0 rows are the initial design, in
+ * D dimensions: TuRBO's rule as bo_region.c states it. */
+double bo_region_side(const double *g, size_t n, size_t n0, size_t D);
+/* Whether this ask searches a trust region (*on): the surrogate has
+ * INVDES_SURROGATE_AVERAGES, a single combined objective and a feasible
+ * observation; then center (D values) is the z of the best observed row
+ * and *side the box's side, the box being center ± side / 2 clipped to
+ * [0, 1]^D. */
+invdes_status bo_region(const bo_model *m, int *on, double *center, double *side,
+                        invdes_error *err);
 
 /* Appends n model-chosen proposals to out (acquisition filled, predictions
  * filled later by the caller). */
