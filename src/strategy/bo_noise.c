@@ -58,27 +58,36 @@ int bo_noise_target_noisy(const bo_target *bt, int learned) {
 
 double bo_noise_incumbent(bo_model *m) {
   const invdes_strategy *s = m->s;
-  int noisy[m->T + 1], any = 0;
-  for (size_t t = 0; t < m->T; t++) {
-    noisy[t] = m->t[t].role == BO_ROLE_OBJECTIVE && bo_noise_target_noisy(&m->t[t], 1);
-    any |= noisy[t];
-  }
-  if (!any || !s->n_hist) return NAN;
-  double best = -INFINITY;
+  size_t N = s->n_hist, T = m->T;
+  int any = 0;
+  for (size_t t = 0; t < T; t++)
+    any |= m->t[t].role == BO_ROLE_OBJECTIVE && bo_noise_target_noisy(&m->t[t], 1);
+  if (!any || !N) return NAN;
+  /* the posterior means of every row in one prediction per noisy target;
+   * NAN (no model, no memory, a failed prediction): the measured value */
+  double *mu = malloc((N * T + 1) * sizeof *mu);
   invdes_error e;
-  for (size_t i = 0; i < s->n_hist; i++) {
+  for (size_t t = 0; t < T; t++) {
+    const bo_target *bt = &m->t[t];
+    double *col = mu ? mu + t * N : NULL;
+    if (!col) break;
+    int noisy = bt->role == BO_ROLE_OBJECTIVE && bo_noise_target_noisy(bt, 1);
+    if (!noisy || invdes_surrogate_predict(bt->sur, s->h_z, N, col, NULL, &e))
+      for (size_t i = 0; i < N; i++) col[i] = NAN;
+  }
+  double best = -INFINITY;
+  for (size_t i = 0; i < N; i++) {
     if (isnan(bo_model_row_objective(m, i, 1))) continue;
     double g = 0;
-    for (size_t t = 0; t < m->T; t++) {
+    for (size_t t = 0; t < T; t++) {
       const bo_target *bt = &m->t[t];
       double y = s->h_y[i * s->n_targets + t];
       if (bt->role != BO_ROLE_OBJECTIVE || !isfinite(y)) continue;
-      double mu = y;
-      if (noisy[t] && invdes_surrogate_predict(bt->sur, s->h_z + i * m->D, 1, &mu, NULL, &e))
-        mu = y; /* cannot predict: the measured value */
-      g += bt->weight * bt->sign * (mu - bt->mean) / bt->sd;
+      double v = mu && isfinite(mu[t * N + i]) ? mu[t * N + i] : y;
+      g += bt->weight * bt->sign * (v - bt->mean) / bt->sd;
     }
     if (g > best) best = g;
   }
+  free(mu);
   return best == -INFINITY ? NAN : best;
 }
