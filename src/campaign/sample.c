@@ -28,7 +28,8 @@ struct invdes_sample_seq {
   gsl_rng *r;
   gsl_qrng *q;
   int halton;
-  uint32_t *shift;      /* halton: rotation * 2^32 */
+  uint32_t *shift;      /* halton: rotation * 2^32 (drawn for sobol too,
+                           before its keys, and unused there) */
   uint64_t *owen;       /* sobol: the key of each dimension's scramble */
   double *lhs;          /* current hypercube, lhs_n × M */
   size_t lhs_n, lhs_i;
