@@ -2,7 +2,9 @@
  * is reported: the best posterior mean among the evaluated points once the
  * model has learned a noise that is clearly there (structure finer than the
  * model resolves counts as noise: a rippled bowl), and the best observed
- * value on a smooth function. The simulated campaign is bo_run.c's. */
+ * value on a smooth function; with a reported sd, augmented EI (EI times
+ * 1 - sd_noise / sqrt(var + sd_noise^2), plain EI without one). The
+ * simulated campaign is bo_run.c's. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,11 +15,23 @@
 
 #include <cmocka.h>
 
+#include "acquisition.h"
 #include "bo.h"
 #include "bo_run.h"
 #include "strategy_harness.h"
 
 static double ripple; /* amplitude of the ripples on the bowl */
+
+/* The bowl over [0, 1]^2, minimized by a station; one ML-II model (so
+ * that the closed forms below hold). */
+static const char *const bowl_campaign =
+    "name: t\nseed: 1\nparameters:\n"
+    "  - {name: a, type: continuous, bounds: [0, 1]}\n"
+    "  - {name: b, type: continuous, bounds: [0, 1]}\n"
+    "targets:\n  - {name: f, goal: minimize}\n"
+    "objective: {kind: station}\n"
+    "strategy: {kind: bo, hyper: ml, initial: {design: sobol, count: 10}}\n"
+    "budget: {evaluations: 100}\n";
 
 static void eval_bowl(const run *r, const double *x, double *y, int *failed) {
   (void)r;
@@ -29,14 +43,7 @@ static void eval_bowl(const run *r, const double *x, double *y, int *failed) {
 /* 30 evaluations (10 initial) of the bowl, then the model of ask 99 with
  * the ML-II fit (one model, so that the closed forms below hold). */
 static run *model_after_30(bo_model *m) {
-  run *r = run_new("name: t\nseed: 1\nparameters:\n"
-                   "  - {name: a, type: continuous, bounds: [0, 1]}\n"
-                   "  - {name: b, type: continuous, bounds: [0, 1]}\n"
-                   "targets:\n  - {name: f, goal: minimize}\n"
-                   "objective: {kind: station}\n"
-                   "strategy: {kind: bo, hyper: ml, initial: {design: sobol, count: 10}}\n"
-                   "budget: {evaluations: 100}\n",
-                   5, 64);
+  run *r = run_new(bowl_campaign, 5, 64);
   for (int k = 0; k < 30; k++) run_step(r, 1, 0, eval_bowl);
   invdes_error err;
   invdes_error_clear(&err);
@@ -96,10 +103,67 @@ static void test_smooth_keeps_the_observed_incumbent(void **state) {
   run_free(r);
 }
 
+/* 30 evaluations of the smooth bowl told with sd 0.05 (or without an sd),
+ * then the score at every told row against plain EI there. */
+static void test_reported_sd_augments_ei(void **state) {
+  (void)state;
+  ripple = 0;
+  for (int reported = 0; reported < 2; reported++) {
+    run *r = run_new(bowl_campaign, 5, 64);
+    invdes_error err;
+    invdes_error_clear(&err);
+    double sd = 0.05;
+    for (size_t k = 0; k < 30; k++) {
+      run_ask(r, 1);
+      eval_bowl(r, r->x + k * r->nv, r->y + k * r->T, &r->failed[k]);
+      invdes_observation o = {(int64_t)k + 1, r->z + k * r->dim, r->x + k * r->nv,
+                              r->y + k * r->T, 0, reported ? &sd : NULL};
+      assert_int_equal(invdes_strategy_tell(r->s, &o, 1, &err), INVDES_OK);
+      r->told[k] = 1;
+    }
+    assert_int_equal(invdes_strategy_ctx_begin(r->s, 99, NULL, 0, &err), INVDES_OK);
+    double hin_v[16], hout_v[16];
+    bo_hyper hin = {0, hin_v}, hout = {0, hout_v};
+    bo_model m;
+    int usable = 0;
+    assert_int_equal(bo_model_build(r->s, 99, &hin, &hout, &m, &usable, &err), INVDES_OK);
+    assert_true(usable);
+    double s2 = reported ? sd * sd / (m.t[0].sd * m.t[0].sd) : 0;
+    assert_true(fabs(m.aei_var - s2) <= 1e-12 * s2);
+    for (size_t i = 0; i < 30; i++) {
+      const double *z = r->z + i * r->dim;
+      double mu, var, score, a, b;
+      assert_int_equal(invdes_surrogate_predict(m.t[0].sur, z, 1, &mu, &var, &err), INVDES_OK);
+      assert_int_equal(bo_model_score(&m, z, 1, &score, NULL, &err), INVDES_OK);
+      double v_g = fmax(var, 0) / (m.t[0].sd * m.t[0].sd);
+      double sd_g = sqrt(v_g < 1e-12 ? 1e-12 : v_g); /* bo_score.c's floor */
+      double ei = invdes_acq_ei(-(mu - m.t[0].mean) / m.t[0].sd, sd_g, m.best, 0, &a, &b);
+      double f = reported ? 1 - sqrt(s2) / sqrt(sd_g * sd_g + s2) : 1;
+      assert_true(f > 0 && f <= 1);
+      assert_true(fabs(score - ei * f) <= 1e-9 * (1e-300 + ei));
+    }
+    /* the gradient L-BFGS follows, against central differences */
+    double z0[2] = {0.37, 0.52}, g[2], S;
+    assert_int_equal(bo_model_score(&m, z0, 1, &S, g, &err), INVDES_OK);
+    for (int j = 0; j < 2; j++) {
+      double zp[2] = {z0[0], z0[1]}, zm[2] = {z0[0], z0[1]}, Sp, Sm, h = 1e-6;
+      zp[j] += h;
+      zm[j] -= h;
+      assert_int_equal(bo_model_score(&m, zp, 1, &Sp, NULL, &err), INVDES_OK);
+      assert_int_equal(bo_model_score(&m, zm, 1, &Sm, NULL, &err), INVDES_OK);
+      double fd = (Sp - Sm) / (2 * h);
+      assert_true(fabs(g[j] - fd) <= 1e-4 * (fabs(fd) + 1e-6));
+    }
+    bo_model_free(&m);
+    run_free(r);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_learned_noise_moves_the_incumbent),
       cmocka_unit_test(test_smooth_keeps_the_observed_incumbent),
+      cmocka_unit_test(test_reported_sd_augments_ei),
   };
   return cmocka_run_group_tests(tests, run_tmpdir_setup, run_tmpdir_teardown);
 }

@@ -124,6 +124,9 @@ typedef struct bo_model {
   bo_mo *mo;              /* several objectives (bo_mo.c), else NULL */
   size_t n_samp;          /* hyper-parameter samples scored besides the
                              ML-II models (0 or BO_MCMC_SAMPLES) */
+  double aei_var;         /* augmented EI (bo_noise.c): the combined
+                             objective's reported noise variance at a new
+                             point, standardized; 0: plain EI */
 } bo_model;
 
 /* Builds and fits the model of an ask from the told history: returns
@@ -185,6 +188,12 @@ int bo_noise_target_noisy(const bo_target *bt, int learned);
  * (bo_noise_target_noisy with learned 1; the caller keeps the best
  * observed). Before any conditioning. */
 double bo_noise_incumbent(bo_model *m);
+
+/* The noise variance of augmented EI (bo_model.aei_var) for a built model:
+ * with EI or log EI and a reported sd on an objective target, the median
+ * reported variance of each such target, combined as the score combines
+ * the targets; else 0. */
+double bo_noise_aei_var(const bo_model *m);
 
 /* Rows of the history ranked as observed results rank (target.h:
  * conditions met first, then the weighted objective; earlier rows first on

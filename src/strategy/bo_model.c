@@ -334,6 +334,7 @@ invdes_status bo_model_build(invdes_strategy *s, uint64_t iteration,
   m->feas_only = !m->has_objective || m->best == -INFINITY;
   double pm = m->feas_only ? NAN : bo_noise_incumbent(m); /* noisy EI's plug-in */
   if (!isnan(pm)) m->best = pm;
+  m->aei_var = m->feas_only ? 0 : bo_noise_aei_var(m);
   m->beta = invdes_acq_ucb_beta(m->D, n_counted);
   invdes_status cst = bo_mcmc_build(m, err);
   if (!cst && m->feas && m->conditions) {

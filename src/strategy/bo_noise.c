@@ -18,6 +18,13 @@
  * Branin, Hartmann6 and Rosenbrock-4D ran the same proposals either way.
  * The recommendation of `best` (recommend.h) uses the same test.
  *
+ * With a reported sd, EI and log EI are augmented (Huang et al., J. Glob.
+ * Optim. 34, 2006): EI times 1 - s_n / sqrt(var + s_n^2), s_n^2 the median
+ * reported noise variance (bo_score.c applies it), so that points the model
+ * already knows to within the noise are not measured again and again
+ * (Hartmann6, noise sd 0.05, 10 seeds, regret of the recommendation @100:
+ * 0.0206 -> 0.0091; Branin 0.0015 -> 0.0021; Rosenbrock-4D 0.130 -> 0.134).
+ *
  * With no sd reported and no point measured twice nothing here changes the
  * fit: bt->noise is dropped and the surrogate learns one noise as before. */
 #include <math.h>
@@ -90,4 +97,30 @@ double bo_noise_incumbent(bo_model *m) {
   }
   free(mu);
   return best == -INFINITY ? NAN : best;
+}
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
+double bo_noise_aei_var(const bo_model *m) {
+  if (m->mo || m->feas_only || (m->kind != INVDES_ACQ_EI && m->kind != INVDES_ACQ_LOGEI))
+    return 0;
+  double v = 0;
+  for (size_t t = 0; t < m->T; t++) {
+    const bo_target *bt = &m->t[t];
+    if (bt->role != BO_ROLE_OBJECTIVE || !bt->noise || !bt->sur) continue;
+    double *r = malloc((bt->n + 1) * sizeof *r);
+    size_t k = 0;
+    for (size_t i = 0; r && i < bt->n; i++)
+      if (bt->noise[i] > 0) r[k++] = bt->noise[i];
+    if (k) {
+      qsort(r, k, sizeof *r, cmp_double);
+      double med = k % 2 ? r[k / 2] : (r[k / 2 - 1] + r[k / 2]) / 2;
+      v += bt->weight * bt->weight * med / (bt->sd * bt->sd);
+    }
+    free(r);
+  }
+  return v;
 }

@@ -11,6 +11,8 @@
  * the chance of success (bo_feasible.c). UCB is shifted by the smallest observed g, so that it is
  * >= 0 where it matters and a product with chances ranks sensibly. Variances
  * are floored at BO_MIN_VAR (standardized) so a score never divides by 0.
+ * With a reported sd, EI and log EI carry augmented EI's factor
+ * (bo_noise.c), with its gradient.
  * On a multi-objective campaign the objective part is bo_mo.c's (EHVI or
  * ParEGO; its logarithm for logei), times the same chances.
  * With hyper-parameter samples (bo_hyper_mcmc.c) the score is their
@@ -73,6 +75,18 @@ static double score_point(const bo_model *m, size_t i, size_t k, double *dS) {
   double A = m->feas_only ? (logf ? 0 : 1)
              : m->mo     ? (logf ? log(bo_mo_acq(m, i, k)) : bo_mo_acq(m, i, k))
                          : objective_acq(m, mu_g, sd_g, &a_mu, &a_sd);
+  if (m->aei_var > 0 && !m->feas_only && !m->mo) { /* augmented EI */
+    double s2 = m->aei_var, q = sd_g * sd_g + s2, rq = sqrt(q);
+    double f = 1 - sqrt(s2) / rq, df = sqrt(s2) * sd_g / (q * rq);
+    if (logf) {
+      A += log(f);
+      a_sd += df / f;
+    } else {
+      a_sd = a_sd * f + A * df;
+      a_mu *= f;
+      A *= f;
+    }
+  }
   double lp_sum = 0, p_prod = 1;
   double P[m->T ? m->T : 1], p_mu[m->T ? m->T : 1], p_sd[m->T ? m->T : 1];
   double sdc[m->T ? m->T : 1];
