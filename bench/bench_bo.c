@@ -3,7 +3,7 @@
  *
  * Each run is a campaign with one minimize target over one of the problems
  * of bench_funcs.h (the four classic ones unless --only names another, e.g.
- * ackley20), strategy bo with a Matérn-5/2 GP
+ * ackley20, levy3, levy6), strategy bo with a Matérn-5/2 GP
  * (by default; --surrogate rf, --kernel sqexp, --acq, --hyper mcmc choose
  * others),
  * batch 1 (--batch q: asks of q points, each batch told before the next

@@ -111,7 +111,7 @@ double bo_noise_aei_var(const bo_model *m) {
   for (size_t t = 0; t < m->T; t++) {
     const bo_target *bt = &m->t[t];
     if (bt->role != BO_ROLE_OBJECTIVE || !bt->noise || !bt->sur) continue;
-    double *r = malloc((bt->n + 1) * sizeof *r);
+    double *r = malloc((bt->n + 1) * sizeof *r); /* NULL: plain EI for t */
     size_t k = 0;
     for (size_t i = 0; r && i < bt->n; i++)
       if (bt->noise[i] > 0) r[k++] = bt->noise[i];
