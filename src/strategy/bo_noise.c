@@ -31,6 +31,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_statistics_double.h>
+
 #include "bo.h"
 #include "replicates.h"
 
@@ -99,11 +101,6 @@ double bo_noise_incumbent(bo_model *m) {
   return best == -INFINITY ? NAN : best;
 }
 
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return x < y ? -1 : x > y;
-}
-
 double bo_noise_aei_var(const bo_model *m) {
   if (m->mo || m->feas_only || (m->kind != INVDES_ACQ_EI && m->kind != INVDES_ACQ_LOGEI))
     return 0;
@@ -115,11 +112,7 @@ double bo_noise_aei_var(const bo_model *m) {
     size_t k = 0;
     for (size_t i = 0; r && i < bt->n; i++)
       if (bt->noise[i] > 0) r[k++] = bt->noise[i];
-    if (k) {
-      qsort(r, k, sizeof *r, cmp_double);
-      double med = k % 2 ? r[k / 2] : (r[k / 2 - 1] + r[k / 2]) / 2;
-      v += bt->weight * bt->weight * med / (bt->sd * bt->sd);
-    }
+    if (k) v += bt->weight * bt->weight * gsl_stats_median(r, 1, k) / (bt->sd * bt->sd);
     free(r);
   }
   return v;
