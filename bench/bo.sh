@@ -34,7 +34,7 @@ Reference (bench/anchors.md, medians, 100 evaluations, 10 initial points):
                                 Ackley-5D 6.9 / 5.8   Rosenbrock-4D 43 / 34
 REF
 
-# why Hartmann6 runs stall at 0.119: the basin each run ends in against the
+# which Hartmann6 basin each run ends in, against the
 # basin of its best initial point (bench/basins.py, numpy)
 if /usr/bin/python3 -c 'import numpy' 2>/dev/null; then
   echo "== bo on Hartmann6: the basin of the best initial point and of the result =="

@@ -14,6 +14,16 @@
 #include <cmocka.h>
 
 #include "bo_run.h"
+#include "bo.h"
+
+const char bo_run_unit_square[] =
+    "name: t\nseed: 1\nparameters:\n"
+    "  - {name: a, type: continuous, bounds: [0, 1]}\n"
+    "  - {name: b, type: continuous, bounds: [0, 1]}\n"
+    "targets:\n  - {name: f, goal: minimize}\n"
+    "objective: {kind: station}\n"
+    "strategy: {kind: bo, hyper: ml, initial: {design: sobol, count: 10}}\n"
+    "budget: {evaluations: 100}\n";
 
 char tmpdir[256];
 
@@ -150,4 +160,31 @@ double run_best(const run *r, double sign) {
 void assert_feasible_distinct(const run *r) {
   assert_feasible_x(r->sp, r->x, r->n);
   assert_distinct(r->z, r->n, r->dim);
+}
+
+void run_model(run *r, uint64_t iteration, bo_model *m) {
+  invdes_error err;
+  invdes_error_clear(&err);
+  assert_int_equal(invdes_strategy_ctx_begin(r->s, iteration, NULL, 0, &err), INVDES_OK);
+  double hin_v[64], hout_v[64];
+  bo_hyper hin = {0, hin_v}, hout = {0, hout_v};
+  int usable = 0;
+  assert_true(r->dim + 2 <= 64);
+  assert_int_equal(bo_model_build(r->s, iteration, &hin, &hout, m, &usable, &err), INVDES_OK);
+  assert_true(usable);
+}
+
+run *run_same_any_threads(run *(*make)(void), size_t steps, evaluator f) {
+  run *r[2];
+  for (int k = 0; k < 2; k++) {
+    harness_set_threads(k + 1);
+    r[k] = make();
+    for (size_t i = 0; i < steps; i++) run_step(r[k], 1, 0, f);
+  }
+  harness_set_threads(2);
+  assert_int_equal(r[0]->n, r[1]->n);
+  assert_memory_equal(r[0]->z, r[1]->z, r[0]->n * r[0]->dim * sizeof(double));
+  assert_memory_equal(r[0]->acq, r[1]->acq, r[0]->n * sizeof(double));
+  run_free(r[1]);
+  return r[0];
 }

@@ -39,6 +39,10 @@ struct run {
   size_t blob_len;
 };
 
+/* Two continuous parameters in [0, 1], one target f minimized, answered by
+ * a station; bo with one ML-II model (hyper: ml) and 10 Sobol points. */
+extern const char bo_run_unit_square[];
+
 /* The campaign of text (named TMPDIR/campaign.yaml in messages). */
 invdes_campaign *parse(const char *text);
 /* A fresh strategy for r's campaign and space with the seed. */
@@ -60,5 +64,13 @@ void run_step(run *r, size_t n, size_t lag, evaluator f);
 double run_best(const run *r, double sign);
 /* Every proposal feasible, no two alike. */
 void assert_feasible_distinct(const run *r);
+/* bo's model of ask `iteration` over r's told rows, fitted afresh (nothing
+ * carried); asserts it is usable. The caller frees it (bo_model_free). */
+struct bo_model;
+void run_model(run *r, uint64_t iteration, struct bo_model *m);
+/* `steps` single asks of make()'s run, evaluated by f, with one thread and
+ * with two: asserts the same proposals and scores; returns the one-thread
+ * run (the caller frees it). */
+run *run_same_any_threads(run *(*make)(void), size_t steps, evaluator f);
 
 #endif

@@ -22,16 +22,6 @@
 
 static double ripple; /* amplitude of the ripples on the bowl */
 
-/* The bowl over [0, 1]^2, minimized by a station; one ML-II model (so
- * that the closed forms below hold). */
-static const char *const bowl_campaign =
-    "name: t\nseed: 1\nparameters:\n"
-    "  - {name: a, type: continuous, bounds: [0, 1]}\n"
-    "  - {name: b, type: continuous, bounds: [0, 1]}\n"
-    "targets:\n  - {name: f, goal: minimize}\n"
-    "objective: {kind: station}\n"
-    "strategy: {kind: bo, hyper: ml, initial: {design: sobol, count: 10}}\n"
-    "budget: {evaluations: 100}\n";
 
 static void eval_bowl(const run *r, const double *x, double *y, int *failed) {
   (void)r;
@@ -43,16 +33,9 @@ static void eval_bowl(const run *r, const double *x, double *y, int *failed) {
 /* 30 evaluations (10 initial) of the bowl, then the model of ask 99 with
  * the ML-II fit (one model, so that the closed forms below hold). */
 static run *model_after_30(bo_model *m) {
-  run *r = run_new(bowl_campaign, 5, 64);
+  run *r = run_new(bo_run_unit_square, 5, 64);
   for (int k = 0; k < 30; k++) run_step(r, 1, 0, eval_bowl);
-  invdes_error err;
-  invdes_error_clear(&err);
-  assert_int_equal(invdes_strategy_ctx_begin(r->s, 99, NULL, 0, &err), INVDES_OK);
-  double hin_v[16], hout_v[16];
-  bo_hyper hin = {0, hin_v}, hout = {0, hout_v};
-  int usable = 0;
-  assert_int_equal(bo_model_build(r->s, 99, &hin, &hout, m, &usable, &err), INVDES_OK);
-  assert_true(usable);
+  run_model(r, 99, m);
   return r;
 }
 
@@ -109,7 +92,7 @@ static void test_reported_sd_augments_ei(void **state) {
   (void)state;
   ripple = 0;
   for (int reported = 0; reported < 2; reported++) {
-    run *r = run_new(bowl_campaign, 5, 64);
+    run *r = run_new(bo_run_unit_square, 5, 64);
     invdes_error err;
     invdes_error_clear(&err);
     double sd = 0.05;
@@ -121,13 +104,8 @@ static void test_reported_sd_augments_ei(void **state) {
       assert_int_equal(invdes_strategy_tell(r->s, &o, 1, &err), INVDES_OK);
       r->told[k] = 1;
     }
-    assert_int_equal(invdes_strategy_ctx_begin(r->s, 99, NULL, 0, &err), INVDES_OK);
-    double hin_v[16], hout_v[16];
-    bo_hyper hin = {0, hin_v}, hout = {0, hout_v};
     bo_model m;
-    int usable = 0;
-    assert_int_equal(bo_model_build(r->s, 99, &hin, &hout, &m, &usable, &err), INVDES_OK);
-    assert_true(usable);
+    run_model(r, 99, &m);
     double s2 = reported ? sd * sd / (m.t[0].sd * m.t[0].sd) : 0;
     assert_true(fabs(m.aei_var - s2) <= 1e-12 * s2);
     for (size_t i = 0; i < 30; i++) {

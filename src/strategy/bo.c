@@ -16,12 +16,16 @@
  * (bo_model.c). They are the saved state (b)
  * of strategy.h, written after every ask, so an ask is
  * a function of (seed, iteration, told history, pending, saved state) and a
- * resumed campaign continues bit for bit. The blob: "BO", version 1, T and D
- * (u32), then per target a byte `have` and, when set, the kind's H carried
- * values (the GP: D length scales, the signal and the noise variance; IEEE
- * doubles), all little-endian. A kind with nothing to carry (H = 0) saves
- * `have` 0 for every target. This file reads bo's options and fits
- * no model itself. */
+ * resumed campaign continues bit for bit. The second basin's descent
+ * (bo_basin.c) goes on while the last point in flight is the last basin
+ * point proposed, so that point is saved too. The blob: "BO", version 2, T
+ * and D (u32), then per target a byte `have` and, when set, the kind's H
+ * carried values (the GP: D length scales, the signal and the noise
+ * variance; IEEE doubles), then a byte and, when set, the last basin
+ * point (D doubles, z), all little-endian. Version 1 (before the basin)
+ * ends after the targets and still loads. A kind with nothing to carry
+ * (H = 0) saves `have` 0 for every target. This file reads bo's options
+ * and fits no model itself. */
 #include "bo.h"
 
 #include <math.h>
@@ -29,7 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define BO_BLOB_VERSION 1
+#define BO_BLOB_VERSION 2
 
 static invdes_status nomem(invdes_error *err) {
   return invdes_error_set(err, INVDES_ERR_NOMEM, "out of memory");
@@ -40,6 +44,9 @@ typedef struct bo_impl {
   bo_hyper *next;         /* what the running ask fits */
   double *vals;           /* 2 × T × H values behind both */
   size_t H;               /* values carried per target (0: none) */
+  double *basin, *basin_next; /* the last basin point proposed (D, z):
+                                 committed and the running ask's */
+  int basin_have;         /* basin holds one */
   bo_cache *cache;        /* models kept between asks (a memo, not state) */
 } bo_impl;
 
@@ -53,6 +60,8 @@ static void bo_destroy(invdes_strategy *s) {
   free(b->hyper);
   free(b->next);
   free(b->vals);
+  free(b->basin);
+  free(b->basin_next);
   bo_cache_free(b->cache);
   free(b);
   s->impl = NULL;
@@ -190,7 +199,9 @@ static invdes_status bo_init(invdes_strategy *s, invdes_error *err) {
   b->next = calloc(T + 1, sizeof *b->next);
   b->vals = calloc(2 * T * b->H + 1, sizeof *b->vals);
   if (b->H && !(b->cache = bo_cache_new(T, s->dim, b->H))) return nomem(err);
-  if (!b->hyper || !b->next || !b->vals) return nomem(err);
+  b->basin = calloc(s->dim + 1, sizeof *b->basin);
+  b->basin_next = calloc(s->dim + 1, sizeof *b->basin_next);
+  if (!b->hyper || !b->next || !b->vals || !b->basin || !b->basin_next) return nomem(err);
   for (size_t t = 0; t < T; t++) {
     b->hyper[t].h = b->vals + t * b->H;
     b->next[t].h = b->vals + (T + t) * b->H;
@@ -219,6 +230,8 @@ static invdes_status bo_ask(invdes_strategy *s, invdes_strategy_ctx *ctx,
                                      err);
   if (!st && usable) {
     size_t start = out->n;
+    m.basin_prev = b->basin_have ? b->basin : NULL;
+    m.basin_pick = b->basin_next;
     st = bo_model_condition(&m, ctx->pending_z, ctx->n_pending, err);
     if (!st) st = bo_model_condition(&m, out->z, out->n, err);
     if (!st) st = bo_select(s, ctx, &m, n - out->n, out, err);
@@ -227,11 +240,16 @@ static invdes_status bo_ask(invdes_strategy *s, invdes_strategy_ctx *ctx,
                            out->pred_mean + start * T, out->pred_sd + start * T,
                            err);
   }
+  int picked = usable && m.basin_picked;
   bo_model_free(&m);
-  if (!st) { /* commit the fitted hyper-parameters */
+  if (!st) { /* commit the fitted hyper-parameters and the basin point */
     bo_hyper *h = b->hyper;
     b->hyper = b->next;
     b->next = h;
+    if (picked) {
+      memcpy(b->basin, b->basin_next, D * sizeof *b->basin);
+      b->basin_have = 1;
+    }
   }
   return st;
 }
@@ -274,6 +292,7 @@ static invdes_status bo_save(const invdes_strategy *s, unsigned char **payload,
   size_t T = s->n_targets, D = s->dim, H = b->H, n = BO_BLOB_HEAD + T;
   for (size_t t = 0; t < T; t++)
     if (b->hyper[t].have) n += 8 * H;
+  n += 1 + (b->basin_have ? 8 * D : 0);
   unsigned char *p = malloc(n), *q = p;
   if (!p) return nomem(err);
   q[0] = 'B';
@@ -288,6 +307,8 @@ static invdes_status bo_save(const invdes_strategy *s, unsigned char **payload,
     if (!h->have) continue;
     for (size_t j = 0; j < H; j++, q += 8) put_f64(q, h->h[j]);
   }
+  *q++ = (unsigned char)(b->basin_have != 0);
+  for (size_t j = 0; b->basin_have && j < D; j++, q += 8) put_f64(q, b->basin[j]);
   *payload = p;
   *len = n;
   return INVDES_OK;
@@ -304,11 +325,13 @@ static invdes_status bo_load(invdes_strategy *s, const unsigned char *payload,
   size_t T = s->n_targets, D = s->dim, H = b->H;
   if (!payload) {
     for (size_t t = 0; t < T; t++) b->hyper[t].have = 0;
+    b->basin_have = 0;
     return INVDES_OK;
   }
   if (len < BO_BLOB_HEAD || payload[0] != 'B' || payload[1] != 'O')
     return bad_blob("no bo header", err);
-  if (payload[2] != BO_BLOB_VERSION) return bad_blob("unknown version", err);
+  unsigned version = payload[2];
+  if (version != 1 && version != BO_BLOB_VERSION) return bad_blob("unknown version", err);
   if (get_u32(payload + 3) != T || get_u32(payload + 7) != D)
     return bad_blob("written for another number of targets or dimensions",
                     err);
@@ -332,8 +355,25 @@ static invdes_status bo_load(invdes_strategy *s, const unsigned char *payload,
     q += 8 * H;
   }
   free(v);
+  const unsigned char *basin = NULL; /* the last basin point (version 2) */
+  if (!st && version >= 2) {
+    if (q >= end) {
+      st = bad_blob("truncated", err);
+    } else if (*q > 1) {
+      st = bad_blob("corrupt", err);
+    } else if (*q++ && (size_t)(end - q) < 8 * D) {
+      st = bad_blob("truncated", err);
+    } else if (q[-1]) {
+      basin = q;
+      for (size_t j = 0; j < D && !st; j++, q += 8)
+        if (!(get_f64(q) >= 0 && get_f64(q) <= 1))
+          st = bad_blob("a basin coordinate outside [0, 1]", err);
+    }
+  }
   if (!st && q != end) st = bad_blob("trailing bytes", err);
   if (st) return st;
+  b->basin_have = basin != NULL;
+  for (size_t j = 0; basin && j < D; j++) b->basin[j] = get_f64(basin + 8 * j);
   q = payload + BO_BLOB_HEAD;
   for (size_t t = 0; t < T; t++) {
     bo_hyper *h = &b->hyper[t];

@@ -12,6 +12,7 @@
  *  bo_feasible.c  the chance of success (a GP classifier on failures);
  *  bo_mo.c     several objectives: the front, EHVI (ehvi.c) or ParEGO;
  *  bo_region.c the trust region searched with a surrogate that averages;
+ *  bo_basin.c  the second basin searched once the incumbent's converged;
  *  acquisition.c        EI, log EI, PI, UCB, probabilities of windows.
  *
  * Random streams of an ask (strategy.h): (iteration, k) with the k below;
@@ -52,6 +53,7 @@ void bo_options_defaults(invdes_bo_options *o);
 #define BO_K_LOCAL 2     /* perturbations around the best points */
 #define BO_K_FALLBACK 3  /* random proposals while no model can be fitted */
 #define BO_K_PAREGO 4    /* ParEGO's weights and draws (bo_mo.c) */
+#define BO_K_BASIN 5     /* the candidates of the second basin (bo_opt.c) */
 #define BO_K_MODEL 16    /* + target index: the model's seed */
 #define BO_TOP_MAX 16     /* most rows bo_model_top_rows ranks */
 
@@ -127,6 +129,17 @@ typedef struct bo_model {
   double aei_var;         /* augmented EI (bo_noise.c): the combined
                              objective's reported noise variance at a new
                              point, standardized; 0: plain EI */
+  int basin_on;           /* a second basin is searched (bo_basin.c) */
+  double basin_best;      /* its incumbent (combined objective) */
+  double *basin_lo, *basin_hi, *basin_center; /* its box and best row, z */
+  invdes_surrogate *basin_sur; /* its own model of the objective target
+                                  basin_t, NULL: the shared one */
+  size_t basin_t;
+  const double *basin_prev; /* the last basin point bo proposed (D, z; the
+                               saved state), NULL: none */
+  double *basin_pick;     /* receives this ask's basin point (D), NULL:
+                             none kept */
+  int basin_picked;       /* 1: basin_pick holds one */
 } bo_model;
 
 /* Builds and fits the model of an ask from the told history: returns
@@ -323,6 +336,27 @@ double bo_region_side(const double *g, size_t n, size_t n0, size_t D);
  * [0, 1]^D. */
 invdes_status bo_region(const bo_model *m, int *on, double *center, double *side,
                         invdes_error *err);
+
+/* ---- the second basin (bo_basin.c) ---- */
+
+/* Smallest L-infinity distance, in the model's length scales, from a row
+ * to every better row for the row to stand for a basin of its own. */
+#define BO_BASIN_SEP 1.0
+/* The global EI (standardized) below which the incumbent's basin counts
+ * as converged and the second basin's search takes the ask. */
+#define BO_BASIN_EI 1e-4
+/* The basin's EI (against its own best, standardized) that keeps a
+ * descent under way (the last point in flight is its point) going. */
+#define BO_BASIN_GO_EI 1e-3
+/* Sets m->basin_on and, when on, the box, center, incumbent and own
+ * model of the second basin from the told history (bo_basin.c states the
+ * rule). Errors: out of memory only. */
+invdes_status bo_basin_find(bo_model *m, invdes_error *err);
+/* 1 when z lies in the second basin's box (0 when there is none). */
+int bo_basin_holds(const bo_model *m, const double *z);
+/* A fresh full fit of target t's kind on (X, y), n rows, into *out. */
+invdes_status bo_model_fit_local(bo_model *m, size_t t, const double *X, const double *y,
+                                 size_t n, invdes_surrogate **out, invdes_error *e);
 
 /* Appends n model-chosen proposals to out (acquisition filled, predictions
  * filled later by the caller). */

@@ -158,6 +158,25 @@ static invdes_status fit_model(bo_model *m, bo_target *bt, const bo_hyper *hin,
   return INVDES_OK;
 }
 
+invdes_status bo_model_fit_local(bo_model *m, size_t t, const double *X, const double *y,
+                                 size_t n, invdes_surrogate **out, invdes_error *e) {
+  bo_target *bt = &m->t[t];
+  invdes_surrogate_options o = m->opt.model;
+  /* a seed of its own (the golden-ratio word), so its random starts are
+   * not those of the shared fit */
+  invdes_surrogate_options_set_seed(&o, bt->seed ^ 0x9e3779b97f4a7c15ULL);
+  o.gp.kernel = m->opt.kernel == INVDES_KERNEL_SQEXP ? INVDES_GP_SE : INVDES_GP_MATERN52;
+  o.gp.n_starts = 2;
+  *out = invdes_surrogate_new(m->opt.surrogate, &o);
+  if (!*out) return invdes_error_set(e, INVDES_ERR_NOMEM, "out of memory");
+  invdes_status st = invdes_surrogate_fit(*out, X, n, m->D, y, NULL, e);
+  if (st) {
+    invdes_surrogate_free(*out);
+    *out = NULL;
+  }
+  return st;
+}
+
 /* Training set of target t: observed values; failures at the worst, except
  * where the classifier and fantasies stand in for them (see the top). */
 static invdes_status target_fit(bo_model *m, size_t t, const bo_hyper *hin,
@@ -272,6 +291,8 @@ void bo_model_free(bo_model *m) {
   free(m->var);
   free(m->dmu);
   free(m->dvar);
+  free(m->basin_lo);
+  invdes_surrogate_free(m->basin_sur);
   bo_feasible_free(m->feas);
   bo_mo_free(m->mo);
   memset(m, 0, sizeof *m);
@@ -297,7 +318,10 @@ invdes_status bo_model_build(invdes_strategy *s, uint64_t iteration,
   m->t = calloc(m->T + 1, sizeof *m->t);
   m->dmu = malloc((m->T * m->D + 1) * sizeof *m->dmu);
   m->dvar = malloc((m->T * m->D + 1) * sizeof *m->dvar);
-  if (!m->t || !m->dmu || !m->dvar) return nomem(err);
+  m->basin_lo = malloc((3 * m->D + 1) * sizeof *m->basin_lo);
+  if (!m->t || !m->dmu || !m->dvar || !m->basin_lo) return nomem(err);
+  m->basin_hi = m->basin_lo + m->D;
+  m->basin_center = m->basin_hi + m->D;
   invdes_status fst = bo_feasible_build(s, &m->feas, err);
   if (fst) return fst;
   int n_obj = 0, obj_ready = 1, con_ready = 0;
