@@ -342,6 +342,11 @@ invdes_status bo_region(const bo_model *m, int *on, double *center, double *side
 /* Smallest L-infinity distance, in the model's length scales, from a row
  * to every better row for the row to stand for a basin of its own. */
 #define BO_BASIN_SEP 1.0
+/* The widest side of the basin's box (z, the unit cube): a descent starts
+ * from one row in a well no other row has entered, and in a box the size
+ * of the well's surroundings the basin's EI explored the box instead of
+ * descending (bo_basin.c). */
+#define BO_BASIN_SIDE 0.2
 /* The global EI (standardized) below which the incumbent's basin counts
  * as converged and the second basin's search takes the ask. */
 #define BO_BASIN_EI 1e-4
