@@ -356,19 +356,17 @@ static invdes_status bo_load(invdes_strategy *s, const unsigned char *payload,
   }
   free(v);
   const unsigned char *basin = NULL; /* the last basin point (version 2) */
+  unsigned char flag = 0;
   if (!st && version >= 2) {
-    if (q >= end) {
-      st = bad_blob("truncated", err);
-    } else if (*q > 1) {
-      st = bad_blob("corrupt", err);
-    } else if (*q++ && (size_t)(end - q) < 8 * D) {
-      st = bad_blob("truncated", err);
-    } else if (q[-1]) {
-      basin = q;
-      for (size_t j = 0; j < D && !st; j++, q += 8)
-        if (!(get_f64(q) >= 0 && get_f64(q) <= 1))
-          st = bad_blob("a basin coordinate outside [0, 1]", err);
-    }
+    if (q == end) st = bad_blob("truncated", err);
+    else if ((flag = *q++) > 1) st = bad_blob("corrupt", err);
+  }
+  if (!st && flag) {
+    basin = q;
+    if ((size_t)(end - q) < 8 * D) st = bad_blob("truncated", err);
+    for (size_t j = 0; j < D && !st; j++, q += 8)
+      if (!(get_f64(q) >= 0 && get_f64(q) <= 1))
+        st = bad_blob("a basin coordinate outside [0, 1]", err);
   }
   if (!st && q != end) st = bad_blob("trailing bytes", err);
   if (st) return st;

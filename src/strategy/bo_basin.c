@@ -78,26 +78,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Order of the rows by decreasing g (earlier rows first on ties). */
-typedef struct ranked {
-  double g;
+/* A row and its sort key: rows by increasing key, earlier rows first on
+ * ties (the key: -g to rank by value, a squared distance to find the
+ * nearest). */
+typedef struct keyed_row {
+  double key;
   size_t i;
-} ranked;
+} keyed_row;
 
-static int ranked_cmp(const void *pa, const void *pb) {
-  const ranked *a = pa, *b = pb;
-  if (a->g != b->g) return a->g > b->g ? -1 : 1;
-  return a->i < b->i ? -1 : a->i > b->i;
-}
-
-/* Rows by distance to a point (earlier rows first on ties). */
-typedef struct near_row {
-  double d2;
-  size_t i;
-} near_row;
-static int near_cmp(const void *pa, const void *pb) {
-  const near_row *a = pa, *b = pb;
-  if (a->d2 != b->d2) return a->d2 < b->d2 ? -1 : 1;
+static int keyed_cmp(const void *pa, const void *pb) {
+  const keyed_row *a = pa, *b = pb;
+  if (a->key != b->key) return a->key < b->key ? -1 : 1;
   return a->i < b->i ? -1 : a->i > b->i;
 }
 
@@ -113,7 +104,7 @@ static invdes_status fit_local(bo_model *m, size_t row, invdes_error *err) {
       t = u;
     }
   if (t == m->T) return INVDES_OK;
-  near_row *nr = malloc((N + 1) * sizeof *nr);
+  keyed_row *nr = malloc((N + 1) * sizeof *nr);
   double *X = malloc((want * D + 1) * sizeof *X), *y = malloc((want + 1) * sizeof *y);
   invdes_status st = !nr || !X || !y ? invdes_error_set(err, INVDES_ERR_NOMEM, "out of memory")
                                      : INVDES_OK;
@@ -121,9 +112,9 @@ static invdes_status fit_local(bo_model *m, size_t row, invdes_error *err) {
     if (!isfinite(s->h_y[i * s->n_targets + t])) continue;
     double d2 = 0;
     for (size_t j = 0; j < D; j++) d2 += (s->h_z[i * D + j] - c[j]) * (s->h_z[i * D + j] - c[j]);
-    nr[n].d2 = d2, nr[n++].i = i;
+    nr[n].key = d2, nr[n++].i = i;
   }
-  if (!st) qsort(nr, n, sizeof *nr, near_cmp);
+  if (!st) qsort(nr, n, sizeof *nr, keyed_cmp);
   if (n > want) n = want;
   for (size_t k = 0; !st && k < n; k++) {
     memcpy(X + k * D, s->h_z + nr[k].i * D, D * sizeof *X);
@@ -200,7 +191,7 @@ invdes_status bo_basin_find(bo_model *m, invdes_error *err) {
   for (size_t t = 0; t < m->T; t++) /* noisy: augmented EI's job (bo_noise.c) */
     if (m->t[t].role == BO_ROLE_OBJECTIVE && bo_noise_target_noisy(&m->t[t], 1))
       return INVDES_OK;
-  ranked *r = malloc(N * sizeof *r);
+  keyed_row *r = malloc(N * sizeof *r);
   double *ell = malloc((D + H + 1) * sizeof *ell);
   if (!r || !ell) {
     free(r);
@@ -210,9 +201,9 @@ invdes_status bo_basin_find(bo_model *m, invdes_error *err) {
   double gm = length_scales(m, ell, ell + D);
   for (size_t i = 0; i < N && gm > 0; i++) {
     double g = bo_model_row_objective(m, i, 1);
-    if (!isnan(g)) r[n].g = g, r[n++].i = i;
+    if (!isnan(g)) r[n].key = -g, r[n++].i = i;
   }
-  qsort(r, n, sizeof *r, ranked_cmp);
+  qsort(r, n, sizeof *r, keyed_cmp); /* best first */
   invdes_status st = INVDES_OK;
   for (size_t k = 1; k < n && !m->basin_on && !st; k++) {
     const double *z = s->h_z + r[k].i * D;
@@ -221,7 +212,7 @@ invdes_status bo_basin_find(bo_model *m, invdes_error *err) {
       d = fmin(d, linf_scaled(z, s->h_z + r[o].i * D, ell, D));
     if (d < BO_BASIN_SEP) continue;
     st = set_box(m, z, d, ell, gm, err);
-    m->basin_best = r[k].g;
+    m->basin_best = -r[k].key;
     m->basin_on = !st;
     if (!st) st = fit_local(m, r[k].i, err);
   }

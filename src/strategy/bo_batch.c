@@ -73,15 +73,6 @@ invdes_status bo_batch_believe(bo_model *m, const double *Z, size_t k,
     /* while nothing is feasible the score is the chance of feasibility and
        has no incumbent to move */
     if (feasible && !m->feas_only && g > m->best) m->best = g;
-    if (feasible && !m->feas_only && bo_basin_holds(m, Z + i * m->D)) {
-      /* in the second basin, its own model's belief (bo_basin.c) */
-      const bo_target *bt = &m->t[m->basin_t];
-      double yb;
-      if (m->basin_sur &&
-          !(st = invdes_surrogate_predict(m->basin_sur, Z + i * m->D, 1, &yb, NULL, err)))
-        g = bt->weight * bt->sign * (yb - bt->mean) / bt->sd;
-      if (!st && g > m->basin_best) m->basin_best = g;
-    }
   }
   free(mu);
   return st;

@@ -243,6 +243,27 @@ static invdes_status basin_cands(invdes_strategy *s, uint64_t iteration,
   return st;
 }
 
+/* The second basin of an ask, built on the first pick that may take it
+ * (bo_basin.c fits a model of its own, basin_cands draws its candidates):
+ * most asks never do. The basin depends on the told rows and the shared
+ * model's hyper-parameters only, not on the batch's fantasies, so a
+ * later build finds what an earlier one would have. */
+typedef struct basin_search {
+  int built;
+  cands c;
+  double *sc; /* scratch: a score per candidate */
+} basin_search;
+
+static invdes_status basin_build(invdes_strategy *s, uint64_t iteration, bo_model *m,
+                                 basin_search *b, invdes_error *err) {
+  if (b->built) return INVDES_OK;
+  b->built = 1;
+  invdes_status st = bo_basin_find(m, err);
+  if (!st && m->basin_on) st = basin_cands(s, iteration, m, &b->c, err);
+  if (!st && !(b->sc = malloc((b->c.n + 1) * sizeof *b->sc))) st = nomem(err);
+  return st;
+}
+
 /* ---- local search ---------------------------------------------------------- */
 
 typedef struct nl_data {
@@ -431,9 +452,8 @@ static int basin_going(const bo_model *m, const double *last) {
  * point of a batch. */
 static invdes_status pick_continuous(invdes_strategy *s,
                                      invdes_strategy_ctx *ctx, bo_model *m,
-                                     const cands *c, double *sc, const cands *cb,
-                                     double *scb, invdes_proposals *out,
-                                     invdes_error *err) {
+                                     const cands *c, double *sc, basin_search *bs,
+                                     invdes_proposals *out, invdes_error *err) {
   size_t D = s->dim, nv = s->n_vars;
   double *bx = malloc((2 * nv + 1) * sizeof *bx), *bz = malloc((2 * D + 1) * sizeof *bz);
   double best = 0, best2 = 0;
@@ -443,15 +463,20 @@ static invdes_status pick_continuous(invdes_strategy *s,
   const double *last = out->n ? out->z + (out->n - 1) * D
                        : ctx->n_pending ? ctx->pending_z + (ctx->n_pending - 1) * D
                        : s->n_hist ? s->h_z + (s->n_hist - 1) * D : NULL;
+  double ei = m->kind == INVDES_ACQ_LOGEI ? exp(best) : best;
+  int going = basin_going(m, last);
+  const cands *cb = NULL;
+  if (!st && bs && (!found || ei < BO_BASIN_EI || going)) {
+    st = basin_build(s, ctx->iteration, m, bs, err);
+    cb = bs->c.n ? &bs->c : NULL;
+  }
   /* one point of a batch at most: a descent is sequential, and more points
    * of a small box under fantasies stole the batch from the incumbent
    * (Hartmann6, batch 4: r100 0.027 against 1.1e-6 with one) */
   for (size_t q = 0; q < out->n && cb; q++)
     if (bo_basin_holds(m, out->z + q * D)) cb = NULL;
-  double ei = m->kind == INVDES_ACQ_LOGEI ? exp(best) : best;
-  int going = basin_going(m, last);
-  if (!st && cb && cb->n && (!found || ei < BO_BASIN_EI || going))
-    st = basin_point(s, ctx, m, cb, scb, out, bx + nv, bz + D, &best2, &found2, err);
+  if (!st && cb)
+    st = basin_point(s, ctx, m, cb, bs->sc, out, bx + nv, bz + D, &best2, &found2, err);
   /* the basin's point when the incumbent's basin is refined to what
    * matters and the basin promises more, or when its descent goes on and
    * still promises BO_BASIN_GO_EI */
@@ -489,20 +514,19 @@ static invdes_status pick_continuous(invdes_strategy *s,
 invdes_status bo_select(invdes_strategy *s, invdes_strategy_ctx *ctx,
                         bo_model *m, size_t n, invdes_proposals *out,
                         invdes_error *err) {
-  cands c = {0, 0, s->dim, s->n_vars, NULL, NULL, 0}, cb = c;
-  double *sc = NULL, *scb = NULL;
+  cands c = {0, 0, s->dim, s->n_vars, NULL, NULL, 0};
+  basin_search bs = {0, c, NULL};
+  double *sc = NULL;
   invdes_status st = INVDES_OK;
   if (!s->cands) {
     st = make_cands(s, ctx->iteration, m, 1, &c, err);
     if (!st && !(sc = malloc((c.n + 1) * sizeof *sc))) st = nomem(err);
-    if (!st && !c.region) st = bo_basin_find(m, err);
-    if (!st && m->basin_on) st = basin_cands(s, ctx->iteration, m, &cb, err);
-    if (!st && !(scb = malloc((cb.n + 1) * sizeof *scb))) st = nomem(err);
   }
+  basin_search *basin = s->cands || c.region ? NULL : &bs; /* rf, knn: no basin */
   for (size_t b = 0; !st && b < n; b++) {
     size_t had = out->n;
     st = s->cands ? pick_finite(s, ctx, m, out, err)
-                  : pick_continuous(s, ctx, m, &c, sc, &cb, scb, out, err);
+                  : pick_continuous(s, ctx, m, &c, sc, basin, out, err);
     if (!st && out->n == had) { /* a trust region with every point taken
                                    (discrete dimensions in a small box):
                                    the whole space's candidates instead */
@@ -512,16 +536,16 @@ invdes_status bo_select(invdes_strategy *s, invdes_strategy_ctx *ctx,
       sc = NULL;
       st = make_cands(s, ctx->iteration, m, 0, &c, err);
       if (!st && !(sc = malloc((c.n + 1) * sizeof *sc))) st = nomem(err);
-      if (!st) st = pick_continuous(s, ctx, m, &c, sc, NULL, NULL, out, err);
+      if (!st) st = pick_continuous(s, ctx, m, &c, sc, NULL, out, err);
     }
     if (!st && b + 1 < n)
       st = bo_model_condition(m, out->z + (out->n - 1) * s->dim, 1, err);
   }
   free(sc);
-  free(scb);
+  free(bs.sc);
   free(c.z);
   free(c.x);
-  free(cb.z);
-  free(cb.x);
+  free(bs.c.z);
+  free(bs.c.x);
   return st;
 }
